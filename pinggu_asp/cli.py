@@ -1,0 +1,123 @@
+"""The ``pinggu-asp`` command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .engine import check as run_check
+from .interpretations import InterpretationError
+from .loading import InputError, load_declaration
+from .parameters import ParameterError
+from .render_text import render
+from .result import dumps
+from .solve import EngineError, default_ruleset
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Eligibility checker for Pinggu District's 2025 high-end manufacturing measures (京平科信发〔2025〕8号).",
+    pretty_exceptions_enable=False,
+)
+
+EXIT_INPUT = 2
+EXIT_ENGINE = 3
+
+
+class Format(str, Enum):
+    json = "json"
+    text = "text"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _write(text: str, output: Path | None) -> None:
+    """Print, or write the whole file at once: never a half-written result."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    directory = output.resolve().parent
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+FileArg = Annotated[Path, typer.Argument(help="A declaration, pinggu-declaration/1, in YAML or JSON.")]
+InterpretationOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--interpretation",
+        "-i",
+        help="Switch to an alternative reading (SPEC §7): I-output-stack, I-events-whole-year, "
+        "I-art11-certificate-basis, I-upgrade-full. Repeatable.",
+    ),
+]
+ParametersOpt = Annotated[
+    Optional[Path],
+    typer.Option("--parameters", help="A parameters file to use instead of the shipped one (a what-if reform)."),
+]
+OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+
+
+@app.command()
+def check(
+    file: FileArg,
+    format: Annotated[Format, typer.Option("--format", "-f", help="json: pinggu-result/1; text: a readable summary.")] = Format.json,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the text summary.")] = Lang.zh,
+    interpretation: InterpretationOpt = None,
+    parameters: ParametersOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Decide every clause for one declaration, choose the awards, and print the result."""
+    try:
+        ruleset = default_ruleset(interpretation or [], parameters)
+        ruleset.modules  # noqa: B018 - validates the switches before any work
+        decl = load_declaration(file)
+        result = run_check(decl, ruleset)
+    except (InputError, ParameterError, InterpretationError) as exc:
+        _fail(str(exc), EXIT_INPUT)
+        return
+    except EngineError as exc:
+        _fail(str(exc), EXIT_ENGINE)
+        return
+    text = dumps(result) if format is Format.json else render(result, lang.value)
+    _write(text, output)
+
+
+@app.command()
+def validate(file: FileArg) -> None:
+    """Check a declaration against pinggu-declaration/1 without deciding anything."""
+    try:
+        decl = load_declaration(file)
+    except InputError as exc:
+        _fail(str(exc), EXIT_INPUT)
+        return
+    typer.echo(f"{file}: valid pinggu-declaration/1 ({decl.enterprise.name}, support year {decl.support_year})")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

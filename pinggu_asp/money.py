@@ -1,0 +1,110 @@
+"""Exact money: parsing declared amounts and the six-limb form the rules compute on.
+
+Amounts are held as integer fen (分) in Python. In clingo, whose integers are
+32-bit and wrap silently, a value is a tuple of six base-10^4 limbs, most
+significant first (see asp_rules/money.lp and asp_rules/README.md).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+FEN_PER_YUAN = 100
+LIMB_BASE = 10_000
+LIMBS = 6
+# The largest amount a declaration may state. Rules multiply amounts by factors
+# up to 10^5 (money.lp's max_factor); 10^15 yuan = 10^17 fen keeps every such
+# product inside six limbs (10^24), so any larger result is a bug, not data.
+MAX_YUAN = 10**15
+
+_DECIMAL_TEXT = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
+
+
+class MoneyError(ValueError):
+    """An amount that cannot be taken as exact yuan."""
+
+
+def parse_yuan(value: object) -> Decimal:
+    """Read a declared amount: an integer, a Decimal, or a decimal string, ≥ 0, at most two places."""
+    if isinstance(value, bool):
+        raise MoneyError("must be an amount in yuan, not true/false")
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.startswith("-"):
+            raise MoneyError(f"must not be negative (got {value!r})")
+        if not _DECIMAL_TEXT.match(text):
+            raise MoneyError(f"must be a decimal amount in yuan such as \"1234.56\" (got {value!r})")
+        amount = Decimal(text)
+    elif isinstance(value, float):
+        raise MoneyError(
+            "binary floating-point amounts are not exact; write the amount as an integer or a decimal string"
+        )
+    else:
+        raise MoneyError(f"must be an amount in yuan (got {type(value).__name__})")
+    try:
+        if not amount.is_finite():
+            raise MoneyError("must be a finite amount")
+    except InvalidOperation as exc:  # pragma: no cover - Decimal signals
+        raise MoneyError(str(exc)) from exc
+    if amount < 0:
+        raise MoneyError(f"must not be negative (got {amount})")
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise MoneyError(f"has more than two decimal places (got {amount}); amounts are exact to the fen")
+    if amount > MAX_YUAN:
+        raise MoneyError(f"exceeds {MAX_YUAN:,} yuan, the largest amount computed exactly")
+    return amount
+
+
+def yuan_to_fen(amount: Decimal) -> int:
+    fen = amount * FEN_PER_YUAN
+    if fen != fen.to_integral_value():
+        raise MoneyError(f"{amount} is not a whole number of fen")
+    return int(fen)
+
+
+def fen_to_limbs(fen: int) -> tuple[int, ...]:
+    if fen < 0 or fen >= LIMB_BASE**LIMBS:
+        raise MoneyError(f"{fen} fen is outside the exact range")
+    limbs = []
+    for _ in range(LIMBS):
+        fen, limb = divmod(fen, LIMB_BASE)
+        limbs.append(limb)
+    return tuple(reversed(limbs))
+
+
+def limbs_to_fen(limbs: tuple[int, ...]) -> int:
+    if len(limbs) != LIMBS or any(not 0 <= limb < LIMB_BASE for limb in limbs):
+        raise MoneyError(f"malformed money value {limbs!r}")
+    fen = 0
+    for limb in limbs:
+        fen = fen * LIMB_BASE + limb
+    return fen
+
+
+def fen_to_yuan_text(fen: int) -> str:
+    """Exact yuan as text: '1234' or '1234.5' style is avoided; always '1234' or '1234.56'."""
+    whole, part = divmod(fen, FEN_PER_YUAN)
+    return f"{whole}" if part == 0 else f"{whole}.{part:02d}"
+
+
+def fen_to_json(fen: int) -> int | str:
+    """Whole yuan as an integer; an amount with fen as an exact decimal string."""
+    whole, part = divmod(fen, FEN_PER_YUAN)
+    return whole if part == 0 else f"{whole}.{part:02d}"
+
+
+def format_yuan(fen: int) -> str:
+    whole, part = divmod(fen, FEN_PER_YUAN)
+    return f"{whole:,}" if part == 0 else f"{whole:,}.{part:02d}"
+
+
+def format_wan(fen: int) -> str:
+    """万元 with one decimal, floored (Art 17 reports to the thousand yuan)."""
+    thousands = fen // (1000 * FEN_PER_YUAN)
+    return f"{thousands // 10}.{thousands % 10}万元"

@@ -1,0 +1,330 @@
+"""``pinggu-result/1``: the result document, rendered from the derived atoms only."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import clingo
+from clingo import Symbol
+
+from . import __version__
+from .model import Declaration
+from .money import FEN_PER_YUAN
+from .solve import Derived, Ruleset
+from .terms import Values, basis_id, clause_id, fen_fraction_to_json, source_field, text, value_json, value_source
+
+SCHEMA = "pinggu-result/1"
+
+
+@dataclass(frozen=True)
+class CondText:
+    article: int
+    comparison: str
+    phrase_zh: str
+    text_zh: str
+    text_en: str
+
+
+def _yuan(fen: int | None) -> int | str | None:
+    return None if fen is None else fen_fraction_to_json(Fraction(fen))
+
+
+def canonical_declaration(decl: Declaration) -> str:
+    return json.dumps(decl.model_dump(mode="json", by_alias=True), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _article_of(cid: str) -> int:
+    match = re.match(r"art(\d+)\.", cid)
+    return int(match.group(1)) if match else 0
+
+
+class _Reader:
+    """Indexes the derived atoms by clause and subject."""
+
+    def __init__(self, derived: Derived) -> None:
+        self.d = derived
+        self.values = Values(derived.get("val"))
+        self.texts: dict[str, CondText] = {}
+        for atom in derived.get("cond_text"):
+            cid, art, cmp_, phrase, zh, en = atom.arguments
+            self.texts[cid.string] = CondText(art.number, cmp_.name, phrase.string, zh.string, en.string)
+        self.by_cs: dict[str, dict[tuple[Symbol, Symbol], list[Symbol]]] = defaultdict(lambda: defaultdict(list))
+        for name in ("cond", "basis", "status", "payable", "amount_key", "blocked_by", "superseded_by",
+                     "gap", "looked_at", "cond_note", "primary_basis"):
+            for atom in derived.get(name):
+                c, s = atom.arguments[0], atom.arguments[1]
+                self.by_cs[name][(c, s)].append(atom)
+        self.cap = {a.arguments[0]: a.arguments[1] for a in derived.get("cap")}
+        self.payer = {a.arguments[0]: a.arguments[1] for a in derived.get("payer")}
+        self.ceiling = {a.arguments[0] for a in derived.get("ceiling")}
+        self.locality = next((a.arguments[0].string for a in derived.get("locality")), "")
+        self.other_support = {}
+        self.weights = {a.arguments[0]: a.arguments[1].number for a in derived.get("weight")}
+
+    def fen(self, key: Symbol) -> int | None:
+        return self.values.fen(key)
+
+    def payer_text(self, clause: Symbol) -> str:
+        payer = self.payer.get(clause)
+        if payer is None:
+            return "district"
+        if payer.name == "locality":
+            return f"district+locality:{self.locality}"
+        return payer.name
+
+    def amount(self, c: Symbol, s: Symbol) -> int | None:
+        payable = self.by_cs["payable"].get((c, s))
+        return self.fen(payable[0].arguments[2]) if payable else None
+
+    def amount_before_rounding(self, c: Symbol, s: Symbol) -> int | None:
+        keys = self.by_cs["amount_key"].get((c, s))
+        return self.fen(keys[0].arguments[2]) if keys else None
+
+    def bases(self, c: Symbol, s: Symbol) -> list[Symbol]:
+        return sorted(a.arguments[2] for a in self.by_cs["basis"].get((c, s), []))
+
+    def primary_basis(self, c: Symbol, s: Symbol) -> Symbol:
+        primary = self.by_cs["primary_basis"].get((c, s))
+        if primary:
+            return primary[0].arguments[2]
+        bases = self.bases(c, s)
+        return s if s in bases or not bases else bases[0]
+
+
+def _condition(reader: _Reader, atom: Symbol) -> dict[str, Any]:
+    c, s, cid, status, observed, required = atom.arguments
+    meta = reader.texts.get(cid.string)
+    entry: dict[str, Any] = {
+        "id": cid.string,
+        "status": status.name,
+        "observed": value_json(observed, reader.values),
+        "required": value_json(required, reader.values),
+        "comparison": meta.comparison if meta else None,
+        "article": meta.article if meta else None,
+        "phrase_zh": meta.phrase_zh if meta else None,
+        "text_zh": meta.text_zh if meta else None,
+        "text_en": meta.text_en if meta else None,
+        "source_field": value_source(observed),
+    }
+    if observed.name == "missing":
+        entry["missing"] = source_field(observed.arguments[0]) or text(observed.arguments[0])
+    for gap in reader.by_cs["gap"].get((c, s), []):
+        if gap.arguments[2] == cid:
+            need, short = reader.fen(gap.arguments[3]), reader.fen(gap.arguments[4])
+            entry["gap"] = {"passes_at": _yuan(need), "short_by": _yuan(short)}
+    years = sorted(a.arguments[3].number for a in reader.by_cs["looked_at"].get((c, s), []) if a.arguments[2] == cid)
+    if years:
+        entry["years_looked_at"] = years
+    notes = [text(a.arguments[3]) for a in reader.by_cs["cond_note"].get((c, s), []) if a.arguments[2] == cid]
+    if notes:
+        entry["notes"] = notes
+    return entry
+
+
+def _candidate_json(reader: _Reader, decl: Declaration, cand: Symbol) -> dict[str, Any]:
+    if cand.name == "award":
+        c, s = cand.arguments
+        return {
+            "clause": clause_id(c),
+            "basis": basis_id(reader.primary_basis(c, s)),
+            "amount_yuan": _yuan(reader.amount(c, s)),
+        }
+    index = cand.arguments[0].number
+    support = decl.other_pinggu_support[index]
+    return {
+        "policy": support.policy,
+        "basis": support.basis,
+        "amount_yuan": _yuan(reader.fen(clingo.Function("other_support", [clingo.Number(index)]))),
+        "other_pinggu_support": index,
+    }
+
+
+def _clause(reader: _Reader, decl: Declaration, c: Symbol, s: Symbol) -> dict[str, Any]:
+    cid = clause_id(c)
+    status = reader.by_cs["status"][(c, s)]
+    cap_key = reader.cap.get(c)
+    entry: dict[str, Any] = {
+        "clause": cid,
+        "article": _article_of(cid),
+        "subject": basis_id(s),
+        "basis": basis_id(reader.primary_basis(c, s)),
+        "bases": [basis_id(b) for b in reader.bases(c, s)],
+        "status": status[0].arguments[2].name if status else "unknown",
+        "amount_yuan": _yuan(reader.amount(c, s)),
+        "amount_before_rounding_yuan": _yuan(reader.amount_before_rounding(c, s)),
+        "cap_yuan": _yuan(reader.fen(cap_key)) if cap_key is not None else None,
+        "up_to": c in reader.ceiling,
+        "payer": reader.payer_text(c),
+        "conditions": [_condition(reader, a) for a in sorted(reader.by_cs["cond"].get((c, s), []),
+                                                             key=lambda a: a.arguments[2].string)],
+        "superseded_by": [
+            _candidate_json(reader, decl, a.arguments[2]) for a in reader.by_cs["superseded_by"].get((c, s), [])
+        ],
+        "blocked_by": [],
+    }
+    for atom in reader.by_cs["blocked_by"].get((c, s), []):
+        index = atom.arguments[2].number
+        support = decl.other_pinggu_support[index]
+        entry["blocked_by"].append(
+            {"policy": support.policy, "basis": support.basis, "amount_yuan": _yuan(
+                reader.fen(clingo.Function("other_support", [clingo.Number(index)])))}
+        )
+    return entry
+
+
+def _gate(reader: _Reader, atom: Symbol, effects: dict[str, str], evidence: dict[str, list[str]]) -> dict[str, Any]:
+    gid, status, observed, required = atom.arguments
+    meta = reader.texts.get(gid.string)
+    return {
+        "id": gid.string,
+        "status": status.name,
+        "observed": value_json(observed, reader.values),
+        "required": value_json(required, reader.values),
+        "comparison": meta.comparison if meta else None,
+        "article": meta.article if meta else None,
+        "phrase_zh": meta.phrase_zh if meta else None,
+        "text_zh": meta.text_zh if meta else None,
+        "text_en": meta.text_en if meta else None,
+        "source_field": value_source(observed),
+        "effect": effects.get(gid.string),
+        "evidence": evidence.get(gid.string, []),
+    }
+
+
+def _award_list(reader: _Reader, decl: Declaration, chosen: frozenset[Symbol]) -> list[dict[str, Any]]:
+    awards = []
+    for cand in sorted(chosen):
+        if cand.name != "award":
+            continue
+        c, s = cand.arguments
+        cap_key = reader.cap.get(c)
+        awards.append(
+            {
+                "clause": clause_id(c),
+                "basis": basis_id(reader.primary_basis(c, s)),
+                "bases": [basis_id(b) for b in reader.bases(c, s)],
+                "amount_yuan": _yuan(reader.amount(c, s)),
+                "cap_yuan": _yuan(reader.fen(cap_key)) if cap_key is not None else None,
+                "up_to": c in reader.ceiling,
+                "payer": reader.payer_text(c),
+            }
+        )
+    return sorted(awards, key=lambda a: (_article_of(a["clause"]), a["clause"], a["basis"]))
+
+
+def _total(reader: _Reader, chosen: frozenset[Symbol]) -> int:
+    fen = 0
+    for cand in chosen:
+        if cand.name == "award":
+            amount = reader.amount(*cand.arguments)
+            if amount is None:  # pragma: no cover - select.lp only chooses payable awards
+                raise ValueError(f"chosen award {cand} has no amount")
+            fen += amount
+    return fen
+
+
+def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[str, Any]:
+    reader = _Reader(derived)
+    effects = {a.arguments[0].string: a.arguments[1].name for a in derived.get("gate_effect")}
+    evidence: dict[str, list[str]] = defaultdict(list)
+    for atom in derived.get("gate_evidence"):
+        evidence[atom.arguments[0].string].append(source_field(atom.arguments[1]) or text(atom.arguments[1]))
+    gates = [_gate(reader, a, effects, evidence) for a in sorted(derived.get("gate"), key=lambda a: a.arguments[0].string)]
+
+    listed = sorted(
+        {(a.arguments[0], a.arguments[1]) for a in derived.get("listed")},
+        key=lambda cs: (_article_of(clause_id(cs[0])), clause_id(cs[0]), basis_id(cs[1])),
+    )
+    clauses = [_clause(reader, decl, c, s) for c, s in listed]
+    awards = _award_list(reader, decl, derived.chosen)
+    total_fen = _total(reader, derived.chosen)
+
+    by_article: dict[str, int] = defaultdict(int)
+    by_payer: dict[str, int] = defaultdict(int)
+    for award in awards:
+        by_article[str(_article_of(award["clause"]))] += int(award["amount_yuan"])
+        by_payer[award["payer"]] += int(award["amount_yuan"])
+
+    alternatives = []
+    for alt in derived.alternatives:
+        alt_awards = [_candidate_json(reader, decl, cand) for cand in sorted(alt)]
+        alternatives.append({"chosen": alt_awards, "total_yuan": _yuan(_total(reader, alt))})
+
+    advisories: list[dict[str, Any]] = []
+    for atom in derived.get("advice"):
+        index = atom.arguments[0].arguments[0].number
+        support = decl.other_pinggu_support[index]
+        c, s = atom.arguments[1].arguments
+        advisories.append(
+            {
+                "kind": "take_other_policy",
+                "article": 18,
+                "policy": support.policy,
+                "basis": support.basis,
+                "instead_of": clause_id(c),
+                "text_en": f"The support under {support.policy} is more favourable than {clause_id(c)} on {support.basis}: take that policy.",
+                "text_zh": f"{support.policy}在{support.basis}上的支持优于本措施{clause_id(c)}，按从优原则适用该政策。",
+            }
+        )
+    for atom in derived.get("recovery_exposed"):
+        index = atom.arguments[0].number
+        prior = decl.prior_awards[index]
+        advisories.append(
+            {
+                "kind": "recovery_exposure",
+                "article": 15,
+                "prior_award": index,
+                "clause": prior.clause.value,
+                "basis": prior.basis,
+                "amount_yuan": _yuan(int(prior.amount * FEN_PER_YUAN)),
+                "text_en": "A finding of false materials is on record: this award is exposed to recovery (Art 15).",
+                "text_zh": "存在伪造、提供虚假材料的查实记录：该已获奖励可能被追回全部补贴或奖励资金（第十五条）。",
+            }
+        )
+
+    params = ruleset.parameters.in_force(decl.declaration_date)
+    return {
+        "schema": SCHEMA,
+        "enterprise": {"name": decl.enterprise.name, "credit_code": decl.enterprise.credit_code},
+        "support_year": decl.support_year,
+        "declaration_date": decl.declaration_date.isoformat(),
+        "awards": awards,
+        "total_yuan": _yuan(total_fen),
+        "totals_by_article": dict(sorted(by_article.items(), key=lambda kv: int(kv[0]))),
+        "totals_by_payer": dict(sorted(by_payer.items())),
+        "clauses": clauses,
+        "gates": gates,
+        "alternatives": alternatives,
+        "alternatives_truncated": derived.alternatives_truncated,
+        "advisories": advisories,
+        "interpretations": list(derived.interpretations),
+        "parameters": {
+            name: {"value": p.display(), "article": p.article, "since": p.since.isoformat()}
+            for name, p in sorted(params.items())
+        },
+        "provenance": {
+            "package": f"pinggu-asp {__version__}",
+            "clingo": clingo.__version__,
+            "rules_sha256": ruleset_sha256(ruleset),
+            "parameters_sha256": ruleset.parameters.sha256,
+            "parameters_source": ruleset.parameters.source.rsplit("/", 1)[-1],
+            "declaration_sha256": hashlib.sha256(canonical_declaration(decl).encode()).hexdigest(),
+        },
+    }
+
+
+def ruleset_sha256(ruleset: Ruleset) -> str:
+    digest = hashlib.sha256()
+    for path in ruleset.files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def dumps(result: dict[str, Any]) -> str:
+    return json.dumps(result, ensure_ascii=False, indent=2) + "\n"

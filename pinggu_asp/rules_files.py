@@ -1,0 +1,68 @@
+"""Where the answer-set programs are, installed or in a checkout."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+# Load order matters only for reading; clingo sees one program.
+PROGRAM_FILES = (
+    "money.lp",
+    "input.lp",
+    "dates.lp",
+    "checks.lp",
+    "first_time.lp",
+    "gates.lp",
+    "art3.lp",
+    "art4.lp",
+    "art5.lp",
+    "art6.lp",
+    "art7.lp",
+    "art8.lp",
+    "art9.lp",
+    "art10.lp",
+    "art11.lp",
+    "art12.lp",
+    "art13.lp",
+    "award.lp",
+    "select.lp",
+    "show.lp",
+)
+
+
+@lru_cache(maxsize=1)
+def rules_dir() -> Path:
+    """The rules shipped in the wheel (pinggu_asp/asp_rules), or the checkout's top-level asp_rules/."""
+    packaged = resources.files("pinggu_asp") / "asp_rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parent.parent / "asp_rules"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("the asp_rules directory is neither installed with the package nor beside it")
+
+
+def program_paths() -> list[Path]:
+    base = rules_dir()
+    return [base / name for name in PROGRAM_FILES if (base / name).exists()]
+
+
+def interpretation_path(name: str) -> Path:
+    return rules_dir() / "interpretations" / f"{name}.lp"
+
+
+def available_interpretations() -> list[str]:
+    folder = rules_dir() / "interpretations"
+    return sorted(p.stem for p in folder.glob("*.lp"))
+
+
+def rules_sha256(extra: list[Path] | None = None) -> str:
+    digest = hashlib.sha256()
+    for path in program_paths() + (extra or []):
+        digest.update(path.name.encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()

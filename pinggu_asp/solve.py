@@ -1,0 +1,138 @@
+"""Grounding a declaration into clingo and reading back what the program derived."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import clingo
+from clingo import Function, Symbol
+
+from .facts import declaration_facts
+from .interpretations import modules_for
+from .model import Declaration
+from .parameters import Parameter, ParameterSet, load_parameters
+from .rules_files import interpretation_path, program_paths
+
+# How many other equally favourable sets the result lists at most.
+ALTERNATIVES_LIMIT = 20
+
+
+class EngineError(Exception):
+    """The rules could not decide exactly; the message says why. Never a wrong number."""
+
+
+@dataclass
+class Derived:
+    """The atoms of the chosen answer set, by predicate, and the equally good other sets."""
+
+    atoms: dict[str, list[Symbol]]
+    chosen: frozenset[Symbol]
+    alternatives: list[frozenset[Symbol]] = field(default_factory=list)
+    alternatives_truncated: bool = False
+    interpretations: tuple[str, ...] = ()
+
+    def get(self, name: str) -> list[Symbol]:
+        return self.atoms.get(name, [])
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """The programs and parameters a run uses; cheap to reuse across many declarations."""
+
+    parameters: ParameterSet
+    switches: tuple[str, ...] = ()
+
+    @property
+    def modules(self) -> list[str]:
+        return modules_for(self.switches)
+
+    def files(self) -> list[Path]:
+        return program_paths() + [interpretation_path(name) for name in self.modules]
+
+
+def default_ruleset(switches: Iterable[str] = (), parameters_path: Path | None = None) -> Ruleset:
+    return Ruleset(parameters=load_parameters(parameters_path), switches=tuple(sorted(set(switches))))
+
+
+def _group(symbols: Iterable[Symbol]) -> dict[str, list[Symbol]]:
+    grouped: dict[str, list[Symbol]] = defaultdict(list)
+    for sym in symbols:
+        grouped[sym.name].append(sym)
+    return {name: sorted(items) for name, items in grouped.items()}
+
+
+def solve(decl: Declaration, ruleset: Ruleset, params: dict[str, Parameter] | None = None) -> Derived:
+    params = params if params is not None else ruleset.parameters.in_force(decl.declaration_date)
+    messages: list[str] = []
+
+    def logger(code: clingo.MessageCode, message: str) -> None:
+        # An exception raised here would abort the process (clingo calls it in a
+        # nothrow scope), so only collect.
+        messages.append(f"{code.name}: {message}")
+
+    ctl = clingo.Control(["--warn=none", "--opt-mode=opt", "--models=0", "--seed=0"], logger=logger)
+    for path in ruleset.files():
+        ctl.load(str(path))
+    with ctl.backend() as backend:
+        for fact in declaration_facts(decl, params):
+            backend.add_rule([backend.add_atom(fact)])
+    ctl.ground([("base", [])])
+    if messages and any(m.startswith("error") for m in messages):
+        raise EngineError("the rules failed to ground: " + "; ".join(messages))
+
+    # Solve 1: the optimum with the fixed candidate order as the last tie-break,
+    # so the chosen set never depends on the search.
+    ctl.assign_external(Function("tiebreak"), True)
+    best: list[Symbol] | None = None
+    with ctl.solve(yield_=True) as handle:
+        for model in handle:
+            best = model.symbols(shown=True)
+        result = handle.get()
+    if best is None or not result.exhausted:
+        raise EngineError("the selection found no optimal set of awards")
+    atoms = _group(best)
+    _check(atoms)
+    chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
+
+    # Solve 2: every set equally favourable to the enterprise and to the measure.
+    ctl.assign_external(Function("tiebreak"), False)
+    ctl.configuration.solve.opt_mode = "optN"  # type: ignore[union-attr]
+    others: set[frozenset[Symbol]] = set()
+    truncated = False
+    with ctl.solve(yield_=True) as handle:
+        for model in handle:
+            if not model.optimality_proven:
+                continue
+            picked = frozenset(
+                sym.arguments[0] for sym in model.symbols(shown=True) if sym.name == "chosen"
+            )
+            if picked != chosen:
+                others.add(picked)
+            if len(others) > ALTERNATIVES_LIMIT:
+                truncated = True
+                break
+    alternatives = sorted(others, key=lambda s: sorted(str(x) for x in s))[:ALTERNATIVES_LIMIT]
+    interpretations = tuple(sorted(sym.arguments[0].string for sym in atoms.get("interpretation", [])))
+    return Derived(
+        atoms=atoms,
+        chosen=chosen,
+        alternatives=alternatives,
+        alternatives_truncated=truncated,
+        interpretations=interpretations,
+    )
+
+
+def _check(atoms: dict[str, list[Symbol]]) -> None:
+    overflow = atoms.get("money_overflow", [])
+    if overflow:
+        raise EngineError(
+            "an amount is too large to compute exactly ("
+            + ", ".join(str(sym.arguments[0]) for sym in overflow[:3])
+            + "); no result is given rather than a wrong one"
+        )
+    errors = atoms.get("rule_error", [])
+    if errors:
+        raise EngineError("the rules are inconsistent: " + ", ".join(str(s.arguments[0]) for s in errors))

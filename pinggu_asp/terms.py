@@ -1,0 +1,157 @@
+"""Reading the program's terms back: money keys, basis keys, clause ids, values.
+
+This module only translates symbols the rules derived into data; it decides nothing.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from clingo import Symbol, SymbolType
+
+from .money import FEN_PER_YUAN, limbs_to_fen
+
+
+def text(sym: Symbol) -> str:
+    """A symbol as plain text: strings unquoted, everything else as clingo prints it."""
+    if sym.type == SymbolType.String:
+        return sym.string
+    return str(sym)
+
+
+def clause_id(sym: Symbol) -> str:
+    """art3(output_growth) -> 'art3.output_growth'."""
+    return f"{sym.name}.{sym.arguments[0].name}"
+
+
+def basis_id(sym: Symbol) -> str:
+    """rating(smart,2025) -> 'rating:smart:2025'; approval("a-1") -> 'approval:a-1'."""
+    return ":".join([sym.name] + [text(arg) for arg in sym.arguments])
+
+
+def date_text(value: int) -> str:
+    return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
+
+
+def limbs(sym: Symbol) -> int:
+    return limbs_to_fen(tuple(arg.number for arg in sym.arguments))
+
+
+def fen_fraction_to_json(value: Fraction) -> int | str:
+    """An exact amount of fen as yuan: an integer when whole, else an exact decimal string."""
+    yuan = value / FEN_PER_YUAN
+    if yuan.denominator == 1:
+        return yuan.numerator
+    den = yuan.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1:
+        return f"{yuan.numerator}/{yuan.denominator}"
+    places = max(twos, fives)
+    scaled = yuan * 10**places
+    whole, part = divmod(scaled.numerator, 10**places)
+    return f"{whole}.{part:0{places}d}".rstrip("0").rstrip(".")
+
+
+class Values:
+    """The money values the program computed, by key."""
+
+    def __init__(self, val_atoms: list[Symbol]) -> None:
+        self._fen: dict[Symbol, int] = {atom.arguments[0]: limbs(atom.arguments[1]) for atom in val_atoms}
+
+    def fen(self, key: Symbol) -> int | None:
+        return self._fen.get(key)
+
+    def require(self, key: Symbol) -> int:
+        value = self._fen.get(key)
+        if value is None:
+            raise KeyError(f"the program derived no value for {key}")
+        return value
+
+
+# Where a money key or a fact came from in the declaration (for auditors).
+def source_field(key: Symbol) -> str | None:
+    name = key.name
+    args = key.arguments
+    if name == "output":
+        return f"annual[{args[0].number}].gross_output"
+    if name == "rd":
+        return f"annual[{args[0].number}].rd_expense"
+    if name == "rd_pinggu":
+        return f"annual[{args[0].number}].rd_expense_pinggu"
+    if name == "executed":
+        return f"orders[{args[0].string}].executed.{args[1].number}"
+    if name == "investment":
+        return f"investment_projects[{args[0].string}].fixed_asset_investment"
+    if name == "project_output":
+        return f"investment_projects[{args[0].string}].output.{args[1].number}"
+    if name == "other_support":
+        return f"other_pinggu_support[{args[0].number}].amount"
+    if name == "prior_award":
+        return f"prior_awards[{args[0].number}]"
+    if name == "param":
+        return f"parameters.{args[0].name}"
+    if name == "enterprise" and args:
+        return f"enterprise.{args[0].name}"
+    if name in ("approval", "order", "project") and len(args) == 2:
+        plural = {"approval": "approvals", "order": "orders", "project": "investment_projects"}[name]
+        return f"{plural}[{args[0].string}].{args[1].name}"
+    if name == "rating" and args:
+        return f"ratings[{args[0].string}]"
+    if name == "commissioned_year":
+        return "enterprise.commissioned_year"
+    if name == "earlier_years":
+        return "annual"
+    if name in ("sum", "times", "div", "minus", "plus", "min", "monus", "floor_to"):
+        return None
+    return None
+
+
+def value_json(term: Symbol, values: Values) -> Any:
+    """An observed or required value as plain JSON data."""
+    name, args = term.name, term.arguments
+    if name == "money":
+        fen = values.fen(args[0])
+        return None if fen is None else fen_fraction_to_json(Fraction(fen))
+    if name == "ratio":
+        fen = values.fen(args[0])
+        return None if fen is None else fen_fraction_to_json(Fraction(fen, args[1].number))
+    if name in ("bool", "finding"):
+        return args[0].name == "true"
+    if name == "date":
+        return date_text(args[0].number)
+    if name in ("date_range", "date_range_open_start"):
+        return [date_text(args[0].number), date_text(args[1].number)]
+    if name in ("year_range", "int_range"):
+        return [args[0].number, args[1].number]
+    if name in ("year", "count", "int", "years_checked", "commissioned_in"):
+        return args[0].number
+    if name == "text":
+        return text(args[0])
+    if name == "missing":
+        return None
+    if name == "reached_in":
+        fen = values.fen(args[1])
+        return {"year": args[0].number, "yuan": None if fen is None else fen_fraction_to_json(Fraction(fen))}
+    if name == "prior_award":
+        return {"prior_award": args[0].number}
+    if name == "none":
+        return None
+    return text(term)
+
+
+def value_source(term: Symbol) -> str | None:
+    name, args = term.name, term.arguments
+    if name in ("money", "missing") and args:
+        return source_field(args[0])
+    if name == "reached_in":
+        return source_field(args[1])
+    if name == "prior_award":
+        return f"prior_awards[{args[0].number}]"
+    return None
