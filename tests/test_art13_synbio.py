@@ -1,0 +1,201 @@
+"""第十三条 支持合成生物产业科技成果转化 (art13.synbio_project).
+
+"对于固定资产实际投资额（不含地价款）在 500 万元（含）以上（产业地产项目与数据中心项目除外）且投产后年产值
+达到 2000 万元的项目，按固定资产投资额的 5%给予资金奖励，最高不超过 300 万元。"
+Support year 2025, declared 2026-04-10. Each test's name says the expected conclusion and why.
+"""
+
+from typing import Any
+
+from support import baseline, clause, condition, decide, set_annual, statuses
+
+CLAUSE = "art13.synbio_project"
+
+
+def project(**overrides: Any) -> dict[str, Any]:
+    """A synthetic-biology project that qualifies unless overridden: 12,000,000 invested, 21,000,000 output."""
+    proj = {
+        "id": "p-1",
+        "field": "synthetic_biology",
+        "tech_transfer": True,
+        "in_pinggu": True,
+        "kind": "production",
+        "fixed_asset_investment": 12_000_000,
+        "commissioned_date": "2025-03-01",
+        "output": {2025: 21_000_000},
+    }
+    proj.update(overrides)
+    return {k: v for k, v in proj.items() if v is not None}
+
+
+def synbio(*projects: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    data = baseline(investment_projects=list(projects) or [project()], **kwargs)
+    return clause(decide(data), CLAUSE, "investment:p-1")
+
+
+def test_eligible_project_is_granted_5_percent_of_investment():
+    """5% × 12,000,000 = 600,000, paid exactly (a ratio, not a ceiling)."""
+    entry = synbio()
+    assert entry["status"] == "granted"
+    assert set(statuses(entry).values()) == {"pass"}
+    assert entry["amount_yuan"] == 600_000
+    assert entry["up_to"] is False and entry["cap_yuan"] == 3_000_000
+    assert entry["basis"] == "investment:p-1" and entry["payer"] == "district"
+
+
+# --- "500 万元（含）以上": inclusive ----------------------------------------------------
+
+def test_investment_4999999_is_below_5m_so_ineligible():
+    entry = synbio(project(fixed_asset_investment=4_999_999))
+    cond = condition(entry, "art13.investment_5m")
+    assert cond["status"] == "fail"
+    assert cond["gap"] == {"passes_at": 5_000_000, "short_by": 1}
+    assert entry["status"] == "ineligible"
+
+
+def test_investment_exactly_5m_is_included_so_granted_250000():
+    """（含）: 5,000,000 itself qualifies; 5% is 250,000."""
+    entry = synbio(project(fixed_asset_investment=5_000_000))
+    assert entry["status"] == "granted"
+    assert entry["amount_yuan"] == 250_000
+
+
+# --- "年产值达到 2000 万元": inclusive (I-art13-output-in-Y) ------------------------------
+
+def test_output_19999999_is_short_of_20m_so_ineligible():
+    entry = synbio(project(output={2025: 19_999_999}))
+    cond = condition(entry, "art13.output_20m")
+    assert cond["status"] == "fail" and cond["gap"]["short_by"] == 1
+    assert entry["status"] == "ineligible"
+
+
+def test_output_exactly_20m_reaches_it_so_granted():
+    """达到 includes the number."""
+    assert synbio(project(output={2025: 20_000_000}))["status"] == "granted"
+
+
+def test_output_of_support_year_missing_is_unknown_so_undetermined():
+    """Only 2024 output is declared: the support year's output is unknown, never false."""
+    entry = synbio(project(output={2024: 30_000_000}))
+    cond = condition(entry, "art13.output_20m")
+    assert cond["status"] == "unknown"
+    assert cond["missing"] == "investment_projects[p-1].output.2025"
+    assert entry["status"] == "undetermined"
+
+
+def test_output_reaching_20m_in_a_later_year_pays_in_that_year():
+    """I-art13-output-in-Y: 2025 short, 2026 reaches 20,000,000, so support year 2026 pays."""
+    data = baseline(
+        support_year=2026,
+        declaration_date="2027-03-01",
+        investment_projects=[project(output={2025: 15_000_000, 2026: 22_000_000})],
+    )
+    set_annual(data, 2026, gross_output=62_000_000, rd_expense=1_200_000)
+    entry = clause(decide(data), CLAUSE, "investment:p-1")
+    assert entry["status"] == "granted"
+    assert entry["amount_yuan"] == 600_000
+
+
+# --- "投产后" -------------------------------------------------------------------------------
+
+def test_commissioned_date_missing_is_unknown_so_undetermined():
+    entry = synbio(project(commissioned_date=None))
+    cond = condition(entry, "art13.commissioned")
+    assert cond["status"] == "unknown"
+    assert cond["missing"] == "investment_projects[p-1].commissioned_date"
+    assert entry["status"] == "undetermined"
+
+
+def test_commissioned_after_the_support_year_fails():
+    """Commissioned 2026-01-05: not in production by the end of 2025."""
+    entry = synbio(project(commissioned_date="2026-01-05"))
+    assert statuses(entry)["art13.commissioned"] == "fail"
+    assert entry["status"] == "ineligible"
+
+
+def test_commissioned_on_last_day_of_support_year_passes():
+    entry = synbio(project(commissioned_date="2025-12-31"))
+    assert statuses(entry)["art13.commissioned"] == "pass"
+
+
+def test_commissioned_before_the_window_still_passes():
+    """The text asks no newness of the project, only that it is in production."""
+    entry = synbio(project(commissioned_date="2024-06-01"))
+    assert entry["status"] == "granted"
+
+
+# --- one condition at a time ----------------------------------------------------------------
+
+def test_other_field_is_ineligible():
+    entry = synbio(project(field="biopharma"))
+    assert statuses(entry)["art13.field"] == "fail" and entry["status"] == "ineligible"
+
+
+def test_not_tech_transfer_is_ineligible():
+    entry = synbio(project(tech_transfer=False))
+    assert statuses(entry)["art13.tech_transfer"] == "fail" and entry["status"] == "ineligible"
+
+
+def test_not_in_pinggu_is_ineligible():
+    entry = synbio(project(in_pinggu=False))
+    assert statuses(entry)["art13.in_pinggu"] == "fail" and entry["status"] == "ineligible"
+
+
+def test_industrial_real_estate_project_is_excluded():
+    """产业地产项目…除外."""
+    entry = synbio(project(kind="industrial_real_estate"))
+    cond = condition(entry, "art13.project_kind")
+    assert cond["status"] == "fail"
+    assert cond["observed"] == "industrial_real_estate"
+    assert cond["required"] == ["industrial_real_estate", "data_center"]
+    assert entry["status"] == "ineligible"
+
+
+def test_data_center_project_is_excluded():
+    """数据中心项目除外."""
+    entry = synbio(project(kind="data_center"))
+    assert statuses(entry)["art13.project_kind"] == "fail" and entry["status"] == "ineligible"
+
+
+def test_project_already_paid_is_ineligible():
+    """Once per project: a prior award on investment:p-1 ends it."""
+    prior = [{"clause": "art13.synbio_project", "basis": "investment:p-1", "year": 2025, "amount": 600_000}]
+    entry = synbio(prior_awards=prior)
+    cond = condition(entry, "art13.not_paid")
+    assert cond["status"] == "fail" and cond["observed"] == {"prior_award": 0}
+    assert entry["status"] == "ineligible"
+
+
+def test_prior_award_on_another_project_does_not_matter():
+    prior = [{"clause": "art13.synbio_project", "basis": "investment:p-9", "year": 2025, "amount": 600_000}]
+    assert synbio(prior_awards=prior)["status"] == "granted"
+
+
+# --- "最高不超过 300 万元": the cap, exact at scale -----------------------------------------
+
+def test_investment_60m_pays_exactly_the_cap():
+    """5% × 60,000,000 = 3,000,000: the cap itself."""
+    entry = synbio(project(fixed_asset_investment=60_000_000))
+    assert entry["amount_yuan"] == 3_000_000
+    assert entry["amount_before_rounding_yuan"] == 3_000_000
+
+
+def test_investment_just_under_cap_point_is_floored_not_capped():
+    """5% × 59,999,999 = 2,999,999.95, floored to 2,999,000 (第十七条)."""
+    entry = synbio(project(fixed_asset_investment=59_999_999))
+    assert entry["amount_before_rounding_yuan"] == "2999999.95"
+    assert entry["amount_yuan"] == 2_999_000
+
+
+def test_investment_of_10_to_the_11_yuan_pays_exactly_the_cap():
+    entry = synbio(project(fixed_asset_investment=100_000_000_000, output={2025: 300_000_000_000}))
+    assert entry["status"] == "granted"
+    assert entry["amount_yuan"] == 3_000_000
+
+
+def test_each_project_is_its_own_entry_and_award():
+    data = baseline(investment_projects=[project(), project(id="p-2", fixed_asset_investment=8_000_000)])
+    result = decide(data)
+    assert clause(result, CLAUSE, "investment:p-2")["amount_yuan"] == 400_000
+    granted = sorted(a["basis"] for a in result["awards"] if a["clause"] == CLAUSE)
+    assert granted == ["investment:p-1", "investment:p-2"]
