@@ -18,6 +18,10 @@ from .rules_files import interpretation_path, program_paths
 
 # How many other equally favourable sets the result lists at most.
 ALTERNATIVES_LIMIT = 20
+# How many it collects before choosing those it lists: the first in a fixed
+# order of all that were found, so the list does not depend on the search
+# whenever there are at most this many.
+ALTERNATIVES_SCAN = 1000
 
 
 class EngineError(Exception):
@@ -83,9 +87,41 @@ def solve(decl: Declaration, ruleset: Ruleset, params: dict[str, Parameter] | No
     if messages and any(m.startswith("error") for m in messages):
         raise EngineError("the rules failed to ground: " + "; ".join(messages))
 
+    atoms, chosen, alternatives, truncated = select(ctl)
+    interpretations = tuple(sorted(sym.arguments[0].string for sym in atoms.get("interpretation", [])))
+    return Derived(
+        atoms=atoms,
+        chosen=chosen,
+        alternatives=alternatives,
+        alternatives_truncated=truncated,
+        interpretations=interpretations,
+    )
+
+
+def _chosen_of(symbols: Iterable[Symbol]) -> frozenset[Symbol]:
+    return frozenset(sym.arguments[0] for sym in symbols if sym.name == "chosen" and len(sym.arguments) == 1)
+
+
+def _alternative_order(candidates: frozenset[Symbol]) -> list[Symbol]:
+    """Alternatives are listed by their candidates in clingo's symbol order: the same on every run."""
+    return sorted(candidates)
+
+
+def select(
+    ctl: clingo.Control,
+) -> tuple[dict[str, list[Symbol]], frozenset[Symbol], list[frozenset[Symbol]], bool]:
+    """Run select.lp's optimisation on a grounded program (SPEC §4.2).
+
+    Returns the shown atoms of the chosen answer set by predicate, the chosen
+    candidates, the other equally favourable sets (never the chosen one, in a
+    fixed order) and whether that list was cut at ALTERNATIVES_LIMIT. The
+    optimum is read from the chosen atoms, never from ``Model.cost``, which
+    clingo truncates to 32 bits.
+    """
     # Solve 1: the optimum with the fixed candidate order as the last tie-break,
     # so the chosen set never depends on the search.
     ctl.assign_external(Function("tiebreak"), True)
+    ctl.configuration.solve.opt_mode = "opt"  # type: ignore[union-attr]
     best: list[Symbol] | None = None
     with ctl.solve(yield_=True) as handle:
         for model in handle:
@@ -95,34 +131,25 @@ def solve(decl: Declaration, ruleset: Ruleset, params: dict[str, Parameter] | No
         raise EngineError("the selection found no optimal set of awards")
     atoms = _group(best)
     _check(atoms)
-    chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
+    chosen = _chosen_of(best)
 
-    # Solve 2: every set equally favourable to the enterprise and to the measure.
+    # Solve 2: every set equally favourable to the enterprise and to the measure
+    # (the tie-break off), less the chosen one.
     ctl.assign_external(Function("tiebreak"), False)
     ctl.configuration.solve.opt_mode = "optN"  # type: ignore[union-attr]
     others: set[frozenset[Symbol]] = set()
-    truncated = False
     with ctl.solve(yield_=True) as handle:
         for model in handle:
             if not model.optimality_proven:
                 continue
-            picked = frozenset(
-                sym.arguments[0] for sym in model.symbols(shown=True) if sym.name == "chosen"
-            )
+            picked = _chosen_of(model.symbols(shown=True))
             if picked != chosen:
                 others.add(picked)
-            if len(others) > ALTERNATIVES_LIMIT:
-                truncated = True
+            if len(others) >= ALTERNATIVES_SCAN:
                 break
-    alternatives = sorted(others, key=lambda s: sorted(str(x) for x in s))[:ALTERNATIVES_LIMIT]
-    interpretations = tuple(sorted(sym.arguments[0].string for sym in atoms.get("interpretation", [])))
-    return Derived(
-        atoms=atoms,
-        chosen=chosen,
-        alternatives=alternatives,
-        alternatives_truncated=truncated,
-        interpretations=interpretations,
-    )
+    truncated = len(others) > ALTERNATIVES_LIMIT
+    alternatives = sorted(others, key=_alternative_order)[:ALTERNATIVES_LIMIT]
+    return atoms, chosen, alternatives, truncated
 
 
 def _check(atoms: dict[str, list[Symbol]]) -> None:
