@@ -104,6 +104,73 @@ def check(
     _write(text, output)
 
 
+class ExplainFormat(str, Enum):
+    text = "text"
+    json = "json"
+    md = "md"
+    html = "html"
+
+
+@app.command()
+def explain(
+    file: FileArg,
+    clause: Annotated[
+        Optional[str],
+        typer.Option("--clause", "-c", help="Only this clause, e.g. art5.first_5m; as text, its justification tree."),
+    ] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of text, md and html (json carries both).")] = Lang.zh,
+    format: Annotated[
+        ExplainFormat,
+        typer.Option("--format", "-f", help="text: tables (or a tree with --clause); json: pinggu-explanation/1; "
+                     "md: Markdown; html: one self-contained printable page."),
+    ] = ExplainFormat.text,
+    interpretation: InterpretationOpt = None,
+    parameters: ParametersOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Explain every gate and clause: conditions, observed and required values, the cited text, gaps."""
+    from .explain import ClauseNotListed, build
+    from .explain import dumps as explanation_dumps
+    from .i18n import LABELS as EXPLAIN_LABELS
+
+    try:
+        ruleset = default_ruleset(interpretation or [], parameters)
+        ruleset.modules  # noqa: B018 - validates the switches before any work
+        decl = load_declaration(file)
+        result = run_check(decl, ruleset)
+    except (InputError, ParameterError, InterpretationError) as exc:
+        _fail(str(exc), EXIT_INPUT)
+        return
+    except EngineError as exc:
+        _fail(str(exc), EXIT_ENGINE)
+        return
+    try:
+        model = build(result, clause)
+    except ClauseNotListed as exc:
+        listed = ", ".join(exc.listed) or "-"
+        _fail(EXPLAIN_LABELS[lang.value]["not_listed"].format(clause=exc.clause, listed=listed), 1)
+        return
+    if format is ExplainFormat.json:
+        text = explanation_dumps(model)
+    elif format is ExplainFormat.md:
+        from .render_md import render_markdown
+
+        text = render_markdown(model, lang.value)
+    elif format is ExplainFormat.html:
+        from .render_html import render_html
+
+        text = render_html(model, lang.value)
+    elif clause is not None:
+        from .render_text import render_clause_tree
+
+        text = render_clause_tree(model, lang.value)
+    else:
+        from .render_text import render_explanation
+
+        text = render_explanation(model, lang.value)
+    _write(text, output)
+
+
 @app.command()
 def validate(file: FileArg) -> None:
     """Check a declaration against pinggu-declaration/1 without deciding anything."""
@@ -113,6 +180,28 @@ def validate(file: FileArg) -> None:
         _fail(str(exc), EXIT_INPUT)
         return
     typer.echo(f"{file}: valid pinggu-declaration/1 ({decl.enterprise.name}, support year {decl.support_year})")
+
+
+@app.command()
+def rules(
+    format: Annotated[Format, typer.Option("--format", "-f", help="text or json (pinggu-rules/1).")] = Format.text,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the text listing.")] = Lang.zh,
+    interpretation: InterpretationOpt = None,
+    parameters: ParametersOpt = None,
+) -> None:
+    """List every clause: article, the Chinese text of its conditions, amount, cap, basis, and the parameters in force."""
+    from .catalogue import catalogue, render_catalogue
+
+    try:
+        ruleset = default_ruleset(interpretation or [], parameters)
+        cat = catalogue(ruleset)
+    except (ParameterError, InterpretationError) as exc:
+        _fail(str(exc), EXIT_INPUT)
+        return
+    if format is Format.json:
+        _write(dumps(cat), None)
+    else:
+        _write(render_catalogue(cat, lang.value), None)
 
 
 def main() -> None:

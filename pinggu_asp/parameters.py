@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,11 @@ class Parameter:
             return f"{self.value // 100:,} 元"
         if self.kind == "rate":
             num, den = self.value
-            return f"{Fraction(num, den) * 100}%"
+            percent = Fraction(num * 100, den)
+            if percent.denominator == 1:
+                return f"{percent.numerator}%"
+            exact = Decimal(percent.numerator) / Decimal(percent.denominator)
+            return f"{exact.normalize()}%" if exact * percent.denominator == percent.numerator else f"{num}/{den}"
         if self.kind == "date":
             return self.value.isoformat()
         return str(self.value)
@@ -146,4 +151,21 @@ def load_parameters(path: Path | None = None) -> ParameterSet:
             for since, value in values.items()
         }
         out[name] = {**spec, "values": converted}
+    shipped = rules_dir() / "parameters.yaml"
+    if path.resolve() != shipped.resolve():
+        # A reform is a copy of the shipped file with other values: the rules need
+        # every parameter, of its kind, and a name they do not know is a typo.
+        _same_names_and_kinds(out, load_parameters(shipped).raw, path)
     return ParameterSet(source=str(path), sha256=hashlib.sha256(raw_bytes).hexdigest(), raw=out)
+
+
+def _same_names_and_kinds(reform: dict[str, Any], shipped: dict[str, Any], path: Path) -> None:
+    missing = sorted(set(shipped) - set(reform))
+    if missing:
+        raise ParameterError(f"{path}: parameter(s) the rules need are missing: {', '.join(missing)}")
+    unknown = sorted(set(reform) - set(shipped))
+    if unknown:
+        raise ParameterError(f"{path}: unknown parameter(s) {', '.join(unknown)}")
+    for name in sorted(reform):
+        if reform[name]["kind"] != shipped[name]["kind"]:
+            raise ParameterError(f"parameters.{name}.kind: must be {shipped[name]['kind']}, as the rules use it")

@@ -146,3 +146,176 @@ class _Null:
 
     def flush(self) -> None:
         pass
+
+
+# --- `pinggu-asp explain`: the auditor's view (built by explain.py) ----------------
+
+
+def _explain_console(width: int) -> Console:
+    return Console(width=width, record=True, force_terminal=False, color_system=None, file=_Null())
+
+
+def _cond_row(table: Table, cond: dict[str, Any], lang: str) -> None:
+    reading = cond["text"][lang]
+    cite = cond["article_text"][lang]
+    phrase = f"“{cond['phrase_zh']}”" if cond.get("phrase_zh") else ""
+    lines = [f"{cite} {phrase}".strip(), reading]
+    lines += [f"→ {d}" for d in cond["details"][lang]]
+    required = cond["required_text"][lang]
+    if cond.get("required_formula") and cond.get("required_kind") == "ratio":
+        required += f"\n= {cond['required_formula']}"
+    table.add_row(
+        cond["id"],
+        f"{cond['mark']} {cond['status_text'][lang]}",
+        cond["observed_text"][lang],
+        required,
+        "\n".join(lines),
+    )
+
+
+def _cond_table(lang: str, title: str | None = None) -> Table:
+    from .i18n import LABELS as XL
+
+    labels = XL[lang]
+    table = Table(title=title, show_lines=True, title_justify="left", expand=True)
+    table.add_column(labels["condition"], ratio=2, min_width=22, overflow="fold")
+    table.add_column(labels["result"], no_wrap=True, min_width=8)
+    table.add_column(labels["observed"], ratio=3, overflow="fold")
+    table.add_column(labels["required"], ratio=3, overflow="fold")
+    table.add_column(labels["article"] + " · " + labels["text"], ratio=5, overflow="fold")
+    return table
+
+
+def render_explanation(model: dict[str, Any], lang: str = "zh", width: int = 140) -> str:
+    """Every gate and listed clause, one readable table per clause."""
+    from .i18n import LABELS as XL
+
+    labels = XL[lang]
+    console = _explain_console(width)
+    _explain_header(console, model, labels, lang)
+
+    console.print(f"\n[bold]{labels['gates']}[/bold]")
+    gates = _cond_table(lang)
+    for gate in model["gates"]:
+        _cond_row(gates, gate, lang)
+    console.print(gates)
+
+    for clause in model["clauses"]:
+        _explain_clause(console, clause, labels, lang)
+
+    _explain_footer(console, model, labels, lang)
+    return console.export_text()
+
+
+def _explain_header(console: Console, model: dict[str, Any], labels: dict[str, str], lang: str) -> None:
+    ent = model["enterprise"]
+    console.print(f"[bold]{labels['title']}[/bold]  ({labels['doc']})")
+    console.print(f"{labels['enterprise']}: {ent.get('name')}    {labels['credit_code']}: {ent.get('credit_code')}")
+    console.print(f"{labels['year']}: {model['support_year']}    {labels['date']}: {model['declaration_date']}")
+    console.print(f"\n[bold]{labels['awards']}[/bold]")
+    if not model["awards"]:
+        console.print(f"  {labels['no_awards']}")
+    for award in model["awards"]:
+        up = f"{labels['up_to']} " if award.get("up_to") else ""
+        console.print(f"  {award['clause']}  {award['basis']}  {up}{award['amount_text'][lang]}  · {award['payer_text'][lang]}")
+    console.print(f"[bold]{labels['total']}[/bold]: {model['total_text'][lang]}")
+
+
+def _explain_clause(console: Console, clause: dict[str, Any], labels: dict[str, str], lang: str) -> None:
+    up = f"{labels['up_to']} " if clause.get("up_to") else ""
+    head = f"{clause['clause']} · {clause['subject']} · {clause['status_text'][lang]} · {clause['article_text'][lang]}"
+    console.print(f"\n[bold]{head}[/bold]")
+    console.print(
+        f"  {labels['amount']}: {up}{clause['amount_text'][lang]}   {labels['cap']}: {clause['cap_text'][lang]}   "
+        f"{labels['basis']}: {', '.join(clause['bases']) or clause['basis']}   {labels['payer']}: {clause['payer_text'][lang]}"
+    )
+    for sentence in clause["sentences"][lang]:
+        console.print(f"  → {sentence}")
+    table = _cond_table(lang)
+    for cond in clause["conditions"]:
+        _cond_row(table, cond, lang)
+    console.print(table)
+
+
+def _explain_footer(console: Console, model: dict[str, Any], labels: dict[str, str], lang: str) -> None:
+    key = "text_zh" if lang == "zh" else "text_en"
+    if model["alternatives"]:
+        console.print(f"\n{labels['alternatives']}:")
+        for alt in model["alternatives"]:
+            names = ", ".join(a.get("clause") or a.get("policy", "") for a in alt["chosen"])
+            console.print(f"  {names} → {money_text(alt['total_yuan'], lang)}")
+    for advice in model["advisories"]:
+        console.print(f"{labels['advisories']}: {advice.get(key, '')}")
+    console.print(f"\n{labels['interpretations']}: {', '.join(model['interpretations'])}")
+    prov = model.get("provenance", {})
+    if prov:
+        console.print(f"{labels['provenance']}: " + "; ".join(f"{k}={v}" for k, v in prov.items()))
+
+
+def render_clause_tree(model: dict[str, Any], lang: str = "zh", width: int = 140) -> str:
+    """The justification of one clause: award ← conditions ← facts."""
+    from rich.tree import Tree
+
+    from .i18n import LABELS as XL
+
+    labels = XL[lang]
+    console = _explain_console(width)
+    ent = model["enterprise"]
+    console.print(f"{labels['enterprise']}: {ent.get('name')} · {labels['year']} {model['support_year']} · {labels['date']} {model['declaration_date']}")
+    for clause in model["clauses"]:
+        up = f"{labels['up_to']} " if clause.get("up_to") else ""
+        root = Tree(
+            f"{clause['clause']} · {clause['subject']} — {clause['status_text'][lang]}: {up}{clause['amount_text'][lang]}"
+            f"  ({labels['cap']} {clause['cap_text'][lang]}; {labels['basis']} {', '.join(clause['bases'])};"
+            f" {labels['payer']} {clause['payer_text'][lang]})"
+        )
+        for sentence in clause["sentences"][lang]:
+            root.add(f"→ {sentence}")
+        gates = root.add(f"{labels['gates']}")
+        failing = [g for g in model["gates"] if g["status"] != "pass"]
+        if not failing:
+            gates.add(f"✓ {labels['gates_all_pass']} ({len(model['gates'])}): " + ", ".join(g["id"] for g in model["gates"]))
+        for gate in failing:
+            _tree_condition(gates, gate, labels, lang)
+        conds = root.add(labels["conditions"])
+        for cond in clause["conditions"]:
+            _tree_condition(conds, cond, labels, lang)
+        if clause["superseded_by"] or clause["blocked_by"] or clause.get("supersedes"):
+            selection = root.add(labels["selection"] + ": " + clause["status_text"][lang])
+            for other in clause["superseded_by"] + clause["blocked_by"]:
+                who = other.get("clause") or other.get("policy")
+                selection.add(f"← {who} · {other.get('basis')} · {yuan_text_plain(other.get('amount_yuan'), lang)}")
+            for other in clause.get("supersedes", []):
+                selection.add(f"→ {other['clause']} · {other.get('basis')} · {yuan_text_plain(other.get('amount_yuan'), lang)}")
+        console.print(root)
+    console.print(f"{labels['interpretations']}: {', '.join(model['interpretations'])}")
+    return console.export_text()
+
+
+def _tree_condition(parent: Any, cond: dict[str, Any], labels: dict[str, str], lang: str) -> None:
+    node = parent.add(f"{cond['mark']} {cond['id']} ({cond['status_text'][lang]}): {cond['text'][lang]}")
+    phrase = f" “{cond['phrase_zh']}”" if cond.get("phrase_zh") else ""
+    node.add(f"{labels['article']}: {cond['article_text'][lang]}{phrase}")
+    node.add(f"{labels['observed']}: {cond['observed_text'][lang]}")
+    required = cond["required_text"][lang]
+    if cond.get("required_formula"):
+        required += f"  ← {cond['required_formula']}"
+    node.add(f"{labels['required']}: {required}")
+    for detail in cond["details"][lang]:
+        node.add(f"→ {detail}")
+    if cond.get("facts"):
+        facts = node.add(labels["facts"])
+        for fact in cond["facts"]:
+            facts.add(f"{fact['field']} = {yuan_text_plain(fact['value'], lang)}")
+    if cond.get("years_looked_at"):
+        facts = node.add(labels["years_looked_at"])
+        for year in cond["years_looked_at"]:
+            facts.add(f"annual[{year}]")
+    for item in cond.get("evidence", []) or []:
+        node.add(f"{labels['facts']}: {item}")
+
+
+def yuan_text_plain(value: Any, lang: str) -> str:
+    from .explain import yuan_text
+
+    return yuan_text(value, lang)

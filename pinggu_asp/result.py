@@ -17,7 +17,8 @@ from . import __version__
 from .model import Declaration
 from .money import FEN_PER_YUAN
 from .solve import Derived, Ruleset
-from .terms import Values, basis_id, clause_id, fen_fraction_to_json, source_field, text, value_json, value_source
+from .terms import (Values, basis_id, clause_id, fen_fraction_to_json, source_field, term_formula, term_keys, text,
+                    value_json, value_source)
 
 SCHEMA = "pinggu-result/1"
 
@@ -97,6 +98,24 @@ class _Reader:
         return s if s in bases or not bases else bases[0]
 
 
+def _derivation(reader: _Reader, observed: Symbol, required: Symbol) -> dict[str, Any]:
+    """How the observed and required values were read: their term kinds, the formula of the
+    required value, and every declared fact and parameter they rest on (for explanations)."""
+    facts = []
+    seen: set[Symbol] = set()
+    for key in term_keys(observed) + term_keys(required):
+        if key in seen:
+            continue
+        seen.add(key)
+        facts.append({"field": source_field(key) or text(key), "value": _yuan(reader.fen(key))})
+    return {
+        "observed_kind": observed.name,
+        "required_kind": required.name,
+        "required_formula": term_formula(required),
+        "facts": facts,
+    }
+
+
 def _condition(reader: _Reader, atom: Symbol) -> dict[str, Any]:
     c, s, cid, status, observed, required = atom.arguments
     meta = reader.texts.get(cid.string)
@@ -112,6 +131,7 @@ def _condition(reader: _Reader, atom: Symbol) -> dict[str, Any]:
         "text_en": meta.text_en if meta else None,
         "source_field": value_source(observed),
     }
+    entry.update(_derivation(reader, observed, required))
     if observed.name == "missing":
         entry["missing"] = source_field(observed.arguments[0]) or text(observed.arguments[0])
     for gap in reader.by_cs["gap"].get((c, s), []):
@@ -145,6 +165,25 @@ def _candidate_json(reader: _Reader, decl: Declaration, cand: Symbol) -> dict[st
     }
 
 
+def _orders(reader: _Reader, c: Symbol, s: Symbol) -> list[dict[str, Any]]:
+    """Each order an orders clause (Art 9, Art 12) looked at: counted or excluded, and why (SPEC §3.2)."""
+    texts = {a.arguments[0].name: a.arguments[1:] for a in reader.d.get("order_reason_text")}
+    orders: dict[str, dict[str, Any]] = {}
+    for atom in reader.d.get("order_considered"):
+        ac, asub, oid, verdict, reason = atom.arguments
+        if (ac, asub) != (c, s):
+            continue
+        executed = clingo.Function("executed", [oid, s.arguments[-1]])
+        entry = orders.setdefault(oid.string, {"order": oid.string, "verdict": verdict.name,
+                                               "executed_yuan": _yuan(reader.fen(executed)), "reasons": []})
+        zh, en = (t.string for t in texts[reason.name]) if reason.name in texts else (None, None)
+        entry["reasons"].append({"code": reason.name, "text_zh": zh, "text_en": en,
+                                 "detail": value_json(reason.arguments[0], reader.values) if reason.arguments else None})
+    for entry in orders.values():
+        entry["reasons"].sort(key=lambda r: r["code"])
+    return [orders[k] for k in sorted(orders)]
+
+
 def _clause(reader: _Reader, decl: Declaration, c: Symbol, s: Symbol) -> dict[str, Any]:
     cid = clause_id(c)
     status = reader.by_cs["status"][(c, s)]
@@ -167,6 +206,7 @@ def _clause(reader: _Reader, decl: Declaration, c: Symbol, s: Symbol) -> dict[st
             _candidate_json(reader, decl, a.arguments[2]) for a in reader.by_cs["superseded_by"].get((c, s), [])
         ],
         "blocked_by": [],
+        "orders": _orders(reader, c, s),
     }
     for atom in reader.by_cs["blocked_by"].get((c, s), []):
         index = atom.arguments[2].number
@@ -181,7 +221,7 @@ def _clause(reader: _Reader, decl: Declaration, c: Symbol, s: Symbol) -> dict[st
 def _gate(reader: _Reader, atom: Symbol, effects: dict[str, str], evidence: dict[str, list[str]]) -> dict[str, Any]:
     gid, status, observed, required = atom.arguments
     meta = reader.texts.get(gid.string)
-    return {
+    entry: dict[str, Any] = {
         "id": gid.string,
         "status": status.name,
         "observed": value_json(observed, reader.values),
@@ -195,6 +235,10 @@ def _gate(reader: _Reader, atom: Symbol, effects: dict[str, str], evidence: dict
         "effect": effects.get(gid.string),
         "evidence": evidence.get(gid.string, []),
     }
+    entry.update(_derivation(reader, observed, required))
+    if observed.name == "missing":
+        entry["missing"] = source_field(observed.arguments[0]) or text(observed.arguments[0])
+    return entry
 
 
 def _award_list(reader: _Reader, decl: Declaration, chosen: frozenset[Symbol]) -> list[dict[str, Any]]:

@@ -95,12 +95,16 @@ def source_field(key: Symbol) -> str | None:
         return f"other_pinggu_support[{args[0].number}].amount"
     if name == "prior_award":
         return f"prior_awards[{args[0].number}]"
+    if name == "penalty" and args:
+        return f"penalties[{args[0].number}]"
+    if name == "fraud_finding" and args:
+        return f"fraud_findings[{args[0].number}]"
     if name == "param":
         return f"parameters.{args[0].name}"
     if name == "enterprise" and args:
         return f"enterprise.{args[0].name}"
-    if name in ("approval", "order", "project") and len(args) == 2:
-        plural = {"approval": "approvals", "order": "orders", "project": "investment_projects"}[name]
+    if name in ("approval", "order", "project", "rating") and len(args) == 2:
+        plural = {"approval": "approvals", "order": "orders", "project": "investment_projects", "rating": "ratings"}[name]
         return f"{plural}[{args[0].string}].{args[1].name}"
     if name == "rating" and args:
         return f"ratings[{args[0].string}]"
@@ -141,8 +145,16 @@ def value_json(term: Symbol, values: Values) -> Any:
         return {"year": args[0].number, "yuan": None if fen is None else fen_fraction_to_json(Fraction(fen))}
     if name == "prior_award":
         return {"prior_award": args[0].number}
+    if name == "title":  # a declared rating (Arts 6-8): title(Id, Date)
+        return {"rating": text(args[0]), "date": date_text(args[1].number)}
+    if name == "grade_change":
+        return {"previous_grade": text(args[0]), "grade": text(args[1])}
+    if name == "grade_below":
+        return {"previous_grade_below": text(args[0])}
     if name == "none":
         return None
+    if name in ("not_in", "one_of"):
+        return [text(arg) for arg in args]
     return text(term)
 
 
@@ -154,4 +166,66 @@ def value_source(term: Symbol) -> str | None:
         return source_field(args[1])
     if name == "prior_award":
         return f"prior_awards[{args[0].number}]"
+    if name == "title":
+        return f"ratings[{args[0].string}]"
     return None
+
+
+# Arithmetic on money keys, as a formula over declared fields (for auditors).
+_FORMULA_BINARY = {"minus": " − ", "plus": " + ", "monus": " ∸ "}
+
+
+def term_formula(term: Symbol) -> str | None:
+    """A money term as a formula over declared fields and parameters, e.g.
+    ratio(times(output(2024),105),100) -> 'annual[2024].gross_output × 105 / 100'.
+    None for terms that are not money (bool, date, ...)."""
+    name, args = term.name, term.arguments
+    if name == "money" and args:
+        return _key_formula(args[0])
+    if name == "ratio" and len(args) == 2:
+        return f"{_key_formula(args[0])} / {text(args[1])}"
+    if name == "reached_in" and len(args) == 2:
+        return _key_formula(args[1])
+    return None
+
+
+def _key_formula(key: Symbol) -> str:
+    name, args = key.name, key.arguments
+    if key.type != SymbolType.Function:
+        return text(key)
+    if name in ("times", "div", "floor_to") and len(args) == 2:
+        op = {"times": " × ", "div": " / ", "floor_to": " ⌊to⌋ "}[name]
+        return f"{_key_formula(args[0])}{op}{text(args[1])}"
+    if name in _FORMULA_BINARY and len(args) == 2:
+        return f"({_key_formula(args[0])}{_FORMULA_BINARY[name]}{_key_formula(args[1])})"
+    if name == "min" and len(args) == 2:
+        return f"min({_key_formula(args[0])}, {_key_formula(args[1])})"
+    if name == "fen" and args:
+        return f"{args[0].number}分"
+    return source_field(key) or text(key)
+
+
+_ARITHMETIC = {"times", "div", "floor_to", "minus", "plus", "monus", "min", "fen", "zero"}
+
+
+def term_keys(term: Symbol) -> list[Symbol]:
+    """The declared or parameter money keys a value term rests on, in order, without repeats."""
+    found: list[Symbol] = []
+
+    def walk(key: Symbol) -> None:
+        if key.type != SymbolType.Function:
+            return
+        if key.name in _ARITHMETIC:
+            for arg in key.arguments:
+                walk(arg)
+        elif key.name == "sum":
+            return
+        elif key not in found:
+            found.append(key)
+
+    name, args = term.name, term.arguments
+    if name in ("money", "ratio") and args:
+        walk(args[0])
+    elif name == "reached_in" and len(args) == 2:
+        walk(args[1])
+    return found

@@ -1,0 +1,248 @@
+"""`pinggu-asp rules`: every clause as the program defines it, read from the program itself.
+
+The clause list, each clause's conditions, basis and amount formula are not
+written down a second time in Python: the rules are run on a probe declaration
+that touches every clause (one rating of each kind, one approval of each kind,
+an order of each programme, a standard, a project), and the catalogue is read
+from the atoms derived (listed/2, cond/6, cond_text/6, basis/3, amount_key/3,
+cap/2, ceiling/1, payer/2).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from clingo import Symbol, SymbolType
+
+from .loading import declaration_from_data
+from .solve import Ruleset, solve
+from .terms import Values, clause_id, fen_fraction_to_json
+
+PROBE_YEAR = 2025
+
+_RATINGS = [
+    ("beijing_advanced_smart_factory", None),
+    ("national_smart_benchmark", None),
+    ("national_smart_demo_factory", None),
+    ("excellence_smart_factory", None),
+    ("leading_smart_factory", None),
+    ("wef_lighthouse", None),
+    ("emission_grade", "A"),
+    ("emission_grade", "B"),
+    ("emission_grade", "C"),
+    ("beijing_green_factory", None),
+    ("national_green_factory", None),
+    ("beijing_service_integration_pilot", None),
+]
+_APPROVALS = [
+    {"kind": "innovative_drug"},
+    {"kind": "improved_drug"},
+    {"kind": "generic_drug"},
+    {"kind": "tcm_classical_formula"},
+    {"kind": "class3_device", "global_first": True},
+    {"kind": "class2_device"},
+    {"kind": "vet_drug", "vet_class": 1},
+]
+
+
+def probe_declaration() -> dict[str, Any]:
+    ratings = []
+    for index, (kind, grade) in enumerate(_RATINGS):
+        rating: dict[str, Any] = {"id": f"r{index}", "kind": kind, "date": f"{PROBE_YEAR}-10-01"}
+        if grade:
+            rating.update(grade=grade, previous_grade="D")
+        ratings.append(rating)
+    approvals = [
+        {"id": f"a{index}", "date": f"{PROBE_YEAR}-10-01", **fields} for index, fields in enumerate(_APPROVALS)
+    ]
+    return {
+        "schema": "pinggu-declaration/1",
+        "support_year": PROBE_YEAR,
+        "declaration_date": f"{PROBE_YEAR + 1}-04-10",
+        "enterprise": {
+            "credit_code": "91110117MA01C4QX37",
+            "name": "probe",
+            "registered_in_pinggu": True,
+            "operating_in_pinggu": True,
+            "industry_code": "C3670",
+            "strategic_fit": True,
+            "stable_in_beijing": True,
+            "related_output_abnormal": False,
+            "credit_good": True,
+            "locality": "locality",
+            "sectors": ["central_kitchen", "pharma", "auto_parts", "synthetic_biology"],
+            "leading_recognized": True,
+        },
+        "annual": [
+            {"year": year, "gross_output": 1, "rd_expense": 1, "rd_expense_pinggu": 1}
+            for year in range(PROBE_YEAR - 2, PROBE_YEAR + 1)
+        ],
+        "ratings": ratings,
+        "approvals": approvals,
+        "orders": [
+            {
+                "id": "o-ck", "program": "central_kitchen", "counterparty": "c", "counterparty_in_pinggu": True,
+                "counterparty_affiliated": False, "signed_date": f"{PROBE_YEAR}-10-01", "executed": {PROBE_YEAR: 1},
+            },
+            {
+                "id": "o-ap", "program": "auto_parts", "counterparty": "c", "counterparty_kind": "nev_oem",
+                "signed_date": f"{PROBE_YEAR}-10-01", "executed": {PROBE_YEAR: 1},
+            },
+        ],
+        "standards": [
+            {"id": "s", "field": "central_kitchen", "level": "group", "lead_drafter": True,
+             "implemented_date": f"{PROBE_YEAR}-10-01"}
+        ],
+        "investment_projects": [
+            {"id": "p", "field": "synthetic_biology", "tech_transfer": True, "in_pinggu": True, "kind": "production",
+             "fixed_asset_investment": 1, "commissioned_date": f"{PROBE_YEAR}-03-01", "output": {PROBE_YEAR: 1}}
+        ],
+    }
+
+
+def _year_text(number: int) -> str:
+    offset = number - PROBE_YEAR
+    return "Y" if offset == 0 else f"Y{offset:+d}"
+
+
+def generic_key(sym: Symbol) -> str:
+    """A probe key with its year made generic and its probe id made a placeholder."""
+    if sym.type == SymbolType.Number:
+        return _year_text(sym.number) if 1900 <= sym.number <= 2100 else str(sym.number)
+    if sym.type == SymbolType.String:
+        return "<id>"
+    if not sym.arguments:
+        return sym.name
+    return f"{sym.name}({','.join(generic_key(a) for a in sym.arguments)})"
+
+
+def formula(sym: Symbol, params: dict[str, str]) -> str:
+    """An amount_key term as a readable formula."""
+    name, args = sym.name, sym.arguments
+    if name == "param":
+        return f"{args[0].name} ({params.get(args[0].name, '?')})"
+    if name == "min":
+        return f"min({formula(args[0], params)}, {formula(args[1], params)})"
+    if name == "div" and args[0].name == "times":
+        inner = args[0].arguments
+        return f"⌊{formula(inner[0], params)} × {inner[1].number}/{args[1].number}⌋"
+    if name == "div":
+        return f"⌊{formula(args[0], params)} / {args[1].number}⌋"
+    if name == "times":
+        return f"{formula(args[0], params)} × {args[1].number}"
+    if name == "minus":
+        return f"({formula(args[0], params)} − {formula(args[1], params)})"
+    if name == "monus":
+        return f"max({formula(args[0], params)} − {formula(args[1], params)}, 0)"
+    if name == "plus":
+        return f"({formula(args[0], params)} + {formula(args[1], params)})"
+    if name == "sum":
+        return f"Σ {generic_key(args[0])}"
+    return generic_key(sym)
+
+
+def catalogue(ruleset: Ruleset) -> dict[str, Any]:
+    decl = declaration_from_data(probe_declaration(), "<probe>")
+    in_force = ruleset.parameters.in_force(decl.declaration_date)
+    shown = {name: p.display() for name, p in in_force.items()}
+    derived = solve(decl, ruleset, in_force)
+    values = Values(derived.get("val"))
+    texts = {a.arguments[0].string: a.arguments for a in derived.get("cond_text")}
+    caps = {a.arguments[0]: a.arguments[1] for a in derived.get("cap")}
+    ceilings = {a.arguments[0] for a in derived.get("ceiling")}
+    payers = {a.arguments[0]: a.arguments[1].name for a in derived.get("payer")}
+
+    clauses: dict[str, dict[str, Any]] = {}
+    for atom in derived.get("listed"):
+        c, s = atom.arguments
+        cid = clause_id(c)
+        entry = clauses.setdefault(
+            cid,
+            {
+                "clause": cid,
+                "article": int(c.name[3:]),
+                "basis": set(),
+                "conditions": {},
+                "amount": None,
+                "cap_yuan": None,
+                "up_to": c in ceilings,
+                "payer": payers.get(c, "district"),
+            },
+        )
+        if c in caps:
+            fen = values.fen(caps[c])
+            entry["cap_yuan"] = None if fen is None else fen_fraction_to_json(Fraction(fen))
+    for atom in derived.get("basis"):
+        cid = clause_id(atom.arguments[0])
+        if cid in clauses:
+            clauses[cid]["basis"].add(generic_key(atom.arguments[2]).replace("(", ":").replace(",", ":").rstrip(")"))
+    for atom in derived.get("cond"):
+        cid = clause_id(atom.arguments[0])
+        cond_id = atom.arguments[2].string
+        meta = texts.get(cond_id)
+        clauses[cid]["conditions"][cond_id] = {
+            "id": cond_id,
+            "article": meta[1].number if meta else None,
+            "comparison": meta[2].name if meta else None,
+            "phrase_zh": meta[3].string if meta else None,
+            "text_zh": meta[4].string if meta else None,
+            "text_en": meta[5].string if meta else None,
+        }
+    for atom in derived.get("amount_key"):
+        cid = clause_id(atom.arguments[0])
+        clauses[cid]["amount"] = formula(atom.arguments[2], shown)
+
+    ordered = sorted(clauses.values(), key=lambda e: (e["article"], e["clause"]))
+    for entry in ordered:
+        entry["basis"] = sorted(entry["basis"])
+        entry["conditions"] = [entry["conditions"][k] for k in sorted(entry["conditions"])]
+    gates = sorted(
+        {
+            a.arguments[0].string: {
+                "id": a.arguments[0].string,
+                "article": texts[a.arguments[0].string][1].number if a.arguments[0].string in texts else None,
+                "phrase_zh": texts[a.arguments[0].string][3].string if a.arguments[0].string in texts else None,
+                "text_en": texts[a.arguments[0].string][5].string if a.arguments[0].string in texts else None,
+            }
+            for a in derived.get("gate")
+        }.values(),
+        key=lambda g: g["id"],
+    )
+    return {
+        "schema": "pinggu-rules/1",
+        "clauses": ordered,
+        "gates": gates,
+        "interpretations": list(derived.interpretations),
+        "parameters": {
+            name: {"value": p.display(), "article": p.article, "phrase_zh": p.phrase_zh, "since": p.since.isoformat()}
+            for name, p in sorted(in_force.items())
+        },
+    }
+
+
+def render_catalogue(cat: dict[str, Any], lang: str = "zh") -> str:
+    """The catalogue as plain text, one block per clause."""
+    text_key = "text_zh" if lang == "zh" else "text_en"
+    lines: list[str] = []
+    title = "条款一览" if lang == "zh" else "Clauses"
+    lines.append(f"{title} (京平科信发〔2025〕8号)")
+    for entry in cat["clauses"]:
+        cap = entry["cap_yuan"]
+        up_to = ("不超过 " if lang == "zh" else "up to ") if entry["up_to"] else ""
+        lines.append("")
+        lines.append(f"{entry['clause']}  第{entry['article']}条  basis {', '.join(entry['basis'])}  payer {entry['payer']}")
+        lines.append(f"  amount: {up_to}{entry['amount']}" + (f"  (cap {cap:,} 元)" if isinstance(cap, int) else ""))
+        for cond in entry["conditions"]:
+            lines.append(f"  - {cond['id']}: 「{cond['phrase_zh']}」 {cond[text_key]}")
+    lines.append("")
+    lines.append("Gates" if lang == "en" else "适用条件")
+    for gate in cat["gates"]:
+        lines.append(f"  - {gate['id']} (第{gate['article']}条): 「{gate['phrase_zh']}」")
+    lines.append("")
+    lines.append("Parameters in force" if lang == "en" else "参数")
+    for name, p in cat["parameters"].items():
+        lines.append(f"  {name:<30} {p['value']:<18} 第{p['article']}条 「{p['phrase_zh']}」 since {p['since']}")
+    lines.append("")
+    lines.append(("Interpretations: " if lang == "en" else "采用的解释：") + ", ".join(cat["interpretations"]))
+    return "\n".join(lines) + "\n"

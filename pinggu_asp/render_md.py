@@ -1,0 +1,91 @@
+"""The explanation (explain.py) as Markdown: one table per clause, Chinese or English labels.
+
+Condition readings are given in both languages; the cited phrase is the Chinese text of the law.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .i18n import LABELS
+
+
+def _cell(text: Any) -> str:
+    return str(text if text is not None else "").replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def _cond_rows(conds: list[dict[str, Any]], lang: str) -> list[str]:
+    labels = LABELS[lang]
+    rows = [
+        f"| {labels['condition']} | {labels['result']} | {labels['observed']} | {labels['required']} | "
+        f"{labels['article']} | {labels['text']} |",
+        "|---|---|---|---|---|---|",
+    ]
+    other = "en" if lang == "zh" else "zh"
+    for cond in conds:
+        required = cond["required_text"][lang]
+        if cond.get("required_formula") and cond.get("required_kind") == "ratio":
+            required += f" (= {cond['required_formula']})"
+        phrase = f"“{cond['phrase_zh']}”" if cond.get("phrase_zh") else ""
+        reading = [cond["text"][lang], f"*{cond['text'][other]}*"] + [f"→ {d}" for d in cond["details"][lang]]
+        rows.append(
+            "| " + " | ".join(
+                _cell(x) for x in (
+                    f"`{cond['id']}`",
+                    f"{cond['mark']} {cond['status_text'][lang]}",
+                    cond["observed_text"][lang],
+                    required,
+                    f"{cond['article_text'][lang]} {phrase}".strip(),
+                    "\n".join(reading),
+                )
+            ) + " |"
+        )
+    return rows
+
+
+def render_markdown(model: dict[str, Any], lang: str = "zh") -> str:
+    labels = LABELS[lang]
+    ent = model["enterprise"]
+    out = [
+        f"# {labels['title']}",
+        "",
+        f"{labels['doc']}",
+        "",
+        f"- {labels['enterprise']}: {ent.get('name')} ({labels['credit_code']} {ent.get('credit_code')})",
+        f"- {labels['year']}: {model['support_year']}",
+        f"- {labels['date']}: {model['declaration_date']}",
+        "",
+        f"## {labels['awards']}",
+        "",
+    ]
+    if model["awards"]:
+        out += [f"| {labels['clause']} | {labels['basis']} | {labels['amount']} | {labels['payer']} |", "|---|---|---|---|"]
+        for award in model["awards"]:
+            up = f"{labels['up_to']} " if award.get("up_to") else ""
+            out.append(f"| `{award['clause']}` | {award['basis']} | {up}{award['amount_text'][lang]} | {award['payer_text'][lang]} |")
+    else:
+        out.append(labels["no_awards"])
+    out += ["", f"**{labels['total']}: {model['total_text'][lang]}**", "", f"## {labels['gates']}", ""]
+    out += _cond_rows(model["gates"], lang)
+    for clause in model["clauses"]:
+        up = f"{labels['up_to']} " if clause.get("up_to") else ""
+        out += [
+            "",
+            f"## `{clause['clause']}` · {clause['subject']} · {clause['status_text'][lang]}",
+            "",
+            f"- {labels['article']}: {clause['article_text'][lang]}",
+            f"- {labels['amount']}: {up}{clause['amount_text'][lang]}",
+            f"- {labels['cap']}: {clause['cap_text'][lang]}",
+            f"- {labels['basis']}: {', '.join(clause['bases']) or clause['basis']}",
+            f"- {labels['payer']}: {clause['payer_text'][lang]}",
+        ]
+        out += [f"- → {s}" for s in clause["sentences"][lang]]
+        out.append("")
+        out += _cond_rows(clause["conditions"], lang)
+    key = "text_zh" if lang == "zh" else "text_en"
+    if model["advisories"]:
+        out += ["", f"## {labels['advisories']}", ""] + [f"- {a.get(key, '')}" for a in model["advisories"]]
+    out += ["", f"## {labels['interpretations']}", ""] + [f"- {name}" for name in model["interpretations"]]
+    out += ["", f"## {labels['provenance']}", ""] + [f"- {k}: `{v}`" for k, v in model.get("provenance", {}).items()]
+    out += ["", f"_{labels['generated']}_", ""]
+    return "\n".join(out)
