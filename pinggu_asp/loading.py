@@ -38,6 +38,15 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
+def _construct_date_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    # An unquoted date stays text so the model checks it and names the field:
+    # PyYAML would raise a bare ValueError for 2025-02-30, with no field path.
+    return loader.construct_scalar(node)
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date_text)
+
+
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
@@ -55,7 +64,7 @@ def parse_text(text: str, source: str = "<input>", fmt: str | None = None) -> An
             return json.loads(text, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys)
         return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
     except (json.JSONDecodeError, ValueError) as exc:
-        raise InputError(source, [("", f"not valid JSON: {exc}")]) from None
+        raise InputError(source, [("", f"not valid {kind.upper()}: {exc}")]) from None
     except yaml.YAMLError as exc:
         raise InputError(source, [("", f"not valid YAML: {exc}")]) from None
 

@@ -103,8 +103,8 @@ def _reason(clause: dict[str, Any], lang: str) -> str:
 
 def render(result: dict[str, Any], lang: str = "zh", width: int = 140) -> str:
     labels = LABELS[lang]
-    console = Console(width=width, record=True, force_terminal=False, color_system=None, file=_Null())
-    console.print(f"[bold]{labels['title']}[/bold]")
+    console = Console(width=width, record=True, force_terminal=False, color_system=None, file=_Null(), markup=False, highlight=False)
+    console.print(f"{labels['title']}")
     ent = result["enterprise"]
     console.print(f"{labels['enterprise']}: {ent['name']} ({ent['credit_code']})")
     console.print(f"{labels['year']}: {result['support_year']}    {labels['date']}: {result['declaration_date']}")
@@ -112,7 +112,7 @@ def render(result: dict[str, Any], lang: str = "zh", width: int = 140) -> str:
     failed_gates = [g for g in result["gates"] if g["status"] != "pass"]
     key = "text_zh" if lang == "zh" else "text_en"
     if failed_gates:
-        console.print(f"\n[bold]{labels['gates']}[/bold]")
+        console.print(f"\n{labels['gates']}")
         for gate in failed_gates:
             console.print(f"  {gate['status']}: {gate['id']} {gate.get(key) or ''}")
 
@@ -128,7 +128,7 @@ def render(result: dict[str, Any], lang: str = "zh", width: int = 140) -> str:
             clause["clause"], clause["basis"], STATUS[lang].get(clause["status"], clause["status"]), shown, _reason(clause, lang)
         )
     console.print(table)
-    console.print(f"[bold]{labels['total']}[/bold]: {money_text(result['total_yuan'], lang)}")
+    console.print(f"{labels['total']}: {money_text(result['total_yuan'], lang)}")
     if result["alternatives"]:
         console.print(f"\n{labels['alternatives']}:")
         for alt in result["alternatives"]:
@@ -152,7 +152,7 @@ class _Null:
 
 
 def _explain_console(width: int) -> Console:
-    return Console(width=width, record=True, force_terminal=False, color_system=None, file=_Null())
+    return Console(width=width, record=True, force_terminal=False, color_system=None, file=_Null(), markup=False, highlight=False)
 
 
 def _cond_row(table: Table, cond: dict[str, Any], lang: str) -> None:
@@ -194,7 +194,7 @@ def render_explanation(model: dict[str, Any], lang: str = "zh", width: int = 140
     console = _explain_console(width)
     _explain_header(console, model, labels, lang)
 
-    console.print(f"\n[bold]{labels['gates']}[/bold]")
+    console.print(f"\n{labels['gates']}")
     gates = _cond_table(lang)
     for gate in model["gates"]:
         _cond_row(gates, gate, lang)
@@ -209,22 +209,22 @@ def render_explanation(model: dict[str, Any], lang: str = "zh", width: int = 140
 
 def _explain_header(console: Console, model: dict[str, Any], labels: dict[str, str], lang: str) -> None:
     ent = model["enterprise"]
-    console.print(f"[bold]{labels['title']}[/bold]  ({labels['doc']})")
+    console.print(f"{labels['title']}  ({labels['doc']})")
     console.print(f"{labels['enterprise']}: {ent.get('name')}    {labels['credit_code']}: {ent.get('credit_code')}")
     console.print(f"{labels['year']}: {model['support_year']}    {labels['date']}: {model['declaration_date']}")
-    console.print(f"\n[bold]{labels['awards']}[/bold]")
+    console.print(f"\n{labels['awards']}")
     if not model["awards"]:
         console.print(f"  {labels['no_awards']}")
     for award in model["awards"]:
         up = f"{labels['up_to']} " if award.get("up_to") else ""
         console.print(f"  {award['clause']}  {award['basis']}  {up}{award['amount_text'][lang]}  · {award['payer_text'][lang]}")
-    console.print(f"[bold]{labels['total']}[/bold]: {model['total_text'][lang]}")
+    console.print(f"{labels['total']}: {model['total_text'][lang]}")
 
 
 def _explain_clause(console: Console, clause: dict[str, Any], labels: dict[str, str], lang: str) -> None:
     up = f"{labels['up_to']} " if clause.get("up_to") else ""
     head = f"{clause['clause']} · {clause['subject']} · {clause['status_text'][lang]} · {clause['article_text'][lang]}"
-    console.print(f"\n[bold]{head}[/bold]")
+    console.print(f"\n{head}")
     console.print(
         f"  {labels['amount']}: {up}{clause['amount_text'][lang]}   {labels['cap']}: {clause['cap_text'][lang]}   "
         f"{labels['basis']}: {', '.join(clause['bases']) or clause['basis']}   {labels['payer']}: {clause['payer_text'][lang]}"
