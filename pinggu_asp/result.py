@@ -57,7 +57,7 @@ class _Reader:
             self.texts[cid.string] = CondText(art.number, cmp_.name, phrase.string, zh.string, en.string)
         self.by_cs: dict[str, dict[tuple[Symbol, Symbol], list[Symbol]]] = defaultdict(lambda: defaultdict(list))
         for name in ("cond", "basis", "status", "payable", "amount_key", "blocked_by", "superseded_by",
-                     "gap", "looked_at", "cond_note", "primary_basis"):
+                     "gap", "looked_at", "cond_note", "primary_basis", "cond_source"):
             for atom in derived.get(name):
                 c, s = atom.arguments[0], atom.arguments[1]
                 self.by_cs[name][(c, s)].append(atom)
@@ -65,8 +65,7 @@ class _Reader:
         self.payer = {a.arguments[0]: a.arguments[1] for a in derived.get("payer")}
         self.ceiling = {a.arguments[0] for a in derived.get("ceiling")}
         self.locality = next((a.arguments[0].string for a in derived.get("locality")), "")
-        self.other_support = {}
-        self.weights = {a.arguments[0]: a.arguments[1].number for a in derived.get("weight")}
+        self.gate_source = {a.arguments[0].string: a.arguments[1] for a in derived.get("gate_source")}
 
     def fen(self, key: Symbol) -> int | None:
         return self.values.fen(key)
@@ -116,11 +115,13 @@ def _derivation(reader: _Reader, observed: Symbol, required: Symbol) -> dict[str
     }
 
 
-def _condition(reader: _Reader, atom: Symbol) -> dict[str, Any]:
-    c, s, cid, status, observed, required = atom.arguments
-    meta = reader.texts.get(cid.string)
+def _check_entry(
+    reader: _Reader, cid: str, status: Symbol, observed: Symbol, required: Symbol, fact: Symbol | None
+) -> dict[str, Any]:
+    """What a condition or a gate shows: its values, where they came from, and the text behind it."""
+    meta = reader.texts.get(cid)
     entry: dict[str, Any] = {
-        "id": cid.string,
+        "id": cid,
         "status": status.name,
         "observed": value_json(observed, reader.values),
         "required": value_json(required, reader.values),
@@ -129,11 +130,18 @@ def _condition(reader: _Reader, atom: Symbol) -> dict[str, Any]:
         "phrase_zh": meta.phrase_zh if meta else None,
         "text_zh": meta.text_zh if meta else None,
         "text_en": meta.text_en if meta else None,
-        "source_field": value_source(observed),
+        "source_field": value_source(observed) or (source_field(fact) if fact is not None else None),
     }
     entry.update(_derivation(reader, observed, required))
     if observed.name == "missing":
         entry["missing"] = source_field(observed.arguments[0]) or text(observed.arguments[0])
+    return entry
+
+
+def _condition(reader: _Reader, atom: Symbol) -> dict[str, Any]:
+    c, s, cid, status, observed, required = atom.arguments
+    sources = [a.arguments[3] for a in reader.by_cs["cond_source"].get((c, s), []) if a.arguments[2] == cid]
+    entry = _check_entry(reader, cid.string, status, observed, required, sources[0] if sources else None)
     for gap in reader.by_cs["gap"].get((c, s), []):
         if gap.arguments[2] == cid:
             need, short = reader.fen(gap.arguments[3]), reader.fen(gap.arguments[4])
@@ -220,24 +228,9 @@ def _clause(reader: _Reader, decl: Declaration, c: Symbol, s: Symbol) -> dict[st
 
 def _gate(reader: _Reader, atom: Symbol, effects: dict[str, str], evidence: dict[str, list[str]]) -> dict[str, Any]:
     gid, status, observed, required = atom.arguments
-    meta = reader.texts.get(gid.string)
-    entry: dict[str, Any] = {
-        "id": gid.string,
-        "status": status.name,
-        "observed": value_json(observed, reader.values),
-        "required": value_json(required, reader.values),
-        "comparison": meta.comparison if meta else None,
-        "article": meta.article if meta else None,
-        "phrase_zh": meta.phrase_zh if meta else None,
-        "text_zh": meta.text_zh if meta else None,
-        "text_en": meta.text_en if meta else None,
-        "source_field": value_source(observed),
-        "effect": effects.get(gid.string),
-        "evidence": evidence.get(gid.string, []),
-    }
-    entry.update(_derivation(reader, observed, required))
-    if observed.name == "missing":
-        entry["missing"] = source_field(observed.arguments[0]) or text(observed.arguments[0])
+    entry = _check_entry(reader, gid.string, status, observed, required, reader.gate_source.get(gid.string))
+    entry["effect"] = effects.get(gid.string)
+    entry["evidence"] = evidence.get(gid.string, [])
     return entry
 
 

@@ -112,8 +112,15 @@ def source_field(key: Symbol) -> str | None:
         return "enterprise.commissioned_year"
     if name == "earlier_years":
         return "annual"
-    if name in ("sum", "times", "div", "minus", "plus", "min", "monus", "floor_to"):
-        return None
+    if name in ("declaration_date", "support_year") and not args:
+        return name
+    # Rules name other sources directly: field("enterprise.sectors"), or
+    # item("standards", Id, "lead_drafter") for a field of one listed item.
+    if name == "field" and len(args) == 1:
+        return text(args[0])
+    if name == "item" and len(args) in (2, 3):
+        path = f"{text(args[0])}[{text(args[1])}]"
+        return f"{path}.{text(args[2])}" if len(args) == 3 else path
     return None
 
 
