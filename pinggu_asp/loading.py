@@ -47,6 +47,24 @@ def _construct_date_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 _DecimalLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date_text)
 
 
+def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
+    # A key given twice is a mistake in a declaration (which value did the
+    # enterprise mean?); JSON input refuses it too.
+    loader.flatten_mapping(node)
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=True)
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:map", _construct_unique_mapping)
+
+
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:

@@ -117,8 +117,9 @@ def render(result: dict[str, Any], lang: str = "zh", width: int = 140) -> str:
             console.print(f"  {gate['status']}: {gate['id']} {gate.get(key) or ''}")
 
     table = Table(show_lines=True)
-    for column in ("clause", "basis", "status", "amount", "why"):
-        table.add_column(labels[column])
+    for column in ("clause", "basis", "status", "amount"):
+        table.add_column(labels[column], overflow="fold")
+    table.add_column(labels["why"], overflow="fold", ratio=1, min_width=30)
     for clause in result["clauses"]:
         amount = clause["amount_yuan"] if clause["status"] in ("granted", "superseded", "blocked") else None
         shown = money_text(amount, lang) if amount is not None else "—"

@@ -325,6 +325,29 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
             }
         )
 
+    candidates = {a.arguments[0] for a in derived.get("candidate")}
+    other_support = []
+    for index, support in enumerate(decl.other_pinggu_support):
+        cand = clingo.Function("other", [clingo.Number(index)])
+        if support.status.value == "received":
+            outcome = "blocks"  # 第十八条: already enjoyed, so nothing of this measure on its basis
+        elif cand in derived.chosen:
+            outcome = "chosen"
+        elif cand in candidates:
+            outcome = "not_chosen"
+        else:
+            outcome = "not_a_candidate"
+        other_support.append(
+            {
+                "other_pinggu_support": index,
+                "policy": support.policy,
+                "basis": support.basis,
+                "amount_yuan": _yuan(reader.fen(clingo.Function("other_support", [clingo.Number(index)]))),
+                "status": support.status.value,
+                "outcome": outcome,
+            }
+        )
+
     params = ruleset.parameters.in_force(decl.declaration_date)
     return {
         "schema": SCHEMA,
@@ -340,6 +363,7 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
         "alternatives": alternatives,
         "alternatives_truncated": derived.alternatives_truncated,
         "advisories": advisories,
+        "other_support": other_support,
         "interpretations": list(derived.interpretations),
         "parameters": {
             name: {"value": p.display(), "article": p.article, "since": p.since.isoformat()}

@@ -155,6 +155,8 @@ RAW = [
      yaml.safe_dump(baseline()).replace("'2026-04-10'", "2025-02-30"), "declaration_date"),
     ("invalid-json", "decl.json", '{"schema": "pinggu-declaration/1",', "not valid JSON"),
     ("duplicate-json-key", "decl.json", '{"schema": "a", "schema": "b"}', "appears twice"),
+    ("duplicate-yaml-key", "decl.yaml", "schema: pinggu-declaration/1\nsupport_year: 2025\nsupport_year: 2026\n",
+     "appears twice"),
     ("invalid-yaml", "decl.yaml", "schema: [pinggu-declaration/1\nsupport_year: 2025\n", "not valid YAML"),
     ("yaml-not-a-mapping", "decl.yaml", "- 1\n- 2\n", "mapping"),
     ("empty-file", "decl.yaml", "", "mapping"),
