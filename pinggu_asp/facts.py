@@ -89,8 +89,12 @@ def _fact(name: str, *args: Symbol) -> Symbol:
     return Function(name, list(args))
 
 
-def _val(key: Symbol, fen: int) -> Symbol:
-    return _fact("val", key, money(fen))
+def _val(key: Symbol, fen: int) -> Iterator[Symbol]:
+    # declared/1 lets rules ask whether a fact was given without depending on
+    # val/2, which derived amounts extend (see asp_rules/README.md, grounding).
+    value = money(fen)
+    yield _fact("val", key, value)
+    yield _fact("declared", key, value)
 
 
 def parameter_facts(params: dict[str, Parameter]) -> Iterator[Symbol]:
@@ -159,7 +163,7 @@ def declaration_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterat
         for field, key in (("gross_output", "output"), ("rd_expense", "rd"), ("rd_expense_pinggu", "rd_pinggu")):
             amount = getattr(record, field)
             if amount is not None:
-                yield _val(Function(key, [year]), yuan_to_fen(amount))
+                yield from _val(Function(key, [year]), yuan_to_fen(amount))
 
     for index, penalty in enumerate(decl.penalties):
         yield _fact("penalty", Number(index), const(penalty.kind.value), date_number(penalty.date))
@@ -197,7 +201,7 @@ def declaration_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterat
             if value is not None:
                 yield _fact("order_flag", oid, const(flag), boolean(value))
         for year, amount in sorted(order.executed.items()):
-            yield _val(Function("executed", [oid, Number(year)]), yuan_to_fen(amount))
+            yield from _val(Function("executed", [oid, Number(year)]), yuan_to_fen(amount))
         for year in sorted(set(order.supported_years)):
             yield _fact("order_supported", oid, Number(year))
 
@@ -213,11 +217,11 @@ def declaration_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterat
         yield _fact("project", pid, String(project.field), const(project.kind.value))
         yield _fact("project_flag", pid, const("tech_transfer"), boolean(project.tech_transfer))
         yield _fact("project_flag", pid, const("in_pinggu"), boolean(project.in_pinggu))
-        yield _val(Function("investment", [pid]), yuan_to_fen(project.fixed_asset_investment))
+        yield from _val(Function("investment", [pid]), yuan_to_fen(project.fixed_asset_investment))
         if project.commissioned_date is not None:
             yield _fact("project_commissioned", pid, date_number(project.commissioned_date))
         for year, amount in sorted(project.output.items()):
-            yield _val(Function("project_output", [pid, Number(year)]), yuan_to_fen(amount))
+            yield from _val(Function("project_output", [pid, Number(year)]), yuan_to_fen(amount))
 
     for index, support in enumerate(decl.other_pinggu_support):
         yield _fact(
@@ -227,10 +231,10 @@ def declaration_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterat
             String(support.policy),
             const(support.status.value),
         )
-        yield _val(Function("other_support", [Number(index)]), yuan_to_fen(support.amount))
+        yield from _val(Function("other_support", [Number(index)]), yuan_to_fen(support.amount))
 
     for index, prior in enumerate(decl.prior_awards):
         yield _fact(
             "prior_award", Number(index), clause_symbol(prior.clause.value), basis_symbol(prior.basis), Number(prior.year)
         )
-        yield _val(Function("prior_award", [Number(index)]), yuan_to_fen(prior.amount))
+        yield from _val(Function("prior_award", [Number(index)]), yuan_to_fen(prior.amount))

@@ -155,11 +155,26 @@ def select(
 def _check(atoms: dict[str, list[Symbol]]) -> None:
     overflow = atoms.get("money_overflow", [])
     if overflow:
+        fields = sorted({field for sym in overflow for field in _declared_fields(sym.arguments[0])})
+        where = f" from {', '.join(fields)}" if fields else ""
         raise EngineError(
-            "an amount is too large to compute exactly ("
+            f"an amount{where} is too large to compute exactly ("
             + ", ".join(str(sym.arguments[0]) for sym in overflow[:3])
             + "); no result is given rather than a wrong one"
         )
     errors = atoms.get("rule_error", [])
     if errors:
         raise EngineError("the rules are inconsistent: " + ", ".join(str(s.arguments[0]) for s in errors))
+
+
+def _declared_fields(term: Symbol) -> list[str]:
+    """The declared fields a derived money key was computed from, for the error message."""
+    from .terms import source_field
+
+    field = source_field(term) if term.type == clingo.SymbolType.Function else None
+    if field is not None and not field.startswith("parameters."):
+        return [field]
+    found: list[str] = []
+    for arg in term.arguments if term.type == clingo.SymbolType.Function else []:
+        found += _declared_fields(arg)
+    return found

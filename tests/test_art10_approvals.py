@@ -308,3 +308,63 @@ def test_no_approvals_lists_no_art10_clause() -> None:
     """Art 10 is listed only per declared approval."""
     result = decide(baseline())
     assert not [c for c in result["clauses"] if c["article"] == 10]
+
+
+# --- the year boundary, one condition at a time -------------------------------------
+
+
+@pytest.mark.parametrize("date,status", [("2025-12-31", "granted"), ("2026-01-01", "ineligible")])
+def test_year_boundary_of_the_support_year(date: str, status: str) -> None:
+    """Dated 2025-12-31 counts for 2025; 2026-01-01 is an event of 2026 and fails only the in-year condition."""
+    for kind in sorted(KINDS):
+        entry = decide_one(kind, date=date)
+        assert entry["status"] == status, kind
+        failing = {c for c, s in statuses(entry).items() if s != "pass"}
+        assert failing == (set() if status == "granted" else {IN_YEAR_CONDITION[kind]}), kind
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_outside_window_and_prior_award_each_fail_alone(kind: str) -> None:
+    """One condition at a time: the in-year test and once-per-approval each fail with everything else passing."""
+    entry = decide_one(kind, date="2025-08-28")
+    assert {c for c, s in statuses(entry).items() if s != "pass"} == {IN_YEAR_CONDITION[kind]}
+    assert condition(entry, IN_YEAR_CONDITION[kind])["notes"] == ["outside_validity_window(20250828)"]
+    prior = [{"clause": KINDS[kind][0], "basis": "approval:a-1", "year": 2024, "amount": 100_000}]
+    entry = decide_one(kind, prior_awards=prior)
+    assert {c for c, s in statuses(entry).items() if s != "pass"} == {"art10.once_per_approval"}
+
+
+def test_class2_neither_ai_nor_emergency_fails_alone() -> None:
+    """"人工智能医疗器械或应急审批医疗器械": both false fails that condition and nothing else."""
+    entry = decide_one("class2_device", ai=False, emergency=False)
+    assert entry["status"] == "ineligible"
+    assert {c for c, s in statuses(entry).items() if s != "pass"} == {"art10.class2_ai_or_emergency"}
+
+
+# --- every condition names the declared field it read -----------------------------
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_condition_names_its_source_field(kind: str) -> None:
+    """Auditors can trace each condition to a declared field (SPEC §5): none is left without one."""
+    entry = decide_one(kind)
+    sources = {c["id"]: c["source_field"] for c in entry["conditions"]}
+    assert all(sources.values()), sources
+    assert sources[IN_YEAR_CONDITION[kind]] == "approvals[a-1].date"
+    assert sources["art10.once_per_approval"] == "prior_awards"
+
+
+def test_sources_of_vet_class_and_class2_kind() -> None:
+    """vet_class reads approvals[<id>].vet_class; ai-or-emergency names the true flag, or the approval when none is."""
+    assert condition(decide_one("vet_drug", vet_class=2), "art10.vet_class")["source_field"] == "approvals[a-1].vet_class"
+    cond = condition(decide_one("class2_device", ai=None, emergency=True), "art10.class2_ai_or_emergency")
+    assert cond["source_field"] == "approvals[a-1].emergency"
+    cond = condition(decide_one("class2_device", ai=False, emergency=False), "art10.class2_ai_or_emergency")
+    assert cond["source_field"] == "approvals[a-1]"
+
+
+def test_prior_award_source_names_the_award() -> None:
+    """A failed once-per-approval names the prior award it found."""
+    prior = [{"clause": "art10.class3_device", "basis": "approval:a-1", "year": 2024, "amount": 3_000_000}]
+    cond = condition(decide_one("class3_device", prior_awards=prior), "art10.once_per_approval")
+    assert cond["source_field"] == "prior_awards[0]"

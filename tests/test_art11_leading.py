@@ -283,3 +283,70 @@ def test_certificate_basis_still_conflicts_with_art5() -> None:
     assert art11(result, "approval:c-1")["status"] == "granted"
     assert clause(result, "art5.growth")["status"] == "superseded"
     assert result["total_yuan"] == 10_000_000
+
+
+# --- boundaries: one yuan each side of "超 1500 万元", in each year ---------------------------
+
+
+@pytest.mark.parametrize("rd,status", [(14_999_999, "fail"), (15_000_000, "fail"), (15_000_001, "pass")])
+@pytest.mark.parametrize("year,cond_id", [(2024, "art11.rd_pinggu_y_minus_1"), (2025, "art11.rd_pinggu_y")])
+def test_rd_pinggu_boundary_in_each_year(year: int, cond_id: str, rd: int, status: str) -> None:
+    """T−1 and T fail, T+1 passes ("超" excludes 15,000,000), and only that year's condition moves."""
+    data = leader(approvals=[certificate(first_time=False)])
+    set_annual(data, year, rd_expense_pinggu=rd)
+    entry = art11(decide(data))
+    assert condition(entry, cond_id)["status"] == status
+    assert {c for c, s in statuses(entry).items() if s != "pass"} == ({cond_id} if status == "fail" else set())
+    assert entry["status"] == ("ineligible" if status == "fail" else "granted")
+
+
+# --- one condition at a time -----------------------------------------------------------------
+
+ONE_AT_A_TIME = [
+    ("art11.leading_recognized", {"leading": False}),
+    ("art11.global_first_certificate", {"approvals": [certificate(global_first=False)]}),
+    ("art11.rd_pinggu_y_minus_1", {"rd_prev": 1_000_000}),
+    ("art11.rd_pinggu_y", {"rd_cur": 1_000_000}),
+    ("art11.no_prior_award", {"prior_awards": [{"clause": CLAUSE, "basis": "rd:2023", "year": 2023, "amount": 9_000_000}]}),
+]
+
+
+@pytest.mark.parametrize("cond_id,change", ONE_AT_A_TIME, ids=[c for c, _ in ONE_AT_A_TIME])
+def test_each_condition_fails_alone(cond_id: str, change: dict[str, Any]) -> None:
+    """Changing one fact fails exactly its condition; the others still pass."""
+    entry = art11(decide(leader(**change)))
+    assert entry["status"] == "ineligible"
+    assert {c for c, s in statuses(entry).items() if s != "pass"} == {cond_id}
+
+
+def test_certificate_dated_on_the_declaration_date_qualifies() -> None:
+    """"dated on or before D": a certificate of D itself (2026-04-10) is held on D."""
+    entry = art11(decide(leader(approvals=[certificate(date="2026-04-10")])))
+    assert condition(entry, "art11.global_first_certificate")["status"] == "pass"
+    assert entry["status"] == "granted"
+
+
+# --- every condition names the declared field it read --------------------------------------------
+
+
+@pytest.mark.parametrize("interpretations", [(), CERT_BASIS])
+def test_every_condition_names_its_source_field(interpretations: tuple[str, ...]) -> None:
+    """Auditors can trace each condition to a declared field (SPEC §5), under either reading."""
+    result = decide(leader(approvals=[certificate("c-2")]), interpretations)
+    entry = art11(result)
+    sources = {c["id"]: c["source_field"] for c in entry["conditions"]}
+    assert sources == {
+        "art11.leading_recognized": "enterprise.leading_recognized",
+        "art11.global_first_certificate": "approvals[c-2].global_first",
+        "art11.rd_pinggu_y_minus_1": "annual[2024].rd_expense_pinggu",
+        "art11.rd_pinggu_y": "annual[2025].rd_expense_pinggu",
+        "art11.no_prior_award": "prior_awards",
+    }
+
+
+def test_failed_certificate_and_prior_award_name_their_sources() -> None:
+    """No qualifying certificate: the approvals list was read; a prior award is named by its index."""
+    prior = [{"clause": CLAUSE, "basis": "rd:2023", "year": 2023, "amount": 9_000_000}]
+    entry = art11(decide(leader(approvals=[certificate(global_first=False)], prior_awards=prior)))
+    assert condition(entry, "art11.global_first_certificate")["source_field"] == "approvals"
+    assert condition(entry, "art11.no_prior_award")["source_field"] == "prior_awards[0]"

@@ -176,3 +176,49 @@ def test_order_of_10_to_the_11_yuan_still_pays_exactly_the_cap():
     assert entry["status"] == "granted"
     assert condition(entry, "art12.orders_sum")["observed"] == 100_000_000_000
     assert entry["amount_yuan"] == 2_000_000
+
+
+# --- second reading: one yuan on each side of every threshold and cap ----------------------------
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("amount, status", [(19_999_999, "ineligible"), (20_000_000, "ineligible"), (20_000_001, "granted")])
+def test_threshold_one_yuan_on_each_side_of_20m(amount, status):
+    """超过2000万元 is > 20,000,000: 19,999,999 and 20,000,000 fail, 20,000,001 passes."""
+    entry = oem(parts_maker(oem_order("o-1", amount)))
+    assert condition(entry, "art12.orders_sum")["status"] == ("pass" if status == "granted" else "fail")
+    assert entry["status"] == status
+
+
+@pytest.mark.parametrize("amount, paid", [(399_999_999, 1_999_000), (400_000_000, 2_000_000), (400_000_001, 2_000_000)])
+def test_cap_one_yuan_on_each_side_of_400m(amount, paid):
+    """0.5% reaches the 2,000,000 cap at 400,000,000: below it 1,999,999.99 floors to 1,999,000; above, the cap."""
+    entry = oem(parts_maker(oem_order("o-1", amount)))
+    assert (entry["status"], entry["amount_yuan"]) == ("granted", paid)
+
+
+# --- second reading: one condition at a time --------------------------------------------------------
+
+OEM_PASS = {"art12.orders_sum": "pass", "art12.sector_auto_parts": "pass"}
+
+
+@pytest.mark.parametrize("failing", sorted(OEM_PASS))
+def test_one_condition_at_a_time(failing):
+    """From a granted 25,000,000 order, each change fails exactly the condition it touches: ineligible."""
+    assert oem(parts_maker(oem_order("o-1", 25_000_000)))["status"] == "granted"
+    if failing == "art12.orders_sum":
+        data = parts_maker(oem_order("o-1", 20_000_000))
+    else:
+        data = parts_maker(oem_order("o-1", 25_000_000), sectors=("pharma",))
+    entry = oem(data)
+    assert statuses(entry) == {**OEM_PASS, failing: "fail"}
+    assert entry["status"] == "ineligible"
+
+
+def test_every_condition_names_its_source():
+    entry = oem(parts_maker(oem_order("o-1", 25_000_000)))
+    assert {c["id"]: c["source_field"] for c in entry["conditions"]} == {
+        "art12.orders_sum": "orders[].executed",
+        "art12.sector_auto_parts": "enterprise.sectors",
+    }

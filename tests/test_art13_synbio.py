@@ -7,6 +7,8 @@ Support year 2025, declared 2026-04-10. Each test's name says the expected concl
 
 from typing import Any
 
+import pytest
+
 from support import baseline, clause, condition, decide, set_annual, statuses
 
 CLAUSE = "art13.synbio_project"
@@ -199,3 +201,100 @@ def test_each_project_is_its_own_entry_and_award():
     assert clause(result, CLAUSE, "investment:p-2")["amount_yuan"] == 400_000
     granted = sorted(a["basis"] for a in result["awards"] if a["clause"] == CLAUSE)
     assert granted == ["investment:p-1", "investment:p-2"]
+
+
+# --- boundaries: one yuan on each side ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("investment,status,amount", [
+    (4_999_999, "ineligible", None),
+    (5_000_000, "granted", 250_000),
+    (5_000_001, "granted", 250_000),  # 250,000.05 floored to 250,000 (第十七条)
+])
+def test_investment_boundary(investment, status, amount):
+    """"500 万元（含）以上": T−1 fails, T and T+1 pass; only art13.investment_5m moves."""
+    entry = synbio(project(fixed_asset_investment=investment))
+    assert entry["status"] == status
+    failing = {c for c, s in statuses(entry).items() if s != "pass"}
+    assert failing == ({"art13.investment_5m"} if status == "ineligible" else set())
+    if amount is not None:
+        assert entry["amount_yuan"] == amount
+
+
+@pytest.mark.parametrize("output,status", [(19_999_999, "ineligible"), (20_000_000, "granted"), (20_000_001, "granted")])
+def test_output_boundary(output, status):
+    """"年产值达到 2000 万元": T−1 fails, T and T+1 pass; only art13.output_20m moves."""
+    entry = synbio(project(output={2025: output}))
+    assert entry["status"] == status
+    failing = {c for c, s in statuses(entry).items() if s != "pass"}
+    assert failing == ({"art13.output_20m"} if status == "ineligible" else set())
+
+
+@pytest.mark.parametrize("investment,before_rounding,amount", [
+    (59_999_999, "2999999.95", 2_999_000),
+    (60_000_000, 3_000_000, 3_000_000),
+    (60_000_001, 3_000_000, 3_000_000),  # 5% is 3,000,000.05: "最高不超过 300 万元" caps it
+])
+def test_cap_boundary(investment, before_rounding, amount):
+    entry = synbio(project(fixed_asset_investment=investment))
+    assert entry["amount_before_rounding_yuan"] == before_rounding
+    assert entry["amount_yuan"] == amount
+
+
+@pytest.mark.parametrize("date,status", [("2025-12-31", "pass"), ("2026-01-01", "fail")])
+def test_commissioned_year_boundary(date, status):
+    """"投产后" by the end of the support year: 2025-12-31 passes, 2026-01-01 fails."""
+    entry = synbio(project(commissioned_date=date))
+    assert {c for c, s in statuses(entry).items() if s != "pass"} == (set() if status == "pass" else {"art13.commissioned"})
+
+
+# --- one condition at a time ----------------------------------------------------------------------
+
+ONE_AT_A_TIME = [
+    ("art13.field", {"field": "biopharma"}),
+    ("art13.tech_transfer", {"tech_transfer": False}),
+    ("art13.in_pinggu", {"in_pinggu": False}),
+    ("art13.project_kind", {"kind": "industrial_real_estate"}),
+    ("art13.project_kind", {"kind": "data_center"}),
+    ("art13.investment_5m", {"fixed_asset_investment": 1_000_000}),
+    ("art13.commissioned", {"commissioned_date": "2026-02-01"}),
+    ("art13.output_20m", {"output": {2025: 1_000_000}}),
+]
+
+
+@pytest.mark.parametrize("cond_id,change", ONE_AT_A_TIME, ids=[f"{c}-{list(v.values())[0]}" for c, v in ONE_AT_A_TIME])
+def test_each_condition_fails_alone(cond_id, change):
+    """Changing one fact fails exactly its condition; the others still pass."""
+    entry = synbio(project(**change))
+    assert entry["status"] == "ineligible"
+    assert {c for c, s in statuses(entry).items() if s != "pass"} == {cond_id}
+
+
+def test_prior_award_fails_alone():
+    prior = [{"clause": "art13.synbio_project", "basis": "investment:p-1", "year": 2024, "amount": 600_000}]
+    entry = synbio(prior_awards=prior)
+    assert {c for c, s in statuses(entry).items() if s != "pass"} == {"art13.not_paid"}
+
+
+# --- every condition names the declared field it read, with the project id ----------------------
+
+def test_every_condition_names_its_source_field():
+    entry = synbio()
+    assert {c["id"]: c["source_field"] for c in entry["conditions"]} == {
+        "art13.field": "investment_projects[p-1].field",
+        "art13.tech_transfer": "investment_projects[p-1].tech_transfer",
+        "art13.in_pinggu": "investment_projects[p-1].in_pinggu",
+        "art13.project_kind": "investment_projects[p-1].kind",
+        "art13.investment_5m": "investment_projects[p-1].fixed_asset_investment",
+        "art13.commissioned": "investment_projects[p-1].commissioned_date",
+        "art13.output_20m": "investment_projects[p-1].output.2025",
+        "art13.not_paid": "prior_awards",
+    }
+
+
+def test_sources_follow_each_project():
+    """Two projects: each entry's sources name its own id."""
+    data = baseline(investment_projects=[project(), project(id="p-2")])
+    entry = clause(decide(data), CLAUSE, "investment:p-2")
+    sources = {c["id"]: c["source_field"] for c in entry["conditions"]}
+    assert all(s.startswith("investment_projects[p-2].") for k, s in sources.items() if k != "art13.not_paid"), sources

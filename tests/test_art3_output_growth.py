@@ -103,6 +103,8 @@ def test_decline_fails():
         pytest.param(1_000_000_000, 2_000_000_000, 5_000_000, id="0.5%-of-1e9-is-exactly-the-cap"),
         pytest.param(1_000_000_000, 3_000_000_000, 5_000_000, id="0.5%-of-2e9-is-capped-at-500万"),
         pytest.param(1_000_000_000, 1_999_999_999, 4_999_000, id="just-under-the-cap-floors-to-1000"),
+        pytest.param(1_000_000_000, 2_000_000_200, 5_000_000, id="0.5%-is-5,000,001-one-yuan-over-the-cap"),
+        pytest.param(1_000_000_000, 1_999_999_800, 4_999_000, id="0.5%-is-4,999,999-one-yuan-under-the-cap"),
     ],
 )
 def test_cap_is_5_000_000(prev, cur, amount):
@@ -141,3 +143,12 @@ def test_one_condition_at_a_time():
     broken = art3(200_000_000, 205_000_000)
     assert statuses(broken) == {"art3.growth": "fail"}
     assert broken["status"] == "ineligible"
+
+
+def test_condition_names_its_source_field():
+    """Observed is the support year's output; a missing base year names the base year's field."""
+    assert condition(art3(200_000_000, 220_000_000), "art3.growth")["source_field"] == "annual[2025].gross_output"
+    data = baseline()
+    set_annual(data, 2024, gross_output=None)
+    cond = condition(clause(decide(data), ART3), "art3.growth")
+    assert cond["source_field"] == cond["missing"] == "annual[2024].gross_output"

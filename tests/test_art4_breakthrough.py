@@ -212,3 +212,42 @@ def test_new_plant_one_condition_at_a_time(broken):
     expected[broken] = "fail"
     assert statuses(entry) == expected
     assert entry["status"] == "ineligible"
+
+
+# --- every condition names the declared field it read ----------------------------
+
+
+def test_every_condition_names_its_source_field():
+    entry = clause(decide(eligible_new_plant()), NEW)
+    assert {c["id"]: c["source_field"] for c in entry["conditions"]} == {
+        "art4.output_100m": "annual[2025].gross_output",
+        "art4.first_time": "annual[].gross_output",
+        "art4.no_prior_award": "prior_awards",
+        "art4.commissioned_in_year": "enterprise.commissioned_year",
+    }
+
+
+def test_first_time_by_commissioning_names_commissioned_year():
+    """首次 passed because the plant started in Y: what was read is enterprise.commissioned_year, not annual[]."""
+    result = decide(new_plant_decl())
+    for cid in (BREAK, NEW):
+        cond = condition(clause(result, cid), "art4.first_time")
+        assert cond["observed"] == 2025 and cond["observed_kind"] == "commissioned_in"
+        assert cond["source_field"] == "enterprise.commissioned_year"
+
+
+@pytest.mark.parametrize(
+    "change, source",
+    [
+        pytest.param(lambda d: set_annual(d, 2024, gross_output=100_000_000), "annual[2024].gross_output",
+                     id="reached-in-2024"),
+        pytest.param(lambda d: d.update(prior_awards=[{"clause": BREAK, "basis": "output:2023", "year": 2023,
+                                                       "amount": 300_000}]), "prior_awards[0]", id="prior-award"),
+        pytest.param(lambda d: d.update(annual=[r for r in d["annual"] if r["year"] == 2025]), "annual",
+                     id="unknown-no-earlier-year"),
+    ],
+)
+def test_first_time_source_in_each_outcome(change, source):
+    data = eligible_breakthrough()
+    change(data)
+    assert condition(clause(decide(data), BREAK), "art4.first_time")["source_field"] == source

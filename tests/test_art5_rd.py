@@ -93,6 +93,8 @@ def test_growth_gap_names_what_would_pass():
         pytest.param(6_000_000, 16_000_000, 1_000_000, id="10%-of-10,000,000-is-exactly-the-cap"),
         pytest.param(6_000_000, 26_000_000, 1_000_000, id="10%-of-20,000,000-is-capped-at-100万"),
         pytest.param(6_000_000, 15_999_999, 999_000, id="just-under-the-cap-floors-to-1000"),
+        pytest.param(6_000_000, 16_000_010, 1_000_000, id="10%-is-1,000,001-one-yuan-over-the-cap"),
+        pytest.param(6_000_000, 15_999_990, 999_000, id="10%-is-999,999-one-yuan-under-the-cap"),
     ],
 )
 def test_growth_cap_1m(r2024, r2025, amount):
@@ -185,3 +187,28 @@ def test_growth_one_condition_at_a_time(values, broken):
     expected[broken] = "fail"
     assert statuses(entry) == expected
     assert entry["status"] == "ineligible"
+
+
+# --- every condition names the declared field it read ----------------------------
+
+
+def test_every_condition_names_its_source_field():
+    result = decide(rd(5_000_000, 5_500_000, 6_050_000))
+    assert {c["id"]: c["source_field"] for c in clause(result, GROWTH)["conditions"]} == {
+        "art5.prior_year_rd_5m": "annual[2025].rd_expense",
+        "art5.growth_y": "annual[2025].rd_expense",
+        "art5.growth_y_minus_1": "annual[2024].rd_expense",
+    }
+    assert {c["id"]: c["source_field"] for c in clause(result, FIRST)["conditions"]} == {
+        "art5.rd_5m": "annual[2025].rd_expense",
+        "art5.first_time": "annual[2023].rd_expense",  # the year that reached 500万
+    }
+
+
+def test_first_time_by_commissioning_names_commissioned_year():
+    data = rd(1, 1, 6_000_000)
+    data["annual"] = [r for r in data["annual"] if r["year"] == 2025]
+    data["enterprise"]["commissioned_year"] = 2025
+    cond = condition(clause(decide(data), FIRST), "art5.first_time")
+    assert cond["status"] == "pass"
+    assert cond["source_field"] == "enterprise.commissioned_year"

@@ -224,3 +224,61 @@ def test_a_failed_gate_bars_the_title():
     entry = clause(decide(data), "art6.beijing_advanced")
     assert statuses(entry) == ALL_PASS
     assert entry["status"] == "barred"
+
+
+# --- second reading: every condition names the declared field it read (cond_source) -----------
+
+def test_every_condition_names_its_source_when_granted():
+    """An auditor can trace each condition to a declared field, even where the observed value is a count."""
+    entry = clause(decide(declaration(*ELIGIBLE)), "art6.beijing_advanced")
+    assert {c["id"]: c["source_field"] for c in entry["conditions"]} == {
+        "art6.beijing_advanced_in_year": "ratings[r-1]",
+        "art6.beijing_advanced_new": "ratings",
+        "art6.beijing_advanced_not_paid": "prior_awards",
+    }
+
+
+def test_every_condition_names_its_source_when_failed():
+    """A renewal and a prior award: the failing conditions point at the earlier rating and the prior award."""
+    prior = [{"clause": "art6.beijing_advanced", "basis": "rating:smart:2024", "year": 2024, "amount": 500_000}]
+    data = declaration(rating("r-0", BEIJING, "2024-01-15"), *ELIGIBLE, prior=prior)
+    entry = clause(decide(data), "art6.beijing_advanced")
+    assert {c["id"]: c["source_field"] for c in entry["conditions"]} == {
+        "art6.beijing_advanced_in_year": "ratings[r-1]",
+        "art6.beijing_advanced_new": "ratings[r-0]",
+        "art6.beijing_advanced_not_paid": "prior_awards[0]",
+    }
+
+
+# --- second reading: the other two clauses, one condition at a time -----------------------------
+
+OTHER_CLAUSES = {"art6.national": "excellence_smart_factory", "art6.lighthouse": "wef_lighthouse"}
+
+
+@pytest.mark.parametrize("clause_id", sorted(OTHER_CLAUSES))
+@pytest.mark.parametrize("failing", ["in_year", "new", "not_paid"])
+def test_national_and_lighthouse_one_condition_at_a_time(clause_id, failing):
+    """art6.national and art6.lighthouse: from a granted title, each change fails exactly its condition."""
+    kind = OTHER_CLAUSES[clause_id]
+    eligible = rating("r-1", kind, "2025-11-20")
+    all_pass = {f"{clause_id}_{name}": "pass" for name in ("in_year", "new", "not_paid")}
+    assert clause(decide(declaration(eligible)), clause_id)["status"] == "granted"
+    ratings, prior = [eligible], None
+    if failing == "in_year":
+        ratings = [rating("r-1", kind, "2025-08-28")]
+    elif failing == "new":
+        ratings = [rating("r-0", kind, "2024-01-15"), eligible]
+    else:
+        prior = [{"clause": clause_id, "basis": "rating:smart:2024", "year": 2024, "amount": 100_000}]
+    entry = clause(decide(declaration(*ratings, prior=prior)), clause_id)
+    assert statuses(entry) == {**all_pass, f"{clause_id}_{failing}": "fail"}
+    assert entry["status"] == "ineligible"
+
+
+# --- second reading: the calendar-year boundary of the support year ----------------------------
+
+@pytest.mark.parametrize("date, status", [("2025-12-31", "ineligible"), ("2026-01-01", "granted")])
+def test_support_year_2026_counts_from_1_january(date, status):
+    """Support year 2026: a title of 31 December 2025 belongs to 2025, one of 1 January 2026 to 2026."""
+    entry = clause(decide(declaration(rating("r-1", BEIJING, date), year=2026)), "art6.beijing_advanced")
+    assert entry["status"] == status

@@ -280,3 +280,83 @@ def test_what_another_family_was_paid_does_not_reduce_a_green_title():
     data = declaration(green("r-1", "national_green_factory", "2026-09-01"), year=2026, prior=prior)
     entry = clause(decide(data), "art7.green_national")
     assert (entry["status"], entry["amount_yuan"]) == ("granted", 500_000)
+
+
+# --- second reading: every condition names the declared field it read (cond_source) -----------
+
+def test_every_emission_condition_names_its_source():
+    """The upgrade test reads the title's previous_grade; 'new' reads the declared ratings; paid-once the prior awards."""
+    entry = clause(decide(declaration(emission("r-1", "2025-10-09", "B", "C"))), "art7.emission_b")
+    assert {c["id"]: c["source_field"] for c in entry["conditions"]} == {
+        "art7.emission_b_in_year": "ratings[r-1]",
+        "art7.emission_b_new": "ratings",
+        "art7.emission_b_upgrade": "ratings[r-1].previous_grade",
+        "art7.emission_b_not_paid": "prior_awards",
+    }
+
+
+def test_every_green_condition_names_its_source():
+    entry = clause(decide(declaration(green("r-1", "national_green_factory", "2025-12-01"))), "art7.green_national")
+    assert {c["id"]: c["source_field"] for c in entry["conditions"]} == {
+        "art7.green_national_in_year": "ratings[r-1]",
+        "art7.green_national_new": "ratings",
+        "art7.green_national_not_paid": "prior_awards",
+    }
+
+
+# --- second reading: emission A and C, and national green, one condition at a time --------------
+
+EMISSION_CASES = {
+    # clause letter: (an eligible upgrade, a non-upgrade to the same grade, an earlier rating at the same grade)
+    "a": (emission("r-1", "2025-10-09", "leading", "B"), emission("r-1", "2025-10-09", "A", "A"),
+          emission("r-0", "2023-10-09", "A", "B")),
+    "c": (emission("r-1", "2025-10-09", "C", "D"), emission("r-1", "2025-10-09", "C", "B"),
+          emission("r-0", "2024-10-09", "B", "C")),  # B held before is at or above C
+}
+
+
+@pytest.mark.parametrize("letter", sorted(EMISSION_CASES))
+@pytest.mark.parametrize("failing", ["in_year", "new", "upgrade", "not_paid"])
+def test_emission_a_and_c_one_condition_at_a_time(letter, failing):
+    """From a granted upgrade to A (leading) or C, each change fails exactly the condition it touches."""
+    eligible, flat, earlier = EMISSION_CASES[letter]
+    clause_id = f"art7.emission_{letter}"
+    assert clause(decide(declaration(eligible)), clause_id)["status"] == "granted"
+    ratings, prior = [eligible], None
+    if failing == "in_year":
+        ratings = [{**eligible, "date": "2025-08-28"}]
+    elif failing == "new":
+        ratings = [earlier, eligible]
+    elif failing == "upgrade":
+        ratings = [flat]
+    else:
+        prior = [{"clause": clause_id, "basis": "rating:emission:2024", "year": 2024, "amount": 100_000}]
+    entry = clause(decide(declaration(*ratings, prior=prior)), clause_id)
+    assert statuses(entry) == {**emission_pass(letter), f"{clause_id}_{failing}": "fail"}
+    assert entry["status"] == "ineligible"
+
+
+@pytest.mark.parametrize("previous, status", [("C", "ineligible"), ("D", "granted")])
+def test_grade_order_boundary_for_c(previous, status):
+    """none < D < C: C from D is an upgrade, C from C is not."""
+    entry = clause(decide(declaration(emission("r-1", "2025-10-09", "C", previous))), "art7.emission_c")
+    assert entry["status"] == status
+
+
+GREEN_NATIONAL_PASS = {f"art7.green_national_{name}": "pass" for name in ("in_year", "new", "not_paid")}
+
+
+@pytest.mark.parametrize("failing", ["in_year", "new", "not_paid"])
+def test_green_national_one_condition_at_a_time(failing):
+    """From a granted national green factory, each change fails exactly the condition it touches."""
+    eligible = green("r-1", "national_green_factory", "2025-12-01")
+    ratings, prior = [eligible], None
+    if failing == "in_year":
+        ratings = [green("r-1", "national_green_factory", "2024-12-01")]
+    elif failing == "new":
+        ratings = [green("r-0", "national_green_factory", "2024-12-01"), eligible]
+    else:
+        prior = [{"clause": "art7.green_national", "basis": "rating:green:2024", "year": 2024, "amount": 500_000}]
+    entry = clause(decide(declaration(*ratings, prior=prior)), "art7.green_national")
+    assert statuses(entry) == {**GREEN_NATIONAL_PASS, f"art7.green_national_{failing}": "fail"}
+    assert entry["status"] == "ineligible"

@@ -90,3 +90,21 @@ def test_no_pilot_rating_lists_no_art8_clause():
     """Without an integration pilot rating, Art 8 is not listed."""
     result = decide(declaration())
     assert [c for c in result["clauses"] if c["article"] == 8] == []
+
+
+# --- second reading: every condition names the declared field it read (cond_source) -----------
+
+def test_every_condition_names_its_source():
+    """Granted: the title, the ratings looked at for an earlier one, and the prior awards."""
+    entry = clause(decide(declaration(pilot("r-1", "2025-10-15"))), "art8.integration_pilot")
+    assert {c["id"]: c["source_field"] for c in entry["conditions"]} == {
+        "art8.integration_pilot_in_year": "ratings[r-1]",
+        "art8.integration_pilot_new": "ratings",
+        "art8.integration_pilot_not_paid": "prior_awards",
+    }
+
+
+@pytest.mark.parametrize("date, status", [("2024-12-31", "ineligible"), ("2025-12-31", "granted")])
+def test_pilot_on_the_support_year_end(date, status):
+    """The last day of the year before is not the support year; the last day of the support year is."""
+    assert clause(decide(declaration(pilot("r-1", date))), "art8.integration_pilot")["status"] == status

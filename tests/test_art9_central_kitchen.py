@@ -320,3 +320,87 @@ def test_limit_of_three_years_allows_a_third_consecutive_year_but_not_a_fourth(t
     fourth = kitchen(ck_order("o-1", 6_000_000, supported_years=[2022, 2023, 2024]))
     entry = clause(decide(fourth, parameters=reform), PROCUREMENT)
     assert verdicts(entry) == {"o-1": ("excluded", ["support_limit_reached"])}
+
+
+# --- second reading: one yuan on each side of every threshold and cap ----------------------------
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("amount, status", [(4_999_999, "ineligible"), (5_000_000, "ineligible"), (5_000_001, "granted")])
+def test_threshold_one_yuan_on_each_side_of_5m(amount, status):
+    """超过 500 万元 is > 5,000,000: 4,999,999 and 5,000,000 fail, 5,000,001 passes."""
+    entry = procurement(kitchen(ck_order("o-1", amount)))
+    assert condition(entry, "art9.orders_sum")["status"] == ("pass" if status == "granted" else "fail")
+    assert entry["status"] == status
+
+
+@pytest.mark.parametrize("amount, paid", [(199_999_999, 1_999_000), (200_000_000, 2_000_000), (200_000_001, 2_000_000)])
+def test_cap_one_yuan_on_each_side_of_200m(amount, paid):
+    """1% reaches the 2,000,000 cap at 200,000,000: below it 1,999,999.99 floors to 1,999,000 (第十七条); above, the cap."""
+    entry = procurement(kitchen(ck_order("o-1", amount)))
+    assert (entry["status"], entry["amount_yuan"]) == ("granted", paid)
+
+
+# --- second reading: one condition at a time --------------------------------------------------------
+
+PROCUREMENT_PASS = {"art9.orders_sum": "pass", "art9.sector_central_kitchen": "pass"}
+
+
+@pytest.mark.parametrize("failing", sorted(PROCUREMENT_PASS))
+def test_procurement_one_condition_at_a_time(failing):
+    """From a granted 6,000,000 order, each change fails exactly the condition it touches: ineligible."""
+    assert procurement(kitchen(ck_order("o-1", 6_000_000)))["status"] == "granted"
+    if failing == "art9.orders_sum":
+        data = kitchen(ck_order("o-1", 5_000_000))
+    else:
+        data = kitchen(ck_order("o-1", 6_000_000), sectors=("pharma",))
+    entry = procurement(data)
+    assert statuses(entry) == {**PROCUREMENT_PASS, failing: "fail"}
+    assert entry["status"] == "ineligible"
+
+
+STANDARD_PASS = {f"art9.standard_{name}": "pass" for name in ("field", "lead_drafter", "implemented", "not_paid")}
+STANDARD_ONE_AT_A_TIME = {
+    "art9.standard_field": dict(std=standard(field="bakery")),
+    "art9.standard_lead_drafter": dict(std=standard(lead_drafter=False)),
+    "art9.standard_implemented": dict(std=standard(implemented_date="2025-08-28")),
+    "art9.standard_not_paid": dict(
+        std=standard(), prior=[{"clause": "art9.standard", "basis": "standard:s-1", "year": 2025, "amount": 300_000}]
+    ),
+}
+
+
+@pytest.mark.parametrize("failing", sorted(STANDARD_ONE_AT_A_TIME))
+def test_standard_one_condition_at_a_time(failing):
+    """From a granted standard, each change fails exactly the condition it touches: ineligible."""
+    case = STANDARD_ONE_AT_A_TIME[failing]
+    entry = standard_entry(case["std"], prior_awards=case.get("prior", []))
+    assert statuses(entry) == {**STANDARD_PASS, failing: "fail"}
+    assert entry["status"] == "ineligible"
+
+
+def test_standard_implemented_in_year_before_the_window_says_so():
+    """Dated in the support year but before 2025-08-29: the condition notes it lies outside the validity window."""
+    cond = condition(standard_entry(standard(implemented_date="2025-08-28")), "art9.standard_implemented")
+    assert (cond["status"], cond["notes"]) == ("fail", ["outside_validity_window(20250828)"])
+
+
+# --- second reading: every condition names the declared field it read (cond_source) -----------
+
+def test_every_procurement_condition_names_its_source():
+    entry = procurement(kitchen(ck_order("o-1", 6_000_000)))
+    assert {c["id"]: c["source_field"] for c in entry["conditions"]} == {
+        "art9.orders_sum": "orders[].executed",
+        "art9.sector_central_kitchen": "enterprise.sectors",
+    }
+
+
+def test_every_standard_condition_names_its_source():
+    entry = standard_entry()
+    assert {c["id"]: c["source_field"] for c in entry["conditions"]} == {
+        "art9.standard_field": "standards[s-1].field",
+        "art9.standard_lead_drafter": "standards[s-1].lead_drafter",
+        "art9.standard_implemented": "standards[s-1].implemented_date",
+        "art9.standard_not_paid": "prior_awards",
+    }

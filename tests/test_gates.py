@@ -152,8 +152,11 @@ def feb29(**extra):
     "day, bars",
     [
         pytest.param("2025-02-27", False, id="2025-02-27-ban-over"),
-        pytest.param("2025-02-28", True, id="2025-02-28-is-D-minus-3-years-bars"),
-        pytest.param("2025-03-01", True, id="2025-03-01-bars"),
+        # Found 2025-02-28: the ban's last day is its third anniversary, 2028-02-28
+        # (《民法典》第二百零二条 到期月的对应日为期间的最后一日), the day before D. The
+        # formula "D − 3 years ≤ d" alone (D − 3 years = 2025-02-28) would still bar it.
+        pytest.param("2025-02-28", False, id="2025-02-28-ban-ended-on-2028-02-28"),
+        pytest.param("2025-03-01", True, id="2025-03-01-bars-until-2028-03-01"),
     ],
 )
 def test_feb29_fraud_finding(day, bars):
@@ -161,9 +164,36 @@ def test_feb29_fraud_finding(day, bars):
     assert gate(result, "A21-declared-in-window")["status"] == "fail"
     g = gate(result, "G-no-fraud-ban")
     assert g["status"] == ("fail" if bars else "pass")
-    assert g["required"] == ["2025-02-28", "2028-02-29"]
+    # Discoveries from 2025-03-01 on still bar on 2028-02-29.
+    assert g["required"] == ["2025-03-01", "2028-02-29"]
     # Outside the window, not_applicable wins over barred.
     assert {c["status"] for c in result["clauses"]} == {"not_applicable"}
+
+
+@pytest.mark.parametrize(
+    "declared, day, bars",
+    [
+        # D = 2032-02-29 (leap), D − 4 years = 2028-02-29 (leap): the same day exists.
+        pytest.param("2032-02-29", "2028-02-28", False, id="4y-found-2028-02-28-over"),
+        pytest.param("2032-02-29", "2028-02-29", True, id="4y-found-2028-02-29-anniversary-is-D"),
+    ],
+)
+def test_fraud_ban_from_feb29_to_feb29(declared, day, bars, tmp_path):
+    """With a 4-year ban (a what-if parameter) a 29 February discovery's anniversary is 29 February."""
+    import yaml
+
+    from support import REPO
+
+    params = yaml.safe_load((REPO / "asp_rules" / "parameters.yaml").read_text(encoding="utf-8"))
+    params["parameters"]["fraud_ban_years"]["values"] = {"2025-08-29": 4}
+    path = tmp_path / "parameters.yaml"
+    path.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    data = eligible()
+    data["declaration_date"] = declared
+    data["fraud_findings"] = [{"date": day}]
+    g = gate(decide(data, parameters=path), "G-no-fraud-ban")
+    assert g["status"] == ("fail" if bars else "pass")
+    assert g["required"] == ["2028-02-29", declared]
 
 
 @pytest.mark.parametrize(
@@ -257,3 +287,23 @@ def test_no_recovery_for_a_finding_after_d_or_without_prior_awards():
     data = eligible()
     data["fraud_findings"] = [{"date": "2026-01-05"}]
     assert recovery(decide(data)) == []
+
+
+def test_every_gate_names_its_source_field():
+    sources = {g["id"]: g["source_field"] for g in decide(eligible())["gates"]}
+    assert sources == {
+        "A21-declared-in-window": "declaration_date",
+        "A21-support-year": "support_year",
+        "G-credit": "enterprise.credit_good",
+        "G-manufacturing": "enterprise.industry_code",
+        "G-no-fraud-ban": "fraud_findings",
+        "G-no-penalty": "penalties",
+        "G-operating": "enterprise.operating_in_pinggu",
+        "G-registered": "enterprise.registered_in_pinggu",
+        "G-related-output": "enterprise.related_output_abnormal",
+        "G-stable": "enterprise.stable_in_beijing",
+        "G-strategic-fit": "enterprise.strategic_fit",
+    }
+    data = eligible()
+    data["enterprise"]["manufacturing_finding"] = True
+    assert gate(decide(data), "G-manufacturing")["source_field"] == "enterprise.manufacturing_finding"

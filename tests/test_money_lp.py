@@ -35,7 +35,9 @@ def run(values: dict[clingo.Symbol, int], wants: list[clingo.Symbol], extra: lis
     ctl.add("base", [], "#defined val/2. #show val/2. #show int_of/2. #show money_overflow/1.")
     with ctl.backend() as backend:
         for key, value in values.items():
+            # As pinggu_asp.facts does: a declared amount is both val/2 and declared/2.
             backend.add_rule([backend.add_atom(Function("val", [key, money(value)]))])
+            backend.add_rule([backend.add_atom(Function("declared", [key, money(value)]))])
         for key in wants:
             backend.add_rule([backend.add_atom(Function("want", [key]))])
         for fact in extra:

@@ -1,0 +1,41 @@
+"""Amounts and conditions are settled at grounding time (asp_rules/README.md, "Grounding").
+
+Not a timing test: a structural one. If a rule makes demand for money wait on
+a verdict, or sums over val/2, clingo can no longer treat amounts as facts,
+and grounding grows by the combinations of every undecided #sum. Only the
+selection's atoms may stay undecided after grounding.
+"""
+
+from __future__ import annotations
+
+import clingo
+import pytest
+
+from pinggu_asp.catalogue import probe_declaration
+from pinggu_asp.facts import declaration_facts
+from pinggu_asp.loading import declaration_from_data, load_declaration
+from support import EXAMPLE, ruleset
+
+# What the search decides; everything else must be known after grounding.
+SELECTION = {"chosen", "status", "superseded_by", "advice", "rule_error", "tiebreak"}
+
+
+def _undecided(decl, interpretations=()) -> set[str]:
+    rules = ruleset(interpretations)
+    ctl = clingo.Control(["--warn=none"])
+    for path in rules.files():
+        ctl.load(str(path))
+    with ctl.backend() as backend:
+        for fact in declaration_facts(decl, rules.parameters.in_force(decl.declaration_date)):
+            backend.add_rule([backend.add_atom(fact)])
+    ctl.ground([("base", [])])
+    return {str(a.symbol) for a in ctl.symbolic_atoms if not a.is_fact and a.symbol.name not in SELECTION}
+
+
+@pytest.mark.parametrize("interpretations", [(), ("I-output-stack", "I-art11-certificate-basis", "I-upgrade-full")])
+def test_example_amounts_and_conditions_are_facts(interpretations):
+    assert _undecided(load_declaration(EXAMPLE), interpretations) == set()
+
+
+def test_probe_touching_every_clause_is_facts():
+    assert _undecided(declaration_from_data(probe_declaration())) == set()
