@@ -43,6 +43,8 @@ _APPROVALS = [
     {"kind": "class3_device", "global_first": True},
     {"kind": "class2_device"},
     {"kind": "vet_drug", "vet_class": 1},
+    {"kind": "vet_drug", "vet_class": 2},
+    {"kind": "vet_drug", "vet_class": 3},
 ]
 
 
@@ -151,7 +153,11 @@ def catalogue(ruleset: Ruleset) -> dict[str, Any]:
     texts = {a.arguments[0].string: a.arguments for a in derived.get("cond_text")}
     caps = {a.arguments[0]: a.arguments[1] for a in derived.get("cap")}
     ceilings = {a.arguments[0] for a in derived.get("ceiling")}
-    payers = {a.arguments[0]: a.arguments[1].name for a in derived.get("payer")}
+    # 第十四条: Art 11 is paid by the district and the enterprise's locality together.
+    payers = {
+        a.arguments[0]: "district+locality" if a.arguments[1].name == "locality" else a.arguments[1].name
+        for a in derived.get("payer")
+    }
 
     clauses: dict[str, dict[str, Any]] = {}
     for atom in derived.get("listed"):
@@ -164,7 +170,7 @@ def catalogue(ruleset: Ruleset) -> dict[str, Any]:
                 "article": int(c.name[3:]),
                 "basis": set(),
                 "conditions": {},
-                "amount": None,
+                "amount": set(),
                 "cap_yuan": None,
                 "up_to": c in ceilings,
                 "payer": payers.get(c, "district"),
@@ -191,11 +197,12 @@ def catalogue(ruleset: Ruleset) -> dict[str, Any]:
         }
     for atom in derived.get("amount_key"):
         cid = clause_id(atom.arguments[0])
-        clauses[cid]["amount"] = formula(atom.arguments[2], shown)
+        clauses[cid]["amount"].add(formula(atom.arguments[2], shown))
 
     ordered = sorted(clauses.values(), key=lambda e: (e["article"], e["clause"]))
     for entry in ordered:
         entry["basis"] = sorted(entry["basis"])
+        entry["amount"] = " | ".join(sorted(entry["amount"]))
         entry["conditions"] = [entry["conditions"][k] for k in sorted(entry["conditions"])]
     gates = sorted(
         {

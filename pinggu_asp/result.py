@@ -57,7 +57,7 @@ class _Reader:
             self.texts[cid.string] = CondText(art.number, cmp_.name, phrase.string, zh.string, en.string)
         self.by_cs: dict[str, dict[tuple[Symbol, Symbol], list[Symbol]]] = defaultdict(lambda: defaultdict(list))
         for name in ("cond", "basis", "status", "payable", "amount_key", "blocked_by", "superseded_by",
-                     "gap", "looked_at", "cond_note", "primary_basis", "cond_source"):
+                     "gap", "looked_at", "cond_note", "primary_basis", "cond_source", "subject_cap"):
             for atom in derived.get(name):
                 c, s = atom.arguments[0], atom.arguments[1]
                 self.by_cs[name][(c, s)].append(atom)
@@ -69,6 +69,10 @@ class _Reader:
 
     def fen(self, key: Symbol) -> int | None:
         return self.values.fen(key)
+
+    def cap_key(self, c: Symbol, s: Symbol) -> Symbol | None:
+        own = self.by_cs["subject_cap"].get((c, s))
+        return own[0].arguments[2] if own else self.cap.get(c)
 
     def payer_text(self, clause: Symbol) -> str:
         payer = self.payer.get(clause)
@@ -195,7 +199,7 @@ def _orders(reader: _Reader, c: Symbol, s: Symbol) -> list[dict[str, Any]]:
 def _clause(reader: _Reader, decl: Declaration, c: Symbol, s: Symbol) -> dict[str, Any]:
     cid = clause_id(c)
     status = reader.by_cs["status"][(c, s)]
-    cap_key = reader.cap.get(c)
+    cap_key = reader.cap_key(c, s)
     entry: dict[str, Any] = {
         "clause": cid,
         "article": _article_of(cid),
@@ -217,13 +221,30 @@ def _clause(reader: _Reader, decl: Declaration, c: Symbol, s: Symbol) -> dict[st
         "orders": _orders(reader, c, s),
     }
     for atom in reader.by_cs["blocked_by"].get((c, s), []):
-        index = atom.arguments[2].number
-        support = decl.other_pinggu_support[index]
-        entry["blocked_by"].append(
-            {"policy": support.policy, "basis": support.basis, "amount_yuan": _yuan(
-                reader.fen(clingo.Function("other_support", [clingo.Number(index)])))}
-        )
+        entry["blocked_by"].append(_blocker(reader, decl, atom.arguments[2]))
     return entry
+
+
+def _blocker(reader: _Reader, decl: Declaration, by: Symbol) -> dict[str, Any]:
+    """What blocks an award: other(I), support received under another policy, or prior(I), an earlier award."""
+    index = by.arguments[0].number
+    if by.name == "prior":
+        prior = decl.prior_awards[index]
+        return {
+            "prior_award": index,
+            "policy": f"京平科信发〔2025〕8号 {prior.clause.value} ({prior.year})",
+            "clause": prior.clause.value,
+            "basis": prior.basis,
+            "year": prior.year,
+            "amount_yuan": _yuan(reader.fen(clingo.Function("prior_award", [clingo.Number(index)]))),
+        }
+    support = decl.other_pinggu_support[index]
+    return {
+        "other_pinggu_support": index,
+        "policy": support.policy,
+        "basis": support.basis,
+        "amount_yuan": _yuan(reader.fen(clingo.Function("other_support", [clingo.Number(index)]))),
+    }
 
 
 def _gate(reader: _Reader, atom: Symbol, effects: dict[str, str], evidence: dict[str, list[str]]) -> dict[str, Any]:
@@ -240,7 +261,7 @@ def _award_list(reader: _Reader, decl: Declaration, chosen: frozenset[Symbol]) -
         if cand.name != "award":
             continue
         c, s = cand.arguments
-        cap_key = reader.cap.get(c)
+        cap_key = reader.cap_key(c, s)
         awards.append(
             {
                 "clause": clause_id(c),
@@ -372,19 +393,12 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
         "provenance": {
             "package": f"pinggu-asp {__version__}",
             "clingo": clingo.__version__,
-            "rules_sha256": ruleset_sha256(ruleset),
+            "rules_sha256": ruleset.sha256,
             "parameters_sha256": ruleset.parameters.sha256,
             "parameters_source": ruleset.parameters.source.rsplit("/", 1)[-1],
             "declaration_sha256": hashlib.sha256(canonical_declaration(decl).encode()).hexdigest(),
         },
     }
-
-
-def ruleset_sha256(ruleset: Ruleset) -> str:
-    digest = hashlib.sha256()
-    for path in ruleset.files():
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def dumps(result: dict[str, Any]) -> str:

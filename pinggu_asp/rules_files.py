@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -58,13 +57,3 @@ def interpretation_path(name: str) -> Path:
 def available_interpretations() -> list[str]:
     folder = rules_dir() / "interpretations"
     return sorted(p.stem for p in folder.glob("*.lp"))
-
-
-def rules_sha256(extra: list[Path] | None = None) -> str:
-    digest = hashlib.sha256()
-    for path in program_paths() + (extra or []):
-        digest.update(path.name.encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import clingo
-from clingo import Function, Symbol
+from clingo import Function, Symbol, ast
 
 from .facts import declaration_facts
 from .interpretations import modules_for
@@ -56,6 +58,34 @@ class Ruleset:
     def files(self) -> list[Path]:
         return program_paths() + [interpretation_path(name) for name in self.modules]
 
+    def program(self) -> tuple[tuple[ast.AST, ...], str]:
+        """The parsed statements of every rule file, and their SHA-256, read once per process."""
+        return _parse(tuple(self.files()))
+
+    @property
+    def sha256(self) -> str:
+        return self.program()[1]
+
+
+@lru_cache(maxsize=16)
+def _parse(files: tuple[Path, ...]) -> tuple[tuple[ast.AST, ...], str]:
+    # Parsing the rules costs more than grounding a small declaration; a batch
+    # parses them once and hands the statements to each new Control.
+    statements: list[ast.AST] = []
+    errors: list[str] = []
+
+    def logger(code: clingo.MessageCode, message: str) -> None:
+        errors.append(message)
+
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        ast.parse_files([str(path) for path in files], statements.append, logger=logger)
+    except RuntimeError:
+        raise EngineError("the rules do not parse: " + "; ".join(errors)) from None
+    return tuple(statements), digest.hexdigest()
+
 
 def default_ruleset(switches: Iterable[str] = (), parameters_path: Path | None = None) -> Ruleset:
     return Ruleset(parameters=load_parameters(parameters_path), switches=tuple(sorted(set(switches))))
@@ -78,8 +108,9 @@ def solve(decl: Declaration, ruleset: Ruleset, params: dict[str, Parameter] | No
         messages.append(f"{code.name}: {message}")
 
     ctl = clingo.Control(["--warn=none", "--opt-mode=opt", "--models=0", "--seed=0"], logger=logger)
-    for path in ruleset.files():
-        ctl.load(str(path))
+    with ast.ProgramBuilder(ctl) as builder:
+        for statement in ruleset.program()[0]:
+            builder.add(statement)
     with ctl.backend() as backend:
         for fact in declaration_facts(decl, params):
             backend.add_rule([backend.add_atom(fact)])
@@ -138,11 +169,14 @@ def select(
     ctl.assign_external(Function("tiebreak"), False)
     ctl.configuration.solve.opt_mode = "optN"  # type: ignore[union-attr]
     others: set[frozenset[Symbol]] = set()
+    # Reading a model's chosen atoms by literal is far cheaper than converting
+    # every shown symbol of every optimal model.
+    choices = [(a.literal, a.symbol.arguments[0]) for a in ctl.symbolic_atoms.by_signature("chosen", 1)]
     with ctl.solve(yield_=True) as handle:
         for model in handle:
             if not model.optimality_proven:
                 continue
-            picked = _chosen_of(model.symbols(shown=True))
+            picked = frozenset(candidate for literal, candidate in choices if model.is_true(literal))
             if picked != chosen:
                 others.add(picked)
             if len(others) >= ALTERNATIVES_SCAN:

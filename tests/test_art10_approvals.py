@@ -146,6 +146,8 @@ def test_vet_class_selects_the_sum(vet_class: int, amount: int) -> None:
     entry = decide_one("vet_drug", vet_class=vet_class)
     assert entry["status"] == "granted"
     assert entry["amount_yuan"] == amount
+    # The cap shown is the sum this class can be paid, not the clause's largest.
+    assert entry["cap_yuan"] == amount
     assert condition(entry, "art10.vet_class")["observed"] == vet_class
 
 

@@ -404,3 +404,12 @@ def test_every_standard_condition_names_its_source():
         "art9.standard_implemented": "standards[s-1].implemented_date",
         "art9.standard_not_paid": "prior_awards",
     }
+
+
+def test_a_year_already_paid_is_not_paid_again_for_later_orders():
+    """第十八条 不能重复享受 and the per-year cap: 2025 was paid once; orders added later for 2025 are blocked."""
+    data = kitchen(ck_order("o-late", 6_000_000))
+    data["prior_awards"] = [{"clause": PROCUREMENT, "basis": SUBJECT, "year": 2025, "amount": 60_000}]
+    entry = procurement(data)
+    assert entry["status"] == "blocked"
+    assert [b["prior_award"] for b in entry["blocked_by"]] == [0]

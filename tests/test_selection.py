@@ -191,7 +191,9 @@ def test_received_support_blocks_every_award_on_its_basis() -> None:
     for cid in ("art3.output_growth", "art4.breakthrough"):
         entry = clause(result, cid)
         assert entry["status"] == "blocked"
-        assert entry["blocked_by"] == [{"policy": "平谷区稳增长奖励", "basis": OUTPUT, "amount_yuan": 100}]
+        assert entry["blocked_by"] == [
+            {"other_pinggu_support": 0, "policy": "平谷区稳增长奖励", "basis": OUTPUT, "amount_yuan": 100}
+        ]
     assert granted(result) == [("art5.growth", 1_000_000)]
     assert result["total_yuan"] == 1_000_000
     assert [a for a in result["advisories"] if a["kind"] == "take_other_policy"] == []
@@ -438,3 +440,32 @@ def test_totals_by_payer_sum_the_awards() -> None:
     assert result["totals_by_payer"] == {"district": 1_000_000, "district+locality:马坊镇": 10_000_000}
     assert result["total_yuan"] == 11_000_000
     assert result["totals_by_article"] == {"3": 1_000_000, "11": 10_000_000}
+
+
+def test_a_basis_these_measures_already_paid_is_not_paid_again():
+    """第十八条 不能重复享受: Art 3 for 2025 was paid; declaring 2025 again blocks it, naming the earlier award."""
+    data = baseline(prior_awards=[{"clause": "art3.output_growth", "basis": OUTPUT, "year": 2025, "amount": 50_000}])
+    set_annual(data, 2024, gross_output=10_000_000)
+    set_annual(data, 2025, gross_output=20_000_000)
+    result = decide(data)
+    entry = clause(result, "art3.output_growth")
+    assert entry["status"] == "blocked"
+    assert entry["blocked_by"] == [
+        {
+            "prior_award": 0,
+            "policy": "京平科信发〔2025〕8号 art3.output_growth (2025)",
+            "clause": "art3.output_growth",
+            "basis": OUTPUT,
+            "year": 2025,
+            "amount_yuan": 50_000,
+        }
+    ]
+    assert result["total_yuan"] == 0
+
+
+def test_a_prior_award_on_another_year_blocks_nothing():
+    """The 2024 award rests on output:2024; the 2025 growth award is a different basis and is granted."""
+    data = baseline(prior_awards=[{"clause": "art3.output_growth", "basis": "output:2024", "year": 2024, "amount": 50_000}])
+    set_annual(data, 2024, gross_output=10_000_000)
+    set_annual(data, 2025, gross_output=20_000_000)
+    assert clause(decide(data), "art3.output_growth")["status"] == "granted"
