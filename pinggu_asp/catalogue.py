@@ -35,7 +35,7 @@ _RATINGS = [
     ("national_green_factory", None),
     ("beijing_service_integration_pilot", None),
 ]
-_APPROVALS = [
+_APPROVALS: list[dict[str, Any]] = [
     {"kind": "innovative_drug"},
     {"kind": "improved_drug"},
     {"kind": "generic_drug"},
@@ -204,18 +204,17 @@ def catalogue(ruleset: Ruleset) -> dict[str, Any]:
         entry["basis"] = sorted(entry["basis"])
         entry["amount"] = " | ".join(sorted(entry["amount"]))
         entry["conditions"] = [entry["conditions"][k] for k in sorted(entry["conditions"])]
-    gates = sorted(
-        {
-            a.arguments[0].string: {
-                "id": a.arguments[0].string,
-                "article": texts[a.arguments[0].string][1].number if a.arguments[0].string in texts else None,
-                "phrase_zh": texts[a.arguments[0].string][3].string if a.arguments[0].string in texts else None,
-                "text_en": texts[a.arguments[0].string][5].string if a.arguments[0].string in texts else None,
+    gates: list[dict[str, Any]] = []
+    for gid in sorted({a.arguments[0].string for a in derived.get("gate")}):
+        meta = texts.get(gid)
+        gates.append(
+            {
+                "id": gid,
+                "article": meta[1].number if meta else None,
+                "phrase_zh": meta[3].string if meta else None,
+                "text_en": meta[5].string if meta else None,
             }
-            for a in derived.get("gate")
-        }.values(),
-        key=lambda g: g["id"],
-    )
+        )
     return {
         "schema": "pinggu-rules/1",
         "clauses": ordered,

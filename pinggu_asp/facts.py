@@ -158,12 +158,12 @@ def declaration_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterat
         yield _fact("commissioned_year", Number(ent.commissioned_year))
 
     for record in decl.annual:
-        year = Number(record.year)
-        yield _fact("annual", year)
+        year_symbol = Number(record.year)
+        yield _fact("annual", year_symbol)
         for field, key in (("gross_output", "output"), ("rd_expense", "rd"), ("rd_expense_pinggu", "rd_pinggu")):
             amount = getattr(record, field)
             if amount is not None:
-                yield from _val(Function(key, [year]), yuan_to_fen(amount))
+                yield from _val(Function(key, [year_symbol]), yuan_to_fen(amount))
 
     for index, penalty in enumerate(decl.penalties):
         yield _fact("penalty", Number(index), const(penalty.kind.value), date_number(penalty.date))

@@ -20,7 +20,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
-    StrictInt,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -81,7 +80,7 @@ def _credit_code(value: str) -> str:
         raise PydanticCustomError(
             "credit_code", "must be 18 characters of 0-9 and A-Y without I, O, S, V, Z (GB 32100)"
         )
-    total = sum(_CREDIT_CHARS.index(ch) * w for ch, w in zip(value[:17], _CREDIT_WEIGHTS))
+    total = sum(_CREDIT_CHARS.index(ch) * w for ch, w in zip(value[:17], _CREDIT_WEIGHTS, strict=False))
     expected = _CREDIT_CHARS[(31 - total % 31) % 31]
     if value[17] != expected:
         raise PydanticCustomError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from typing import Any
 
@@ -103,7 +104,7 @@ def _reason(clause: dict[str, Any], lang: str) -> str:
 
 def render(result: dict[str, Any], lang: str = "zh", width: int = 140) -> str:
     labels = LABELS[lang]
-    console = Console(width=width, record=True, force_terminal=False, color_system=None, file=_Null(), markup=False, highlight=False)
+    console = Console(width=width, record=True, force_terminal=False, color_system=None, file=io.StringIO(), markup=False, highlight=False)
     console.print(f"{labels['title']}")
     ent = result["enterprise"]
     console.print(f"{labels['enterprise']}: {ent['name']} ({ent['credit_code']})")
@@ -141,19 +142,11 @@ def render(result: dict[str, Any], lang: str = "zh", width: int = 140) -> str:
     return console.export_text()
 
 
-class _Null:
-    def write(self, _: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        pass
-
-
 # --- `pinggu-asp explain`: the auditor's view (built by explain.py) ----------------
 
 
 def _explain_console(width: int) -> Console:
-    return Console(width=width, record=True, force_terminal=False, color_system=None, file=_Null(), markup=False, highlight=False)
+    return Console(width=width, record=True, force_terminal=False, color_system=None, file=io.StringIO(), markup=False, highlight=False)
 
 
 def _cond_row(table: Table, cond: dict[str, Any], lang: str) -> None:

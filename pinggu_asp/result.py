@@ -17,8 +17,18 @@ from . import __version__
 from .model import Declaration
 from .money import FEN_PER_YUAN
 from .solve import Derived, Ruleset
-from .terms import (Values, basis_id, clause_id, fen_fraction_to_json, source_field, term_formula, term_keys, text,
-                    value_json, value_source)
+from .terms import (
+    Values,
+    basis_id,
+    clause_id,
+    fen_fraction_to_json,
+    source_field,
+    term_formula,
+    term_keys,
+    text,
+    value_json,
+    value_source,
+)
 
 SCHEMA = "pinggu-result/1"
 

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-
 from pinggu_asp.engine import check
 from pinggu_asp.loading import declaration_from_data
 from pinggu_asp.solve import Ruleset, default_ruleset

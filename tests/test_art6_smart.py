@@ -10,6 +10,7 @@ Each test's name says why the clause passes or fails; each ends in the expected 
 from typing import Any
 
 import pytest
+
 from support import baseline, clause, condition, decide, set_annual, statuses
 
 WHOLE_YEAR = ("I-events-whole-year",)

@@ -8,6 +8,7 @@ Each test's name says why the clause passes or fails; each ends in the expected 
 from typing import Any
 
 import pytest
+
 from support import baseline, clause, condition, decide, statuses
 
 PILOT = "beijing_service_integration_pilot"

@@ -5,7 +5,6 @@ and `:-` give the same result as benign text, once the echoed text itself is swa
 and the text round-trips exactly into the result (clingo-facts.md: concatenation was exploitable).
 """
 
-import copy
 import json
 
 import pytest

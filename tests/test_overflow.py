@@ -8,6 +8,7 @@ up to 10^15 yuan (exit 2 above it), and what the engine cannot compute exactly i
 import json
 import subprocess
 import sys
+
 import pytest
 
 from support import baseline, clause, condition, decide, set_annual, statuses

@@ -43,9 +43,9 @@ def test_amounts_caps_and_payers_come_from_the_program():
 
 
 def test_parameters_in_force_follow_a_reform(tmp_path):
-    from support import REPO
-
     import yaml
+
+    from support import REPO
 
     doc = yaml.safe_load((REPO / "asp_rules" / "parameters.yaml").read_text(encoding="utf-8"))
     doc["parameters"]["art3_cap"]["values"] = {"2025-08-29": 8_000_000}

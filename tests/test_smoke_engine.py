@@ -4,10 +4,9 @@ from support import baseline, clause, decide, set_annual
 
 
 def test_example_decides():
-    from support import EXAMPLE
-    from pinggu_asp.loading import load_declaration
     from pinggu_asp.engine import check
-    from support import ruleset
+    from pinggu_asp.loading import load_declaration
+    from support import EXAMPLE, ruleset
 
     result = check(load_declaration(EXAMPLE), ruleset())
     assert result["schema"] == "pinggu-result/1"

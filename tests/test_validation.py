@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from pinggu_asp.cli import app
-from support import baseline, set_annual
+from support import baseline
 
 runner = CliRunner()
 

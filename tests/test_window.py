@@ -5,7 +5,7 @@ reach (not 2025-2027), makes every clause `not_applicable` with Art 21 as the re
 
 import pytest
 
-from support import baseline, clause, decide, gate, set_annual
+from support import baseline, clause, decide, gate
 
 
 def eligible(declared="2026-04-10", year=2025):
