@@ -7,7 +7,7 @@ import sys
 import tempfile
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -40,7 +40,7 @@ class Lang(str, Enum):
     en = "en"
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
@@ -79,6 +79,19 @@ ParametersOpt = Annotated[
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
 
 
+def _decide(file: Path, interpretation: list[str] | None, parameters: Path | None) -> dict[str, Any]:
+    """Validate the switches, the parameters and the declaration, then decide; exit 2 or 3 with a message."""
+    try:
+        ruleset = default_ruleset(interpretation or [], parameters)
+        ruleset.modules  # noqa: B018 - validates the switches before any work
+        return run_check(load_declaration(file), ruleset)
+    except (InputError, ParameterError, InterpretationError) as exc:
+        _fail(str(exc), EXIT_INPUT)
+    except EngineError as exc:
+        _fail(str(exc), EXIT_ENGINE)
+    raise AssertionError("unreachable: _fail exits")  # pragma: no cover
+
+
 @app.command()
 def check(
     file: FileArg,
@@ -89,17 +102,7 @@ def check(
     output: OutputOpt = None,
 ) -> None:
     """Decide every clause for one declaration, choose the awards, and print the result."""
-    try:
-        ruleset = default_ruleset(interpretation or [], parameters)
-        ruleset.modules  # noqa: B018 - validates the switches before any work
-        decl = load_declaration(file)
-        result = run_check(decl, ruleset)
-    except (InputError, ParameterError, InterpretationError) as exc:
-        _fail(str(exc), EXIT_INPUT)
-        return
-    except EngineError as exc:
-        _fail(str(exc), EXIT_ENGINE)
-        return
+    result = _decide(file, interpretation, parameters)
     text = dumps(result) if format is Format.json else render(result, lang.value)
     _write(text, output)
 
@@ -133,17 +136,7 @@ def explain(
     from .explain import dumps as explanation_dumps
     from .i18n import LABELS as EXPLAIN_LABELS
 
-    try:
-        ruleset = default_ruleset(interpretation or [], parameters)
-        ruleset.modules  # noqa: B018 - validates the switches before any work
-        decl = load_declaration(file)
-        result = run_check(decl, ruleset)
-    except (InputError, ParameterError, InterpretationError) as exc:
-        _fail(str(exc), EXIT_INPUT)
-        return
-    except EngineError as exc:
-        _fail(str(exc), EXIT_ENGINE)
-        return
+    result = _decide(file, interpretation, parameters)
     try:
         model = build(result, clause)
     except ClauseNotListed as exc:

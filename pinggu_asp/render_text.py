@@ -9,30 +9,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .i18n import STATUS
 from .money import FEN_PER_YUAN, format_wan, format_yuan
-
-STATUS = {
-    "zh": {
-        "granted": "给予",
-        "superseded": "从优未选",
-        "blocked": "已享受其他政策",
-        "below_minimum": "低于1万元不予兑现",
-        "ineligible": "不符合",
-        "undetermined": "待补充",
-        "barred": "不得申请",
-        "not_applicable": "不适用",
-    },
-    "en": {
-        "granted": "granted",
-        "superseded": "superseded",
-        "blocked": "blocked",
-        "below_minimum": "below minimum",
-        "ineligible": "ineligible",
-        "undetermined": "undetermined",
-        "barred": "barred",
-        "not_applicable": "not applicable",
-    },
-}
 
 LABELS = {
     "zh": {
