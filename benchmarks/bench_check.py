@@ -2,8 +2,9 @@
 
     python benchmarks/bench_check.py [--count N] [--seed S]
 
-Each declaration is random but valid: outputs and R&D from 10^6 to 10^11 yuan,
-a few ratings, approvals, orders and projects, sometimes a competing policy.
+Each declaration is random but valid (benchmarks/generate.py): outputs and R&D up
+to 10^11 yuan, missing facts, ratings, approvals, orders, projects, competing
+policies and earlier awards.
 The figures are wall-clock per declaration (validation, grounding, both solves,
 rendering) on this machine, and the share spent in each phase.
 """
@@ -16,93 +17,15 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import declaration  # noqa: E402
 
 from pinggu_asp.loading import declaration_from_data  # noqa: E402
 from pinggu_asp.result import build_result  # noqa: E402
 from pinggu_asp.solve import default_ruleset, solve  # noqa: E402
-
-RATING_KINDS = [
-    "beijing_advanced_smart_factory", "national_smart_benchmark", "wef_lighthouse", "emission_grade",
-    "beijing_green_factory", "national_green_factory", "beijing_service_integration_pilot",
-]
-APPROVAL_KINDS = ["innovative_drug", "generic_drug", "class3_device", "class2_device", "vet_drug", "tcm_classical_formula"]
-
-
-def _date(rng: random.Random, year: int) -> str:
-    return f"{year}-{rng.randint(9, 12):02d}-{rng.randint(1, 28):02d}"
-
-
-def declaration(rng: random.Random, index: int) -> dict[str, Any]:
-    base_output = rng.randint(10**6, 10**11)
-    base_rd = rng.randint(10**5, 10**9)
-    annual = []
-    output, rd = base_output, base_rd
-    for year in (2023, 2024, 2025):
-        annual.append({"year": year, "gross_output": output, "rd_expense": rd, "rd_expense_pinggu": rd})
-        output = output * rng.randint(90, 130) // 100
-        rd = rd * rng.randint(90, 130) // 100
-    data: dict[str, Any] = {
-        "schema": "pinggu-declaration/1",
-        "support_year": 2025,
-        "declaration_date": "2026-04-10",
-        "enterprise": {
-            "credit_code": "91110117MA01C4QX37",
-            "name": f"企业{index}",
-            "registered_in_pinggu": True,
-            "operating_in_pinggu": True,
-            "industry_code": "C3670",
-            "strategic_fit": True,
-            "stable_in_beijing": True,
-            "related_output_abnormal": False,
-            "credit_good": rng.random() > 0.05,
-            "locality": "马坊镇",
-            "sectors": rng.sample(["central_kitchen", "pharma", "auto_parts", "synthetic_biology"], rng.randint(0, 2)),
-            "commissioned_year": rng.choice([2016, 2020, 2025]),
-            "leading_recognized": rng.random() > 0.8,
-        },
-        "annual": annual,
-        "ratings": [],
-        "approvals": [],
-        "orders": [],
-        "other_pinggu_support": [],
-    }
-    for r in range(rng.randint(0, 3)):
-        kind = rng.choice(RATING_KINDS)
-        rating: dict[str, Any] = {"id": f"r-{r}", "kind": kind, "date": _date(rng, 2025)}
-        if kind == "emission_grade":
-            rating.update(grade=rng.choice(["A", "B", "C"]), previous_grade="D")
-        data["ratings"].append(rating)
-    for a in range(rng.randint(0, 3)):
-        kind = rng.choice(APPROVAL_KINDS)
-        approval: dict[str, Any] = {"id": f"a-{a}", "kind": kind, "date": _date(rng, 2025), "first_time": True}
-        if kind.endswith("_drug") and kind != "vet_drug":
-            approval.update(production_license=True, industrialized=True)
-        if kind == "class3_device":
-            approval["global_first"] = rng.random() > 0.5
-        if kind == "class2_device":
-            approval.update(ai=True, emergency=False)
-        if kind == "vet_drug":
-            approval["vet_class"] = rng.randint(1, 3)
-        data["approvals"].append(approval)
-    for o in range(rng.randint(0, 3)):
-        program = rng.choice(["central_kitchen", "auto_parts"])
-        order: dict[str, Any] = {
-            "id": f"o-{o}", "program": program, "counterparty": "对方", "signed_date": _date(rng, 2025),
-            "executed": {2025: rng.randint(10**6, 10**8)}, "supported_years": [],
-        }
-        if program == "auto_parts":
-            order["counterparty_kind"] = rng.choice(["nev_oem", "nev_tier1", "other"])
-        else:
-            order.update(counterparty_in_pinggu=True, counterparty_affiliated=False)
-        data["orders"].append(order)
-    if rng.random() < 0.3:
-        data["other_pinggu_support"].append(
-            {"basis": "output:2025", "policy": "其他政策", "amount": rng.randint(1, 50) * 10_000, "status": "eligible"}
-        )
-    return data
 
 
 def main() -> None:
