@@ -52,11 +52,21 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.flush()
         return
     directory = output.resolve().parent
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}", EXIT_INPUT)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        # mkstemp makes the file private (0600); the result is an ordinary file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, output)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        _fail(f"cannot write {output}: {exc.strerror}", EXIT_INPUT)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -214,3 +214,26 @@ def test_copy_of_the_shipped_parameters_is_accepted(tmp_path):
     b = json.loads(runner.invoke(app, ["check", str(EXAMPLE), "--parameters", str(path)]).stdout)
     a.pop("provenance"), b.pop("provenance")
     assert a == b
+
+
+def test_output_file_is_an_ordinary_readable_file(tmp_path):
+    """--output writes atomically, but the file keeps the usual permissions (not mkstemp's 0600)."""
+    import os
+    import stat
+
+    from support import EXAMPLE
+
+    out = tmp_path / "result.json"
+    result = runner.invoke(app, ["check", str(EXAMPLE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_output_into_a_missing_folder_is_a_clear_error(tmp_path):
+    from support import EXAMPLE
+
+    result = runner.invoke(app, ["check", str(EXAMPLE), "-o", str(tmp_path / "no" / "such" / "result.json")])
+    assert result.exit_code == 2
+    assert "cannot write" in result.output and "Traceback" not in result.output
