@@ -384,7 +384,11 @@ def _beaten_by(entries: list[dict[str, Any]], model: dict[str, Any]) -> list[dic
     out = []
     for other in entries:
         for winner in other.get("superseded_by", []):
-            if winner.get("clause") == model["clause"] and winner.get("basis") == model["basis"]:
+            # Match on the subject: Art 11 under I-art11-certificate-basis has one entry per
+            # certificate, all on the same primary basis rd:Y.
+            if winner.get("clause") == model["clause"] and winner.get("subject", winner.get("basis")) == model.get(
+                "subject", model["basis"]
+            ):
                 out.append({"clause": other["clause"], "basis": other.get("basis"), "amount_yuan": other.get("amount_yuan")})
     return out
 

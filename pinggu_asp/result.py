@@ -175,6 +175,7 @@ def _candidate_json(reader: _Reader, decl: Declaration, cand: Symbol) -> dict[st
         return {
             "clause": clause_id(c),
             "basis": basis_id(reader.primary_basis(c, s)),
+            "subject": basis_id(s),
             "amount_yuan": _yuan(reader.amount(c, s)),
         }
     index = cand.arguments[0].number

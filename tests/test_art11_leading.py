@@ -350,3 +350,20 @@ def test_failed_certificate_and_prior_award_name_their_sources() -> None:
     entry = art11(decide(leader(approvals=[certificate(global_first=False)], prior_awards=prior)))
     assert condition(entry, "art11.global_first_certificate")["source_field"] == "approvals"
     assert condition(entry, "art11.no_prior_award")["source_field"] == "prior_awards[0]"
+
+
+def test_explanation_names_the_certificate_art11_beat_under_certificate_basis() -> None:
+    """Under I-art11-certificate-basis each Art 11 entry shares rd:2025; the granted one says it beat only
+    the Art 10 award on its own certificate, and the entries on other certificates claim to beat nothing."""
+    from pinggu_asp.explain import build
+
+    certs = [certificate(f"c-{i}", date=f"2025-{9 + i}-01") for i in (1, 2)]
+    model = build(decide(leader(approvals=certs), CERT_BASIS))
+    art11 = [c for c in model["clauses"] if c["clause"] == CLAUSE]
+    granted = [c for c in art11 if c["status"] == "granted"]
+    assert len(granted) == 1
+    beaten_art10 = [b for b in granted[0]["supersedes"] if b["clause"] == "art10.class3_device"]
+    assert [b["basis"] for b in beaten_art10] == [granted[0]["subject"]]
+    for other in art11:
+        if other is not granted[0]:
+            assert [b for b in other["supersedes"] if b["clause"] == "art10.class3_device"] == []

@@ -164,7 +164,9 @@ def test_same_year_beijing_and_national_pays_only_the_national_title():
     beijing = clause(result, "art6.beijing_advanced")
     assert national["status"] == "granted"
     assert beijing["status"] == "superseded"
-    assert beijing["superseded_by"] == [{"clause": "art6.national", "basis": "rating:smart:2025", "amount_yuan": 1_000_000}]
+    assert beijing["superseded_by"] == [
+        {"clause": "art6.national", "basis": "rating:smart:2025", "subject": "rating:smart:2025", "amount_yuan": 1_000_000}
+    ]
     assert result["total_yuan"] == 1_000_000
 
 

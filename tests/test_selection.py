@@ -271,7 +271,7 @@ def test_tie_lists_the_other_set_as_alternative() -> None:
     assert statuses(result)[other_clause] == "superseded"
     assert beaten_by(result, other_clause) == [(chosen, 300_000)]
     assert result["alternatives"] == [
-        {"chosen": [{"clause": other_clause, "basis": OUTPUT, "amount_yuan": 300_000}], "total_yuan": 300_000}
+        {"chosen": [{"clause": other_clause, "basis": OUTPUT, "subject": OUTPUT, "amount_yuan": 300_000}], "total_yuan": 300_000}
     ]
     assert result["alternatives_truncated"] is False
 
