@@ -17,7 +17,7 @@ import json
 from fractions import Fraction
 from typing import Any
 
-from .i18n import COND_STATUS, LANGS, MARK, STATUS, article_label, comparison, payer_text
+from .i18n import COND_STATUS, LANGS, MARK, ORDER_VERDICT, STATUS, article_label, comparison, payer_text
 from .money import FEN_PER_YUAN, format_wan, format_yuan
 
 SCHEMA = "pinggu-explanation/1"
@@ -141,6 +141,8 @@ def requirement_text(cond: dict[str, Any], lang: str) -> str:
         if cond.get("required_kind") in ("date_range", "date_range_open_start"):
             return f"期间内无：{required}" if lang == "zh" else f"none within {required}"
         return "无" if lang == "zh" else "none"
+    if cond.get("comparison") == "exists" and cond.get("required_kind") == "date":
+        return f"至少一项，日期不晚于 {required}" if lang == "zh" else f"at least one, dated on or before {required}"
     return f"{symbol} {required}".strip()
 
 
@@ -339,8 +341,9 @@ def _clause_sentences(entry: dict[str, Any], failed_gates: list[dict[str, Any]],
     for order in entry.get("orders", []) or []:
         reasons = "; ".join(str(r.get("text_zh" if zh else "text_en") or r.get("code")) for r in order.get("reasons", []))
         amount = yuan_text(order.get("executed_yuan"), lang)
-        out.append(f"订单 {order.get('order')}（执行额 {amount}）：{order.get('verdict')}" + (f"，{reasons}" if reasons else "") if zh
-                   else f"Order {order.get('order')} (executed {amount}): {order.get('verdict')}" + (f" — {reasons}" if reasons else ""))
+        verdict = ORDER_VERDICT["zh" if zh else "en"].get(str(order.get("verdict")), str(order.get("verdict")))
+        out.append(f"订单 {order.get('order')}（执行额 {amount}）：{verdict}" + (f"，{reasons}" if reasons else "") if zh
+                   else f"Order {order.get('order')} (executed {amount}): {verdict}" + (f" — {reasons}" if reasons else ""))
     return out
 
 

@@ -37,6 +37,11 @@ COND_STATUS: dict[str, dict[str, str]] = {
     "en": {"pass": "pass", "fail": "fail", "unknown": "unknown"},
 }
 
+ORDER_VERDICT: dict[str, dict[str, str]] = {
+    "zh": {"qualifies": "符合条件", "excluded": "不符合条件"},
+    "en": {"qualifies": "qualifies", "excluded": "excluded"},
+}
+
 MARK = {"pass": "✓", "fail": "✗", "unknown": "?"}
 
 # How the law says a comparison (SPEC §0.2, 《民法典》第一千二百五十九条).
