@@ -110,8 +110,9 @@ def source_field(key: Symbol) -> str | None:
         return f"ratings[{args[0].string}]"
     if name == "commissioned_year":
         return "enterprise.commissioned_year"
-    if name == "earlier_years":
-        return "annual"
+    if name == "earlier_year" and len(args) == 2:
+        field = {"output": "gross_output", "rd": "rd_expense"}.get(args[0].name, args[0].name)
+        return f"annual[{args[1].number}].{field} (or any earlier year)"
     if name in ("declaration_date", "support_year") and not args:
         return name
     # Rules name other sources directly: field("enterprise.sectors"), or

@@ -243,8 +243,8 @@ def test_first_time_by_commissioning_names_commissioned_year():
                      id="reached-in-2024"),
         pytest.param(lambda d: d.update(prior_awards=[{"clause": BREAK, "basis": "output:2023", "year": 2023,
                                                        "amount": 300_000}]), "prior_awards[0]", id="prior-award"),
-        pytest.param(lambda d: d.update(annual=[r for r in d["annual"] if r["year"] == 2025]), "annual",
-                     id="unknown-no-earlier-year"),
+        pytest.param(lambda d: d.update(annual=[r for r in d["annual"] if r["year"] == 2025]),
+                     "annual[2024].gross_output (or any earlier year)", id="unknown-no-earlier-year"),
     ],
 )
 def test_first_time_source_in_each_outcome(change, source):
