@@ -109,15 +109,22 @@ def render(result: dict[str, Any], lang: str = "zh", width: int = 140) -> str:
         )
     console.print(table)
     console.print(f"{labels['total']}: {money_text(result['total_yuan'], lang)}")
-    if result["alternatives"]:
-        console.print(f"\n{labels['alternatives']}:")
-        for alt in result["alternatives"]:
+    _print_alternatives_and_advice(console, result, labels["alternatives"], labels["advice"], lang)
+    return console.export_text()
+
+
+def _print_alternatives_and_advice(console: Console, doc: dict[str, Any], alt_label: str, advice_label: str, lang: str) -> None:
+    """The other equally favourable sets, the advisories, and the readings in force (check and explain alike)."""
+    key = "text_zh" if lang == "zh" else "text_en"
+    if doc["alternatives"]:
+        console.print(f"\n{alt_label}:")
+        for alt in doc["alternatives"]:
             names = ", ".join(a.get("clause") or a.get("policy", "") for a in alt["chosen"])
             console.print(f"  {names} → {money_text(alt['total_yuan'], lang)}")
-    for advice in result["advisories"]:
-        console.print(f"{labels['advice']}: {advice[key]}")
-    console.print(f"\n{labels['interpretations']}: {', '.join(result['interpretations'])}")
-    return console.export_text()
+    for advice in doc["advisories"]:
+        console.print(f"{advice_label}: {advice.get(key, '')}")
+    interpretations = LABELS[lang]["interpretations"]
+    console.print(f"\n{interpretations}: {', '.join(doc['interpretations'])}")
 
 
 # --- `pinggu-asp explain`: the auditor's view (built by explain.py) ----------------
@@ -210,15 +217,7 @@ def _explain_clause(console: Console, clause: dict[str, Any], labels: dict[str, 
 
 
 def _explain_footer(console: Console, model: dict[str, Any], labels: dict[str, str], lang: str) -> None:
-    key = "text_zh" if lang == "zh" else "text_en"
-    if model["alternatives"]:
-        console.print(f"\n{labels['alternatives']}:")
-        for alt in model["alternatives"]:
-            names = ", ".join(a.get("clause") or a.get("policy", "") for a in alt["chosen"])
-            console.print(f"  {names} → {money_text(alt['total_yuan'], lang)}")
-    for advice in model["advisories"]:
-        console.print(f"{labels['advisories']}: {advice.get(key, '')}")
-    console.print(f"\n{labels['interpretations']}: {', '.join(model['interpretations'])}")
+    _print_alternatives_and_advice(console, model, labels["alternatives"], labels["advisories"], lang)
     prov = model.get("provenance", {})
     if prov:
         console.print(f"{labels['provenance']}: " + "; ".join(f"{k}={v}" for k, v in prov.items()))
