@@ -227,28 +227,44 @@ def catalogue(ruleset: Ruleset) -> dict[str, Any]:
     }
 
 
+_WORDS = {
+    "zh": {"title": "条款一览", "article": "第{n}条", "basis": "依据", "payer": "支付方", "amount": "金额",
+           "up_to": "不超过 ", "cap": "上限", "gates": "适用条件", "parameters": "参数（现行值）",
+           "since": "自", "interpretations": "采用的解释："},
+    "en": {"title": "Clauses", "article": "Art {n}", "basis": "basis", "payer": "payer", "amount": "amount",
+           "up_to": "up to ", "cap": "cap", "gates": "Gates", "parameters": "Parameters in force",
+           "since": "since", "interpretations": "Interpretations: "},
+}
+
+
 def render_catalogue(cat: dict[str, Any], lang: str = "zh") -> str:
     """The catalogue as plain text, one block per clause."""
+    words = _WORDS[lang]
     text_key = "text_zh" if lang == "zh" else "text_en"
-    lines: list[str] = []
-    title = "条款一览" if lang == "zh" else "Clauses"
-    lines.append(f"{title} (京平科信发〔2025〕8号)")
+    unit = "元" if lang == "zh" else " yuan"
+    lines: list[str] = [f"{words['title']} (京平科信发〔2025〕8号)"]
     for entry in cat["clauses"]:
         cap = entry["cap_yuan"]
-        up_to = ("不超过 " if lang == "zh" else "up to ") if entry["up_to"] else ""
+        up_to = words["up_to"] if entry["up_to"] else ""
+        article = words["article"].format(n=entry["article"])
         lines.append("")
-        lines.append(f"{entry['clause']}  第{entry['article']}条  basis {', '.join(entry['basis'])}  payer {entry['payer']}")
-        lines.append(f"  amount: {up_to}{entry['amount']}" + (f"  (cap {cap:,} 元)" if isinstance(cap, int) else ""))
+        lines.append(
+            f"{entry['clause']}  {article}  {words['basis']} {', '.join(entry['basis'])}  {words['payer']} {entry['payer']}"
+        )
+        lines.append(
+            f"  {words['amount']}: {up_to}{entry['amount']}" + (f"  ({words['cap']} {cap:,}{unit})" if isinstance(cap, int) else "")
+        )
         for cond in entry["conditions"]:
             lines.append(f"  - {cond['id']}: 「{cond['phrase_zh']}」 {cond[text_key]}")
     lines.append("")
-    lines.append("Gates" if lang == "en" else "适用条件")
+    lines.append(words["gates"])
     for gate in cat["gates"]:
-        lines.append(f"  - {gate['id']} (第{gate['article']}条): 「{gate['phrase_zh']}」")
+        lines.append(f"  - {gate['id']} ({words['article'].format(n=gate['article'])}): 「{gate['phrase_zh']}」")
     lines.append("")
-    lines.append("Parameters in force" if lang == "en" else "参数")
+    lines.append(words["parameters"])
     for name, p in cat["parameters"].items():
-        lines.append(f"  {name:<30} {p['value']:<18} 第{p['article']}条 「{p['phrase_zh']}」 since {p['since']}")
+        article = words["article"].format(n=p["article"])
+        lines.append(f"  {name:<30} {p['value']:<18} {article} 「{p['phrase_zh']}」 {words['since']} {p['since']}")
     lines.append("")
-    lines.append(("Interpretations: " if lang == "en" else "采用的解释：") + ", ".join(cat["interpretations"]))
+    lines.append(words["interpretations"] + ", ".join(cat["interpretations"]))
     return "\n".join(lines) + "\n"

@@ -100,7 +100,7 @@ def value_text(kind: str | None, value: Any, lang: str) -> str:
     if kind == "date_range" and isinstance(value, list) and len(value) == 2:
         return f"{value[0]}至{value[1]}（含两端）" if zh else f"{value[0]} to {value[1]} (both inclusive)"
     if kind == "date_range_open_start" and isinstance(value, list) and len(value) == 2:
-        return f"{value[0]}（不含）至{value[1]}（含）" if zh else f"after {value[0]}, up to {value[1]} (inclusive)"
+        return f"{value[0]}（不含）至{value[1]}（含）" if zh else f"{value[0]} (exclusive) to {value[1]} (inclusive)"
     if kind in ("year_range", "int_range") and isinstance(value, list) and len(value) == 2:
         return f"{value[0]}–{value[1]}"
     if kind == "years_checked":
@@ -139,7 +139,7 @@ def requirement_text(cond: dict[str, Any], lang: str) -> str:
         return f"首次{required}" if lang == "zh" else f"first time: {required}"
     if cond.get("comparison") == "none_in":
         if cond.get("required_kind") in ("date_range", "date_range_open_start"):
-            return f"期间内无：{required}" if lang == "zh" else f"none within {required}"
+            return f"期间内无：{required}" if lang == "zh" else f"none dated {required}"
         return "无" if lang == "zh" else "none"
     if cond.get("comparison") == "exists" and cond.get("required_kind") == "date":
         return f"至少一项，日期不晚于 {required}" if lang == "zh" else f"at least one, dated on or before {required}"
@@ -219,20 +219,31 @@ def _first_time_sentence(cond: dict[str, Any], lang: str) -> str | None:
     return None
 
 
+# Why a condition has its status where the numbers alone do not say (cond_note/4),
+# by the note's code; {0} is the note's first argument as result.py renders it.
 NOTES: dict[str, Bi] = {
     "base_year_zero": {
-        "zh": "基年数值为0：从零起步不算增长。",
-        "en": "The base year's value is 0: growth from nothing is not growth.",
+        "zh": "基年数值（{0}）为0：从零起步不算增长。",
+        "en": "The base year's value ({0}) is 0: growth from nothing is not growth.",
     },
+    "outside_validity_window": {
+        "zh": "日期 {0} 在支持年度内，但不在措施有效期内（第二十一条），不计入。",
+        "en": "{0} is in the support year but outside the measures' validity window (Art 21), so it does not count.",
+    },
+    "declared_true": {"zh": "已申报 {0} 为“是”。", "en": "{0} is declared true."},
+    "not_declared": {"zh": "未申报 {0}。", "en": "{0} is not declared."},
 }
 
 
 def _note_sentences(cond: dict[str, Any], lang: str) -> list[str]:
     out = []
-    for note in cond.get("notes", []):
-        head = str(note).split("(", 1)[0]
-        words = NOTES.get(head)
-        out.append(f"{words[lang]} [{note}]" if words else str(note))
+    for note in cond.get("note_details", []):
+        words = NOTES.get(note["code"])
+        args = [str(a) for a in note.get("args", [])]
+        if words:
+            out.append(words[lang].format(*args, *([""] * 3)))
+        else:
+            out.append(f"{note['code']}: {', '.join(args)}" if args else str(note["code"]))
     return out
 
 

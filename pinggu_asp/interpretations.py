@@ -26,6 +26,10 @@ def modules_for(switches: list[str] | tuple[str, ...]) -> list[str]:
     for name in chosen:
         if name not in SWITCHES:
             known = ", ".join(sorted(SWITCHES))
+            if name in DEFAULT_MODULES:
+                raise InterpretationError(
+                    f"{name} is a default reading, in force unless a switch replaces it; the switches are: {known}"
+                )
             raise InterpretationError(f"unknown interpretation {name!r}; the switches are: {known}")
     replaced = {SWITCHES[name] for name in chosen}
     modules = [name for name in DEFAULT_MODULES if name not in replaced] + chosen

@@ -51,7 +51,8 @@ def _date(value: object) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             raise PydanticCustomError("date", "is not a real calendar date: {value}", {"value": value}) from None
-    raise PydanticCustomError("date", "must be a date written YYYY-MM-DD (got {value!r})", {"value": value})
+    # pydantic fills "{value}" only (no conversions), so the repr is made here.
+    raise PydanticCustomError("date", "must be a date written YYYY-MM-DD (got {value})", {"value": repr(value)})
 
 
 def _year(value: object) -> int:
@@ -60,7 +61,9 @@ def _year(value: object) -> int:
     if isinstance(value, str) and re.fullmatch(r"\d{4}", value):
         value = int(value)
     if not isinstance(value, int) or not 1900 <= value <= 2100:
-        raise PydanticCustomError("year", "must be a four-digit year between 1900 and 2100 (got {value!r})", {"value": value})
+        raise PydanticCustomError(
+            "year", "must be a four-digit year between 1900 and 2100 (got {value})", {"value": repr(value)}
+        )
     return value
 
 

@@ -105,6 +105,9 @@ def format_yuan(fen: int) -> str:
 
 
 def format_wan(fen: int) -> str:
-    """万元 with one decimal, floored (Art 17 reports to the thousand yuan)."""
-    thousands = fen // (1000 * FEN_PER_YUAN)
-    return f"{thousands // 10}.{thousands % 10}万元"
+    """万元 with one decimal (Art 17's amounts are whole thousands of yuan); any other amount exactly."""
+    thousands, rest = divmod(fen, 1000 * FEN_PER_YUAN)
+    if rest == 0:
+        return f"{thousands // 10}.{thousands % 10}万元"
+    whole, part = divmod(fen, 10_000 * FEN_PER_YUAN)
+    return f"{whole}.{part:06d}".rstrip("0") + "万元"

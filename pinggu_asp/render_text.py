@@ -58,16 +58,21 @@ def money_text(yuan: int | str | None, lang: str) -> str:
     return f"{format_wan(fen)} ({format_yuan(fen)}{unit})"
 
 
-def _reason(clause: dict[str, Any], lang: str) -> str:
+def _reason(clause: dict[str, Any], lang: str, failed_gates: list[dict[str, Any]]) -> str:
     key = "text_zh" if lang == "zh" else "text_en"
     parts = []
+    if clause["status"] in ("not_applicable", "barred"):
+        effect = "not_applicable" if clause["status"] == "not_applicable" else "barred"
+        for gate in failed_gates:
+            if gate["status"] == "fail" and gate.get("effect") == effect:
+                parts.append(f"✗ {gate['id']}: {gate.get(key) or ''}")
     for cond in clause["conditions"]:
         if cond["status"] == "pass":
             continue
         mark = "✗" if cond["status"] == "fail" else "?"
         line = f"{mark} {cond.get(key) or cond['id']}"
         if "gap" in cond:
-            short = cond["gap"]["short_by"]
+            short = format_yuan(int(Decimal(str(cond["gap"]["short_by"])) * FEN_PER_YUAN))
             line += f" ({'差' if lang == 'zh' else 'short by '}{short}{'元' if lang == 'zh' else ' yuan'})"
         if cond["status"] == "unknown" and cond.get("missing"):
             line += f" ({'缺少' if lang == 'zh' else 'missing '}{cond['missing']})"
@@ -105,7 +110,7 @@ def render(result: dict[str, Any], lang: str = "zh", width: int = 140) -> str:
         if amount is not None and clause.get("up_to"):
             shown = f"{labels['up_to']} {shown}"
         table.add_row(
-            clause["clause"], clause["basis"], STATUS[lang].get(clause["status"], clause["status"]), shown, _reason(clause, lang)
+            clause["clause"], clause["basis"], STATUS[lang].get(clause["status"], clause["status"]), shown, _reason(clause, lang, failed_gates)
         )
     console.print(table)
     console.print(f"{labels['total']}: {money_text(result['total_yuan'], lang)}")
@@ -236,7 +241,8 @@ def render_clause_tree(model: dict[str, Any], lang: str = "zh", width: int = 140
     for clause in model["clauses"]:
         up = f"{labels['up_to']} " if clause.get("up_to") else ""
         root = Tree(
-            f"{clause['clause']} · {clause['subject']} — {clause['status_text'][lang]}: {up}{clause['amount_text'][lang]}"
+            f"{clause['clause']} · {clause['subject']} — {clause['status_text'][lang]}"
+            f" ({labels['amount']}: {up}{clause['amount_text'][lang]})"
             f"  ({labels['cap']} {clause['cap_text'][lang]}; {labels['basis']} {', '.join(clause['bases'])};"
             f" {labels['payer']} {clause['payer_text'][lang]})"
         )

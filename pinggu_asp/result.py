@@ -21,6 +21,7 @@ from .terms import (
     Values,
     basis_id,
     clause_id,
+    date_text,
     fen_fraction_to_json,
     source_field,
     term_formula,
@@ -163,10 +164,21 @@ def _condition(reader: _Reader, atom: Symbol) -> dict[str, Any]:
     years = sorted(a.arguments[3].number for a in reader.by_cs["looked_at"].get((c, s), []) if a.arguments[2] == cid)
     if years:
         entry["years_looked_at"] = years
-    notes = [text(a.arguments[3]) for a in reader.by_cs["cond_note"].get((c, s), []) if a.arguments[2] == cid]
+    notes = [a.arguments[3] for a in reader.by_cs["cond_note"].get((c, s), []) if a.arguments[2] == cid]
     if notes:
-        entry["notes"] = notes
+        entry["notes"] = [text(note) for note in notes]
+        entry["note_details"] = [{"code": note.name, "args": [_note_arg(arg) for arg in note.arguments]} for note in notes]
     return entry
+
+
+def _note_arg(arg: Symbol) -> Any:
+    """A note's argument for a reader: a date, the declared field a key came from, or its name."""
+    if arg.type == clingo.SymbolType.Number:
+        number = arg.number
+        return date_text(number) if 19000101 <= number <= 21001231 else number
+    if arg.type == clingo.SymbolType.Function and arg.arguments:
+        return source_field(arg) or text(arg)
+    return text(arg)
 
 
 def _candidate_json(reader: _Reader, decl: Declaration, cand: Symbol) -> dict[str, Any]:

@@ -46,8 +46,12 @@ def rules_dir() -> Path:
 
 
 def program_paths() -> list[Path]:
+    """Every rule file, in order; a missing one is an installation error, never a silently dropped article."""
     base = rules_dir()
-    return [base / name for name in PROGRAM_FILES if (base / name).exists()]
+    missing = [name for name in PROGRAM_FILES if not (base / name).exists()]
+    if missing:
+        raise FileNotFoundError(f"rule files missing from {base}: {', '.join(missing)}")
+    return [base / name for name in PROGRAM_FILES]
 
 
 def interpretation_path(name: str) -> Path:

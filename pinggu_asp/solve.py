@@ -149,6 +149,9 @@ def select(
     optimum is read from the chosen atoms, never from ``Model.cost``, which
     clingo truncates to 32 bits.
     """
+    # Weights above 2^31 are split over atoms of their own (select.lp); equivalence
+    # preprocessing would merge those atoms, and their weights, back into one.
+    ctl.configuration.asp.eq = "0"  # type: ignore[union-attr]
     # Solve 1: the optimum with the fixed candidate order as the last tie-break,
     # so the chosen set never depends on the search.
     ctl.assign_external(Function("tiebreak"), True)

@@ -17,7 +17,7 @@ from pinggu_asp.loading import declaration_from_data, load_declaration
 from support import EXAMPLE, ruleset
 
 # What the search decides; everything else must be known after grounding.
-SELECTION = {"chosen", "status", "superseded_by", "advice", "rule_error", "tiebreak"}
+SELECTION = {"chosen", "chosen_chunk", "status", "superseded_by", "advice", "rule_error", "tiebreak"}
 
 
 def _undecided(decl, interpretations=()) -> set[str]:

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 
 from pinggu_asp.loading import declaration_from_data
-from pinggu_asp.solve import EngineError, solve
+from pinggu_asp.solve import solve
 from support import REPO, baseline, clause, decide, ruleset, set_annual
 
 Y = 2025
@@ -361,11 +361,22 @@ def test_choice_is_exact_when_weights_pass_2_31(rival: str, art3_wins: bool) -> 
     assert result["alternatives"] == []
 
 
-def test_weight_that_cannot_fit_is_an_error_not_a_wrong_choice() -> None:
-    """A fen-exact rival above 2^31 fen (21,474,836.47 yuan) cannot be weighed exactly: an error, never a guess."""
+def test_weight_above_2_31_units_is_split_and_still_exact() -> None:
+    """A fen-exact rival above 2^31 fen (21,474,836.47 yuan) is weighed in 10^9-unit chunks plus a rest
+    (select.lp): 30,000,000.01 yuan beats Art 3's 5,000,000, and no weight wraps."""
     data = big_weights("30000000.01")
-    with pytest.raises(EngineError, match="too large"):
-        decide(data)
+    result = decide(data)
+    assert_consistent(result)
+    assert beaten_by(result, "art3.output_growth") == [("产值政策", "30000000.01")]
+    assert granted(result) == [("art5.growth", 1_000_000)]
+
+
+@pytest.mark.parametrize("rival, rival_wins", [("1000000000000.01", True), ("4999999.99", False)])
+def test_chunked_rivals_compare_to_the_fen(rival: str, rival_wins: bool) -> None:
+    """With the other rivals at 21,000,000.00, the chunked weights still decide to the fen."""
+    data = big_weights(rival)
+    result = decide(data)
+    assert (clause(result, "art3.output_growth")["status"] == "superseded") is rival_wins
 
 
 # --- statuses: the first that applies wins (SPEC §5) -------------------------------------------
