@@ -152,7 +152,6 @@ def explain(
     except ClauseNotListed as exc:
         listed = ", ".join(exc.listed) or "-"
         _fail(EXPLAIN_LABELS[lang.value]["not_listed"].format(clause=exc.clause, listed=listed), 1)
-        return
     if format is ExplainFormat.json:
         text = explanation_dumps(model)
     elif format is ExplainFormat.md:
@@ -181,7 +180,6 @@ def validate(file: FileArg) -> None:
         decl = load_declaration(file)
     except InputError as exc:
         _fail(str(exc), EXIT_INPUT)
-        return
     typer.echo(f"{file}: valid pinggu-declaration/1 ({decl.enterprise.name}, support year {decl.support_year})")
 
 
@@ -200,7 +198,6 @@ def rules(
         cat = catalogue(ruleset)
     except (ParameterError, InterpretationError) as exc:
         _fail(str(exc), EXIT_INPUT)
-        return
     if format is Format.json:
         _write(dumps(cat), None)
     else:

@@ -87,18 +87,6 @@ def limbs_to_fen(limbs: tuple[int, ...]) -> int:
     return fen
 
 
-def fen_to_yuan_text(fen: int) -> str:
-    """Exact yuan as text: '1234' or '1234.5' style is avoided; always '1234' or '1234.56'."""
-    whole, part = divmod(fen, FEN_PER_YUAN)
-    return f"{whole}" if part == 0 else f"{whole}.{part:02d}"
-
-
-def fen_to_json(fen: int) -> int | str:
-    """Whole yuan as an integer; an amount with fen as an exact decimal string."""
-    whole, part = divmod(fen, FEN_PER_YUAN)
-    return whole if part == 0 else f"{whole}.{part:02d}"
-
-
 def format_yuan(fen: int) -> str:
     whole, part = divmod(fen, FEN_PER_YUAN)
     return f"{whole:,}" if part == 0 else f"{whole:,}.{part:02d}"

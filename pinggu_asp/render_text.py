@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .explain import yuan_text
 from .i18n import STATUS
 from .money import FEN_PER_YUAN, format_wan, format_yuan
 
@@ -261,9 +262,9 @@ def render_clause_tree(model: dict[str, Any], lang: str = "zh", width: int = 140
             selection = root.add(labels["selection"] + ": " + clause["status_text"][lang])
             for other in clause["superseded_by"] + clause["blocked_by"]:
                 who = other.get("clause") or other.get("policy")
-                selection.add(f"← {who} · {other.get('basis')} · {yuan_text_plain(other.get('amount_yuan'), lang)}")
+                selection.add(f"← {who} · {other.get('basis')} · {yuan_text(other.get('amount_yuan'), lang)}")
             for other in clause.get("supersedes", []):
-                selection.add(f"→ {other['clause']} · {other.get('basis')} · {yuan_text_plain(other.get('amount_yuan'), lang)}")
+                selection.add(f"→ {other['clause']} · {other.get('basis')} · {yuan_text(other.get('amount_yuan'), lang)}")
         console.print(root)
     console.print(f"{labels['interpretations']}: {', '.join(model['interpretations'])}")
     return console.export_text()
@@ -283,16 +284,10 @@ def _tree_condition(parent: Any, cond: dict[str, Any], labels: dict[str, str], l
     if cond.get("facts"):
         facts = node.add(labels["facts"])
         for fact in cond["facts"]:
-            facts.add(f"{fact['field']} = {yuan_text_plain(fact['value'], lang)}")
+            facts.add(f"{fact['field']} = {yuan_text(fact['value'], lang)}")
     if cond.get("years_looked_at"):
         facts = node.add(labels["years_looked_at"])
         for year in cond["years_looked_at"]:
             facts.add(f"annual[{year}]")
     for item in cond.get("evidence", []) or []:
         node.add(f"{labels['facts']}: {item}")
-
-
-def yuan_text_plain(value: Any, lang: str) -> str:
-    from .explain import yuan_text
-
-    return yuan_text(value, lang)

@@ -56,8 +56,3 @@ def program_paths() -> list[Path]:
 
 def interpretation_path(name: str) -> Path:
     return rules_dir() / "interpretations" / f"{name}.lp"
-
-
-def available_interpretations() -> list[str]:
-    folder = rules_dir() / "interpretations"
-    return sorted(p.stem for p in folder.glob("*.lp"))
