@@ -426,3 +426,8 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
 
 def dumps(result: dict[str, Any]) -> str:
     return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+
+
+def dumps_line(result: dict[str, Any]) -> str:
+    """The same document on one line, for JSON Lines (no trailing newline)."""
+    return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
