@@ -10,6 +10,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from pinggu_asp.loading import InputError, declaration_from_data
+from pinggu_asp.model import Declaration
+
 RATING_KINDS = [
     "beijing_advanced_smart_factory", "national_smart_benchmark", "national_smart_demo_factory",
     "excellence_smart_factory", "leading_smart_factory", "wef_lighthouse", "emission_grade",
@@ -153,3 +156,17 @@ def declaration(rng: random.Random, index: int = 0, support_year: int = 2025) ->
         basis = f"{kind}:{prior_year}"
         data["prior_awards"] = [{"clause": clause, "basis": basis, "year": prior_year, "amount": 300_000}]
     return data
+
+
+def valid_declarations(count: int, seed: int) -> list[Declaration]:
+    """``count`` validated declarations from ``seed``: the generated ones the model accepts, in order."""
+    rng = random.Random(seed)
+    out: list[Declaration] = []
+    index = 0
+    while len(out) < count:
+        try:
+            out.append(declaration_from_data(declaration(rng, index)))
+        except InputError:
+            pass
+        index += 1
+    return out

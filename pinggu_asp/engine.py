@@ -7,24 +7,33 @@ from typing import Any
 
 from .model import Declaration
 from .result import build_result
-from .solve import EngineError, Ruleset, solve
+from .solve import EngineError, Ruleset, solve_many
+
+# Declarations grounded together in one Control. Grounding the rules is paid
+# once per group; past a few dozen members each solve's start-up grows with
+# the group (benchmarks/bench_batch.py measures the choice).
+GROUP_SIZE = 32
 
 
 def check(decl: Declaration, ruleset: Ruleset) -> dict[str, Any]:
     """Decide every clause for one declaration and return ``pinggu-result/1``."""
-    return build_result(decl, solve(decl, ruleset), ruleset)
+    outcome = check_many([decl], ruleset)[0]
+    if isinstance(outcome, EngineError):
+        raise outcome
+    return outcome
 
 
-def check_many(decls: Sequence[Declaration], ruleset: Ruleset) -> list[dict[str, Any] | EngineError]:
+def check_many(
+    decls: Sequence[Declaration], ruleset: Ruleset, group_size: int = GROUP_SIZE
+) -> list[dict[str, Any] | EngineError]:
     """Decide a group of declarations, in order; each result is exactly ``check``'s.
 
     A declaration the rules cannot decide exactly gives its ``EngineError`` in
     its place, so one enterprise never stops the others.
     """
     out: list[dict[str, Any] | EngineError] = []
-    for decl in decls:
-        try:
-            out.append(check(decl, ruleset))
-        except EngineError as exc:
-            out.append(exc)
+    for start in range(0, len(decls), group_size):
+        group = decls[start : start + group_size]
+        for decl, derived in zip(group, solve_many(group, ruleset), strict=True):
+            out.append(derived if isinstance(derived, EngineError) else build_result(decl, derived, ruleset))
     return out

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import clingo
-from clingo import Function, Symbol, ast
+from clingo import Function, Number, Symbol, ast
 
 from .facts import declaration_facts
+from .grouping import ACTIVE, MEMBER, GroupedProgram, cached_group_program
 from .interpretations import modules_for
 from .model import Declaration
 from .parameters import Parameter, ParameterSet, load_parameters
@@ -62,6 +63,11 @@ class Ruleset:
         """The parsed statements of every rule file, and their SHA-256, read once per process."""
         return _parse(tuple(self.files()))
 
+    def grouped(self) -> GroupedProgram:
+        """The statements rewritten for a group of declarations, once per process."""
+        statements, digest = self.program()
+        return _grouped(statements, digest)
+
     @property
     def sha256(self) -> str:
         return self.program()[1]
@@ -87,6 +93,11 @@ def _parse(files: tuple[Path, ...]) -> tuple[tuple[ast.AST, ...], str]:
     return tuple(statements), digest.hexdigest()
 
 
+@lru_cache(maxsize=16)
+def _grouped(statements: tuple[ast.AST, ...], digest: str) -> GroupedProgram:
+    return cached_group_program(statements, digest)
+
+
 def default_ruleset(switches: Iterable[str] = (), parameters_path: Path | None = None) -> Ruleset:
     return Ruleset(parameters=load_parameters(parameters_path), switches=tuple(sorted(set(switches))))
 
@@ -99,26 +110,88 @@ def _group(symbols: Iterable[Symbol]) -> dict[str, list[Symbol]]:
 
 
 def solve(decl: Declaration, ruleset: Ruleset, params: dict[str, Parameter] | None = None) -> Derived:
-    params = params if params is not None else ruleset.parameters.in_force(decl.declaration_date)
-    messages: list[str] = []
+    """Decide one declaration; raises ``EngineError`` where the rules cannot decide it exactly."""
+    outcome = solve_many([decl], ruleset, None if params is None else [params])[0]
+    if isinstance(outcome, EngineError):
+        raise outcome
+    return outcome
+
+
+def solve_many(
+    decls: Sequence[Declaration],
+    ruleset: Ruleset,
+    params: Sequence[dict[str, Parameter]] | None = None,
+) -> list[Derived | EngineError]:
+    """Decide a group of declarations in one Control (see ``grouping.py``), in order."""
+    members = [
+        declaration_facts(decl, params[index] if params is not None else ruleset.parameters.in_force(decl.declaration_date))
+        for index, decl in enumerate(decls)
+    ]
+    return decide_group(ruleset.grouped(), members)
+
+
+def decide_group(
+    grouped: GroupedProgram,
+    members: Sequence[Iterable[Symbol]],
+    seed: int = 0,
+    messages: list[str] | None = None,
+) -> list[Derived | EngineError]:
+    """Ground each member's facts into the grouped program once, then solve each member's selection alone.
+
+    With only its own choices open, a member's optimum and its equally good
+    alternatives are exactly those it would have on its own. ``messages``
+    collects clingo's log.
+    """
+    log: list[str] = [] if messages is None else messages
 
     def logger(code: clingo.MessageCode, message: str) -> None:
         # An exception raised here would abort the process (clingo calls it in a
         # nothrow scope), so only collect.
-        messages.append(f"{code.name}: {message}")
+        log.append(f"{code.name}: {message}")
 
-    ctl = clingo.Control(["--warn=none", "--opt-mode=opt", "--models=0", "--seed=0"], logger=logger)
+    ctl = clingo.Control(["--warn=none", "--opt-mode=opt", "--models=0", f"--seed={seed}"], logger=logger)
     with ast.ProgramBuilder(ctl) as builder:
-        for statement in ruleset.program()[0]:
+        for statement in grouped.statements:
             builder.add(statement)
     with ctl.backend() as backend:
-        for fact in declaration_facts(decl, params):
-            backend.add_rule([backend.add_atom(fact)])
+        for index, facts in enumerate(members):
+            member = Number(index)
+            backend.add_rule([backend.add_atom(Function(MEMBER, [member]))])
+            for fact in facts:
+                if (fact.name, len(fact.arguments)) not in grouped.dependent:
+                    raise EngineError(f"the rules never read the fact {fact.name}/{len(fact.arguments)}")
+                backend.add_rule([backend.add_atom(Function(fact.name, [member, *fact.arguments]))])
     ctl.ground([("base", [])])
-    if messages and any(m.startswith("error") for m in messages):
-        raise EngineError("the rules failed to ground: " + "; ".join(messages))
+    if any(m.startswith("error") for m in log):
+        raise EngineError("the rules failed to ground: " + "; ".join(log))
 
-    atoms, chosen, alternatives, truncated = select(ctl)
+    lookup = ctl.symbolic_atoms
+    active = [_literal(lookup, Function(ACTIVE, [Number(i)])) for i in range(len(members))]
+    tiebreak = _literal(lookup, Function("tiebreak"))
+    choices: list[list[tuple[int, Symbol]]] = [[] for _ in members]
+    for atom in lookup.by_signature("chosen", 2):
+        member, candidate = atom.symbol.arguments
+        choices[member.number].append((atom.literal, candidate))
+    out: list[Derived | EngineError] = []
+    for index in range(len(members)):
+        # Only this member's choices open; every other member's stay closed.
+        assume = [lit if i == index else -lit for i, lit in enumerate(active)]
+        try:
+            out.append(_derived(select(ctl, assume, tiebreak, choices[index])))
+        except EngineError as exc:
+            out.append(exc)
+    return out
+
+
+def _literal(atoms: clingo.SymbolicAtoms, sym: Symbol) -> int:
+    atom = atoms[sym]
+    if atom is None:
+        raise EngineError(f"the grounded rules lack {sym}")
+    return atom.literal
+
+
+def _derived(selection: tuple[dict[str, list[Symbol]], frozenset[Symbol], list[frozenset[Symbol]], bool]) -> Derived:
+    atoms, chosen, alternatives, truncated = selection
     interpretations = tuple(sorted(sym.arguments[0].string for sym in atoms.get("interpretation", [])))
     return Derived(
         atoms=atoms,
@@ -129,10 +202,6 @@ def solve(decl: Declaration, ruleset: Ruleset, params: dict[str, Parameter] | No
     )
 
 
-def _chosen_of(symbols: Iterable[Symbol]) -> frozenset[Symbol]:
-    return frozenset(sym.arguments[0] for sym in symbols if sym.name == "chosen" and len(sym.arguments) == 1)
-
-
 def _alternative_order(candidates: frozenset[Symbol]) -> list[Symbol]:
     """Alternatives are listed by their candidates in clingo's symbol order: the same on every run."""
     return sorted(candidates)
@@ -140,24 +209,29 @@ def _alternative_order(candidates: frozenset[Symbol]) -> list[Symbol]:
 
 def select(
     ctl: clingo.Control,
+    assume: Sequence[int],
+    tiebreak: int,
+    choices: Sequence[tuple[int, Symbol]],
 ) -> tuple[dict[str, list[Symbol]], frozenset[Symbol], list[frozenset[Symbol]], bool]:
-    """Run select.lp's optimisation on a grounded program (SPEC §4.2).
+    """Run select.lp's optimisation on a grounded group (SPEC §4.2) for the member that ``assume`` opens.
 
-    Returns the shown atoms of the chosen answer set by predicate, the chosen
-    candidates, the other equally favourable sets (never the chosen one, in a
-    fixed order) and whether that list was cut at ALTERNATIVES_LIMIT. The
-    optimum is read from the chosen atoms, never from ``Model.cost``, which
-    clingo truncates to 32 bits.
+    ``assume`` holds program literals (negative: false); ``tiebreak`` is the
+    literal of the tie-break switch, and ``choices`` pairs
+    each of the member's ``chosen`` literals with its candidate. Returns the
+    shown atoms of the chosen answer set by predicate, the chosen candidates,
+    the other equally favourable sets (never the chosen one, in a fixed order)
+    and whether that list was cut at ALTERNATIVES_LIMIT. The optimum is read
+    from the chosen atoms, never from ``Model.cost``, which clingo truncates to
+    32 bits.
     """
     # Weights above 2^31 are split over atoms of their own (select.lp); equivalence
     # preprocessing would merge those atoms, and their weights, back into one.
     ctl.configuration.asp.eq = "0"  # type: ignore[union-attr]
     # Solve 1: the optimum with the fixed candidate order as the last tie-break,
     # so the chosen set never depends on the search.
-    ctl.assign_external(Function("tiebreak"), True)
     ctl.configuration.solve.opt_mode = "opt"  # type: ignore[union-attr]
     best: list[Symbol] | None = None
-    with ctl.solve(yield_=True) as handle:
+    with ctl.solve(assumptions=[*assume, tiebreak], yield_=True) as handle:
         for model in handle:
             best = model.symbols(shown=True)
         result = handle.get()
@@ -165,17 +239,13 @@ def select(
         raise EngineError("the selection found no optimal set of awards")
     atoms = _group(best)
     _check(atoms)
-    chosen = _chosen_of(best)
+    chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
 
     # Solve 2: every set equally favourable to the enterprise and to the measure
     # (the tie-break off), less the chosen one.
-    ctl.assign_external(Function("tiebreak"), False)
     ctl.configuration.solve.opt_mode = "optN"  # type: ignore[union-attr]
     others: set[frozenset[Symbol]] = set()
-    # Reading a model's chosen atoms by literal is far cheaper than converting
-    # every shown symbol of every optimal model.
-    choices = [(a.literal, a.symbol.arguments[0]) for a in ctl.symbolic_atoms.by_signature("chosen", 1)]
-    with ctl.solve(yield_=True) as handle:
+    with ctl.solve(assumptions=[*assume, -tiebreak], yield_=True) as handle:
         for model in handle:
             if not model.optimality_proven:
                 continue

@@ -5,8 +5,8 @@ basis keys it rests on and its payable amount in fen) and competing support
 under other Pinggu policies (`other_support(I, Basis, Policy, eligible)` with
 its amount). `run_select` loads asp_rules/money.lp, input.lp, select.lp and
 show.lp, adds the facts that award.lp and the article files would derive
-through clingo's symbol API, and runs pinggu_asp.solve.select: the same two
-solves the engine runs. `brute_force` enumerates every subset.
+through clingo's symbol API, and runs pinggu_asp.solve.decide_group: the same
+grouped program and two solves the engine runs. `brute_force` enumerates every subset.
 
 SPEC §4.2: the chosen set has no two candidates sharing a basis (unless a
 stack_pair lets two awards stack), the largest total benefit, then the most
@@ -17,15 +17,16 @@ the others are listed as alternatives.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from math import gcd
 
-import clingo
-from clingo import Function, Number, String, Symbol
+from clingo import Function, Number, String, Symbol, ast
 
 from pinggu_asp.facts import money
+from pinggu_asp.grouping import GroupedProgram, group_program
 from pinggu_asp.rules_files import rules_dir
-from pinggu_asp.solve import select
+from pinggu_asp.solve import EngineError, decide_group
 
 ROUND_UNIT_FEN = 1000 * 100  # parameters.yaml art17_round_unit: 1,000 yuan
 
@@ -108,19 +109,21 @@ class Outcome:
     messages: list[str]
 
 
+@lru_cache(maxsize=1)
+def _program() -> GroupedProgram:
+    statements: list[ast.AST] = []
+    ast.parse_files([str(rules_dir() / name) for name in ("money.lp", "input.lp", "select.lp", "show.lp")],
+                    statements.append)
+    ast.parse_string(_DECLARE, statements.append)
+    return group_program(statements)
+
+
 def run_select(problem: Problem, seed: int = 0) -> Outcome:
     messages: list[str] = []
-    ctl = clingo.Control(["--opt-mode=opt", "--models=0", f"--seed={seed}"],
-                         logger=lambda code, msg: messages.append(f"{code.name}: {msg}"))
-    for name in ("money.lp", "input.lp", "select.lp", "show.lp"):
-        ctl.load(str(rules_dir() / name))
-    ctl.add("base", [], _DECLARE)
-    with ctl.backend() as backend:
-        for fact in facts(problem):
-            backend.add_rule([backend.add_atom(fact)])
-    ctl.ground([("base", [])])
-    atoms, chosen, alternatives, truncated = select(ctl)
-    return Outcome(atoms, chosen, alternatives, truncated, messages)
+    outcome = decide_group(_program(), [facts(problem)], seed=seed, messages=messages)[0]
+    if isinstance(outcome, EngineError):
+        raise outcome
+    return Outcome(outcome.atoms, outcome.chosen, outcome.alternatives, outcome.alternatives_truncated, messages)
 
 
 # Brute force ---------------------------------------------------------------

@@ -1,0 +1,265 @@
+"""One program for a group of declarations: every declaration-dependent atom gains an enterprise argument.
+
+Why: grounding the rules costs far more than the facts of one declaration
+(about four fifths of a lone check goes to instantiating the program and
+its constant tables). Grounding a group of declarations in one Control pays
+that once per group. The rules in ``asp_rules/`` stay written for one
+enterprise, as the law is; this module rewrites their parsed statements so
+that each predicate that depends on declared facts carries the enterprise
+first, and the constant ones (texts, tables, the tie-break switch) stay shared.
+
+A predicate depends on the declaration when Python supplies it (it has no
+rule of its own) or when a rule deriving it has a dependent literal anywhere
+in its body. Each rewritten rule also binds the enterprise in its body with
+``group_member(E)``, so a rule reached only through negation or an aggregate
+stays safe, and the optimisation terms carry it, so two enterprises' equal
+tuples never merge. A choice of award is open only while its enterprise is
+``group_active/1``: the selection of one enterprise is solved at a time under
+that external (see ``solve.py``), which keeps the equally good alternatives
+each enterprise's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import clingo
+from clingo import ast
+from clingo.ast import AST, ASTType, Location, Position
+
+MEMBER = "group_member"
+ACTIVE = "group_active"
+_VAR = "E__"
+
+_LOC = Location(Position("<group>", 1, 1), Position("<group>", 1, 1))
+
+_FREE = ast.Function(_LOC, "free", [], 0)
+
+Signature = tuple[str, int]
+
+
+def _atom_signature(node: AST) -> Signature | None:
+    if node.ast_type != ASTType.SymbolicAtom:
+        return None
+    term = node.symbol
+    if term.ast_type == ASTType.Function and not term.external:
+        return term.name, len(term.arguments)
+    if term.ast_type == ASTType.SymbolicTerm:
+        sym = term.symbol
+        return sym.name, len(sym.arguments)
+    return None
+
+
+class _Collect(ast.Transformer):
+    """The signatures of every symbolic atom in a subtree."""
+
+    def __init__(self) -> None:
+        self.found: set[Signature] = set()
+
+    def visit_SymbolicAtom(self, node: AST) -> AST:  # noqa: N802 - clingo's visitor naming
+        sig = _atom_signature(node)
+        if sig is not None:
+            self.found.add(sig)
+        return node
+
+
+def _signatures(nodes: Iterable[AST]) -> set[Signature]:
+    collector = _Collect()
+    for node in nodes:
+        collector(node)
+    return collector.found
+
+
+def _head_signatures(rule: AST) -> set[Signature]:
+    head = rule.head
+    if head.ast_type == ASTType.Literal:
+        return _signatures([head.atom]) if head.atom.ast_type == ASTType.SymbolicAtom else set()
+    # A choice, disjunction or head aggregate: the atoms it can derive, not its conditions.
+    elements = getattr(head, "elements", [])
+    return _signatures([e.literal.atom if hasattr(e, "literal") else e.atom for e in elements])
+
+
+def dependent_signatures(statements: Sequence[AST]) -> frozenset[Signature]:
+    """The predicates whose atoms differ from one declaration to the next."""
+    heads: dict[Signature, list[set[Signature]]] = {}
+    used: set[Signature] = set()
+    for stm in statements:
+        if stm.ast_type == ASTType.Rule:
+            body = _signatures(stm.body) | (_signatures([stm.head]) - _head_signatures(stm))
+            for sig in _head_signatures(stm):
+                heads.setdefault(sig, []).append(body)
+            used |= body
+        elif stm.ast_type == ASTType.Minimize:
+            used |= _signatures(stm.body)
+        elif stm.ast_type in (ASTType.ShowSignature, ASTType.Defined):
+            used.add((stm.name, stm.arity))
+    externals = {sig for stm in statements if stm.ast_type == ASTType.External for sig in _signatures([stm.atom])}
+    # Python supplies what no rule derives (the declaration's and the parameters' facts).
+    dependent = {sig for sig in used if sig not in heads and sig not in externals}
+    if any(stm.ast_type == ASTType.Rule and not _head_signatures(stm) and stm.head.ast_type != ASTType.Literal
+           for stm in statements):
+        raise ValueError("a rule head of a kind the grouping does not know")
+    changed = True
+    while changed:
+        changed = False
+        for sig, bodies in heads.items():
+            if sig not in dependent and any(body & dependent for body in bodies):
+                dependent.add(sig)
+                changed = True
+    return frozenset(dependent)
+
+
+class _AddEnterprise(ast.Transformer):
+    def __init__(self, dependent: frozenset[Signature]) -> None:
+        self.dependent = dependent
+        self.touched = False
+
+    def visit_SymbolicAtom(self, node: AST) -> AST:  # noqa: N802 - clingo's visitor naming
+        sig = _atom_signature(node)
+        if sig is None or sig not in self.dependent:
+            return node
+        self.touched = True
+        term = node.symbol
+        var = ast.Variable(_LOC, _VAR)
+        if term.ast_type == ASTType.SymbolicTerm:
+            args = [ast.SymbolicTerm(_LOC, a) for a in term.symbol.arguments]
+            return node.update(symbol=ast.Function(_LOC, term.symbol.name, [var, *args], 0))
+        return node.update(symbol=term.update(arguments=[var, *term.arguments]))
+
+
+def _literal(name: str) -> AST:
+    atom = ast.SymbolicAtom(ast.Function(_LOC, name, [ast.Variable(_LOC, _VAR)], 0))
+    return ast.Literal(_LOC, ast.Sign.NoSign, atom)
+
+
+@dataclass(frozen=True)
+class GroupedProgram:
+    statements: tuple[AST, ...]
+    # The predicates that carry the enterprise, with their arity as Python supplies them.
+    dependent: frozenset[Signature]
+    # The externals of the rules (each set by an assumption on every solve).
+    externals: tuple[Signature, ...]
+
+
+def group_program(statements: Sequence[AST]) -> GroupedProgram:
+    """The statements rewritten for a group; comments are dropped (the builder has no use for them)."""
+    # Unpooled first, so that every atom shows its true arity (``p(a,b; c,d)`` is two atoms of arity 2).
+    kept = [u for s in statements if s.ast_type != ASTType.Comment for u in s.unpool()]
+    dependent = dependent_signatures(kept)
+    externals = tuple(sorted(sig for s in kept if s.ast_type == ASTType.External for sig in _signatures([s.atom])))
+    return GroupedProgram(tuple(_rewrite(kept, dependent)), dependent, externals)
+
+
+def _rewrite(statements: Sequence[AST], dependent: frozenset[Signature]) -> Iterator[AST]:
+    for stm in statements:
+        if stm.ast_type == ASTType.ShowSignature and (stm.name, stm.arity) in dependent:
+            yield _show_active(stm.name, stm.arity)
+            continue
+        if stm.ast_type == ASTType.Defined:
+            yield stm.update(arity=stm.arity + 1) if (stm.name, stm.arity) in dependent else stm
+            continue
+        if stm.ast_type == ASTType.External:
+            # Free, and set by assumptions on every solve: assigning an external
+            # changes the program, which clingo then prepares again in full.
+            yield stm.update(external_type=_FREE)
+            continue
+        if stm.ast_type not in (ASTType.Rule, ASTType.Minimize):
+            yield stm
+            continue
+        adder = _AddEnterprise(dependent)
+        new = adder(stm)
+        if not adder.touched:
+            yield stm
+            continue
+        extra = [_literal(MEMBER)]
+        if stm.ast_type == ASTType.Rule and stm.head.ast_type == ASTType.Aggregate:
+            extra.append(_literal(ACTIVE))
+        if stm.ast_type == ASTType.Minimize:
+            new = new.update(terms=[ast.Variable(_LOC, _VAR), *new.terms])
+        yield new.update(body=[*new.body, *extra])
+    member = ast.SymbolicAtom(ast.Function(_LOC, ACTIVE, [ast.Variable(_LOC, _VAR)], 0))
+    yield ast.External(_LOC, member, [_literal(MEMBER)], _FREE)
+    # Shown terms alone would leave every atom shown as well; ``#show.`` hides what is not named.
+    yield ast.ShowSignature(_LOC, "", 0, 1)
+
+
+def _show_active(name: str, arity: int) -> AST:
+    """``#show p(X1..Xn) : p(E,X1..Xn), group_active(E).``: a model shows its active member's atoms, as one would."""
+    args = [ast.Variable(_LOC, f"X{i}__") for i in range(arity)]
+    term = ast.Function(_LOC, name, args, 0) if arity else ast.Function(_LOC, name, [], 0)
+    atom = ast.SymbolicAtom(ast.Function(_LOC, name, [ast.Variable(_LOC, _VAR), *args], 0))
+    return ast.ShowTerm(_LOC, term, [ast.Literal(_LOC, ast.Sign.NoSign, atom), _literal(ACTIVE)])
+
+
+# Rewriting walks every node of the parsed rules through clingo's C API, which
+# takes longer than a whole check; the result is kept as program text, keyed by
+# the rules, this module and clingo's version, and parsed back in milliseconds.
+_CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("PINGGU_ASP_CACHE")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "pinggu-asp"
+
+
+def _cache_key(rules_sha256: str) -> str:
+    digest = hashlib.sha256()
+    for part in (rules_sha256, clingo.__version__, str(_CACHE_FORMAT), Path(__file__).read_text(encoding="utf-8")):
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def cached_group_program(statements: Sequence[AST], rules_sha256: str) -> GroupedProgram:
+    """``group_program``, read from the cache when these rules were rewritten before; never fails for the cache."""
+    path = cache_dir() / f"grouped-{_cache_key(rules_sha256)}.json"
+    try:
+        return _load(path)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+        pass
+    grouped = group_program(statements)
+    try:
+        _store(path, grouped)
+    except OSError:
+        pass  # a read-only home only costs the rewrite on every run
+    return grouped
+
+
+def _store(path: Path, grouped: GroupedProgram) -> None:
+    document = {
+        "format": _CACHE_FORMAT,
+        "dependent": sorted([name, arity] for name, arity in grouped.dependent),
+        "externals": [[name, arity] for name, arity in grouped.externals],
+        "program": "\n".join(str(stm) for stm in grouped.statements),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written whole and then renamed, so a reader never sees half a program.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".grouped-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, ensure_ascii=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _load(path: Path) -> GroupedProgram:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if document["format"] != _CACHE_FORMAT:
+        raise ValueError("another cache format")
+    statements: list[AST] = []
+    ast.parse_string(document["program"], statements.append)
+    return GroupedProgram(
+        tuple(statements),
+        frozenset((name, arity) for name, arity in document["dependent"]),
+        tuple((name, arity) for name, arity in document["externals"]),
+    )
