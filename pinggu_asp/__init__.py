@@ -7,6 +7,6 @@ and renders what the program derived.
 
 __version__ = "0.1.0"
 
-from .api import assess  # noqa: E402 - after __version__, which the result reads
+from .api import assess, reach, whatif  # noqa: E402 - after __version__, which the result reads
 
-__all__ = ["__version__", "assess"]
+__all__ = ["__version__", "assess", "reach", "whatif"]

@@ -13,8 +13,10 @@ parameter and the reason: ``InputError`` (the declaration), ``ParameterError``
 
 from __future__ import annotations
 
+import copy
 import os
-from collections.abc import Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
@@ -23,12 +25,17 @@ from .interpretations import InterpretationError
 from .loading import InputError, declaration_from_data, load_declaration
 from .model import Declaration
 from .parameters import ParameterError, ParameterSet, load_parameters
+from .reach import ClauseError, reach_document
+from .result import canonical_declaration
+from .reform import with_overrides
 from .solve import EngineError, Ruleset
+from .whatif import apply_changes, whatif_document
 
 DeclarationLike = Union[Declaration, Mapping[str, Any], str, "os.PathLike[str]"]
 ParametersLike = Union[ParameterSet, str, "os.PathLike[str]", None]
 
 __all__ = [
+    "ClauseError",
     "DeclarationLike",
     "EngineError",
     "InputError",
@@ -37,7 +44,10 @@ __all__ = [
     "ParametersLike",
     "assess",
     "as_declaration",
+    "clause_ids",
+    "reach",
     "ruleset_for",
+    "whatif",
 ]
 
 
@@ -63,6 +73,19 @@ def ruleset_for(parameters: ParametersLike = None, interpretations: Iterable[str
     return ruleset
 
 
+_CLAUSE_IDS: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def clause_ids(ruleset: Ruleset) -> tuple[str, ...]:
+    """Every clause id the rules decide, as ``pinggu-asp rules`` lists them."""
+    key = (ruleset.parameters.sha256, ruleset.switches)
+    if key not in _CLAUSE_IDS:
+        from .catalogue import catalogue
+
+        _CLAUSE_IDS[key] = tuple(c["clause"] for c in catalogue(ruleset)["clauses"])
+    return _CLAUSE_IDS[key]
+
+
 def assess(
     declaration: DeclarationLike,
     *,
@@ -72,3 +95,55 @@ def assess(
     """Decide every clause for one declaration: the ``pinggu-result/1`` document, as ``check`` prints it."""
     ruleset = ruleset_for(parameters, interpretations)
     return _check(as_declaration(declaration), ruleset)
+
+
+# An analyst varies one declaration many times: its unchanged result is decided
+# once. Results are deterministic, so a remembered one is the one a new run
+# would give; callers get their own copy.
+_RESULTS: OrderedDict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = OrderedDict()
+_RESULTS_KEPT = 64
+
+
+def _remembered_check(decl: Declaration, ruleset: Ruleset) -> dict[str, Any]:
+    key = (canonical_declaration(decl), ruleset.parameters.sha256, ruleset.switches)
+    if key in _RESULTS:
+        _RESULTS.move_to_end(key)
+    else:
+        _RESULTS[key] = _check(decl, ruleset)
+        if len(_RESULTS) > _RESULTS_KEPT:
+            _RESULTS.popitem(last=False)
+    return copy.deepcopy(_RESULTS[key])
+
+
+def whatif(
+    declaration: DeclarationLike,
+    *,
+    changes: Sequence[str] = (),
+    params: Sequence[str] = (),
+    interpretations: Sequence[str] = (),
+    parameters: ParametersLike = None,
+) -> dict[str, Any]:
+    """``pinggu-whatif/1``: the declaration decided as it is and with ``changes`` (``PATH=VALUE``), ``params``
+    (``NAME=VALUE``) and the readings ``interpretations`` switched on, and the difference between the two."""
+    decl = as_declaration(declaration)
+    base = ruleset_for(parameters)
+    reformed = ruleset_for(with_overrides(base.parameters, params), interpretations)
+    changed = apply_changes(decl, changes)
+    before = _remembered_check(decl, base)
+    after = _remembered_check(changed, reformed)
+    return whatif_document(before, after, changes=changes, params=params, interpretations=interpretations)
+
+
+def reach(
+    declaration: DeclarationLike,
+    clause: str,
+    *,
+    vary: Sequence[str] = (),
+    parameters: ParametersLike = None,
+    interpretations: Sequence[str] = (),
+) -> dict[str, Any]:
+    """``pinggu-reach/1``: for a clause the declaration misses, each declared number that alone would make it
+    qualify (every condition passing), the smallest such value (the largest, where less helps), verified by re-solving at it and one yuan
+    short; or what stands in the way when no single number can."""
+    ruleset = ruleset_for(parameters, interpretations)
+    return reach_document(as_declaration(declaration), clause, ruleset, clause_ids(ruleset), vary)

@@ -204,6 +204,67 @@ def rules(
         _write(render_catalogue(cat, lang.value), None)
 
 
+@app.command()
+def whatif(
+    file: FileArg,
+    set_: Annotated[
+        Optional[list[str]],
+        typer.Option("--set", help="Change a declared fact: PATH=VALUE, e.g. annual[2025].gross_output=120000000, "
+                     "'orders[o-9]={...}' to add an item, orders[o-9]=null to remove it. Repeatable."),
+    ] = None,
+    param: Annotated[
+        Optional[list[str]],
+        typer.Option("--param", help="Change a parameter by the name `rules` lists: NAME=VALUE, e.g. art3_cap=8000000. "
+                     "Repeatable."),
+    ] = None,
+    interpretation: Annotated[
+        Optional[list[str]],
+        typer.Option("--interpretation", "-i", help="Switch a named reading on for the changed run. Repeatable."),
+    ] = None,
+    reach_clause: Annotated[
+        Optional[str],
+        typer.Option("--reach", help="Instead of a difference: the smallest change of one declared number that "
+                     "makes this clause qualify, e.g. art3.output_growth."),
+    ] = None,
+    vary: Annotated[
+        Optional[list[str]],
+        typer.Option("--vary", help="With --reach: only these declared numbers (field paths). Repeatable."),
+    ] = None,
+    format: Annotated[
+        ExplainFormat, typer.Option("--format", "-f", help="text, json (pinggu-whatif/1 or pinggu-reach/1), md or html.")
+    ] = ExplainFormat.text,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of text, md and html.")] = Lang.zh,
+    parameters: ParametersOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """What if facts, parameters or readings were otherwise: the difference, or with --reach the smallest change."""
+    from . import api
+    from .render_whatif import reach_html, reach_text, whatif_html, whatif_text
+
+    try:
+        if reach_clause is not None:
+            if set_ or param:
+                _fail("--reach searches one declared number at a time; give --set and --param without it", EXIT_INPUT)
+            doc = api.reach(file, reach_clause, vary=vary or [], parameters=parameters,
+                            interpretations=interpretation or [])
+        else:
+            doc = api.whatif(file, changes=set_ or [], params=param or [], interpretations=interpretation or [],
+                             parameters=parameters)
+    except (InputError, ParameterError, InterpretationError, api.ClauseError) as exc:
+        _fail(str(exc), EXIT_INPUT)
+    except EngineError as exc:
+        _fail(str(exc), EXIT_ENGINE)
+    is_reach = reach_clause is not None
+    if format is ExplainFormat.json:
+        text = dumps(doc)
+    elif format is ExplainFormat.html:
+        text = reach_html(doc, lang.value) if is_reach else whatif_html(doc, lang.value)
+    else:
+        markdown = format is ExplainFormat.md
+        text = reach_text(doc, lang.value, markdown) if is_reach else whatif_text(doc, lang.value, markdown)
+    _write(text, output)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,285 @@
+"""The smallest change of one declared number that makes a clause qualify, found by re-solving the rules.
+
+The rules report, for each failing numeric condition, what was observed and
+what was required. That gives a first candidate for each declared number the
+condition was computed from; the candidate is then decided by the rules at the
+value and one yuan short of it (one yuan over, where a smaller value helps).
+Only when both agree is the value ``verified``. Where the candidate does not
+hold (the number also moves the requirement, or several conditions move with
+it), a galloping and then bisecting search over re-solves finds the boundary,
+and the same two re-solves verify it. Nothing here decides a condition: every
+verdict is a result of ``engine.check_many``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
+
+from .engine import check_many
+from .loading import InputError, declaration_from_data
+from .model import Declaration
+from .solve import EngineError, Ruleset
+from .whatif import _fields_of, set_path
+
+# The largest declared amount the model accepts, in yuan (model.py): the search stops there.
+LIMIT_YUAN = 10**15
+_NUMERIC = {"ge", "gt", "le", "lt"}
+
+
+class ClauseError(ValueError):
+    """A clause id the rules do not have; the message suggests the nearest."""
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+def _get(data: dict[str, Any], path: str) -> Any:
+    """The declared value at a ``source_field`` path, or None."""
+    from .whatif import LIST_KEYS, _segments
+
+    node: Any = data
+    for name, key in _segments(path):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(name)
+        if key is not None:
+            if not isinstance(node, list):
+                return None
+            id_field = LIST_KEYS.get(name)
+            if id_field is None:
+                node = node[int(key)] if key.isdigit() and int(key) < len(node) else None
+            else:
+                node = next((i for i in node if isinstance(i, dict) and str(i.get(id_field)) == key), None)
+    return node
+
+
+def _entries(result: dict[str, Any], clause: str) -> list[dict[str, Any]]:
+    return [c for c in result["clauses"] if c["clause"] == clause]
+
+
+def _qualifies(entry: dict[str, Any]) -> bool:
+    """Every condition of the clause passes, as the rules decided them (it may still be superseded)."""
+    return bool(entry["conditions"]) and all(c["status"] == "pass" for c in entry["conditions"]) and entry[
+        "status"
+    ] not in ("barred", "ineligible", "undetermined", "not_applicable")
+
+
+def _passes(result: dict[str, Any] | EngineError, clause: str) -> tuple[bool, Any]:
+    if isinstance(result, EngineError):
+        return False, None
+    for entry in _entries(result, clause):
+        if _qualifies(entry):
+            return True, {"amount_yuan": entry["amount_yuan"], "status": entry["status"]}
+    return False, None
+
+
+def _estimate(condition: dict[str, Any], current: Decimal) -> tuple[int, int] | None:
+    """(candidate, direction) from the condition's own observed and required values: +1 raise, -1 lower."""
+    observed, required = _number(condition.get("observed")), _number(condition.get("required"))
+    comparison = condition.get("comparison")
+    if observed is None or required is None or comparison not in _NUMERIC:
+        return None
+    gap = required - observed
+    if comparison == "ge":
+        return int((current + gap).to_integral_value(ROUND_CEILING)), 1
+    if comparison == "gt":
+        return int((current + gap).to_integral_value(ROUND_FLOOR)) + 1, 1
+    if comparison == "le":
+        return int((current + gap).to_integral_value(ROUND_FLOOR)), -1
+    return int((current + gap).to_integral_value(ROUND_CEILING)) - 1, -1
+
+
+class _Prober:
+    """Re-solves the declaration with one field set to given values, a group at a time."""
+
+    def __init__(self, data: dict[str, Any], ruleset: Ruleset, clause: str) -> None:
+        self.data = data
+        self.ruleset = ruleset
+        self.clause = clause
+        self.fields = _fields_of(Declaration)
+        self.runs = 0
+
+    def __call__(self, field: str, values: Sequence[int]) -> list[tuple[bool, Any]]:
+        decls: list[Declaration | None] = []
+        for value in values:
+            data = copy.deepcopy(self.data)
+            try:
+                set_path(data, self.fields, field, value)
+                decls.append(declaration_from_data(data))
+            except InputError:
+                decls.append(None)  # a value the model refuses (e.g. below zero) reaches nothing
+        valid = [d for d in decls if d is not None]
+        self.runs += len(valid)
+        outcomes = iter(check_many(valid, self.ruleset, group_size=max(1, len(valid))) if valid else [])
+        return [(False, None) if d is None else _passes(next(outcomes), self.clause) for d in decls]
+
+
+def _boundary(probe: Callable[[int], bool], start: int, direction: int, limit: int) -> int | None:
+    """The first value from ``start`` (which fails) in ``direction`` that passes, assuming one crossing."""
+    step = 1
+    failing = start
+    while True:
+        trial = failing + direction * step
+        if (direction > 0 and trial > limit) or (direction < 0 and trial < 0):
+            trial = limit if direction > 0 else 0
+            if trial == failing or not probe(trial):
+                return None
+            passing = trial
+            break
+        if probe(trial):
+            passing = trial
+            break
+        failing = trial
+        step *= 2
+    while abs(passing - failing) > 1:
+        middle = (passing + failing) // 2
+        if probe(middle):
+            passing = middle
+        else:
+            failing = middle
+    return passing
+
+
+def _search_field(
+    prober: _Prober, field: str, current: Decimal, conditions: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    estimates = [e for e in (_estimate(c, current) for c in conditions if _moves(c, field)) if e is not None]
+    # The estimate assumes the number adds to what was observed; where it moves the
+    # requirement instead (last year's output), the other direction is the one that helps.
+    estimated = sorted({d for _, d in estimates}, reverse=True)
+    directions = estimated + [d for d in (1, -1) if d not in estimated]
+    for direction in directions:
+        wanted = [v for v, d in estimates if d == direction]
+        candidate = (max(wanted) if direction > 0 else min(wanted)) if wanted else None
+        if candidate is not None and candidate >= 0:
+            at, short = prober(field, [candidate, candidate - direction])
+            if at[0] and not short[0]:
+                return _change(field, current, candidate, at[1])
+        start = int(current.to_integral_value(ROUND_FLOOR if direction > 0 else ROUND_CEILING))
+
+        def passes(value: int) -> bool:
+            return prober(field, [value])[0][0]
+
+        found = _boundary(passes, start, direction, LIMIT_YUAN)
+        if found is not None:
+            at, short = prober(field, [found, found - direction])
+            return _change(field, current, found, at[1], verified=at[0] and not short[0])
+    return None
+
+
+def _change(field: str, current: Decimal, value: int, at: Any, verified: bool = True) -> dict[str, Any]:
+    return {
+        "field": field,
+        "from": _plain(current),
+        "to": value,
+        "amount_yuan": at["amount_yuan"],
+        "status": at["status"],
+        "verified": verified,
+    }
+
+
+def _plain(value: Decimal) -> int | str:
+    return int(value) if value == value.to_integral_value() else str(value)
+
+
+def _moves(condition: dict[str, Any], field: str) -> bool:
+    """Whether the condition was computed from the field (an order's amount counts in the orders' sum)."""
+    if field in _fields(condition):
+        return True
+    return condition.get("source_field") == "orders[].executed" and field.startswith("orders[") and ".executed." in field
+
+
+def _fields(condition: dict[str, Any]) -> list[str]:
+    fields = [f["field"] for f in condition.get("facts", []) if isinstance(f, dict) and "field" in f]
+    source = condition.get("source_field")
+    if isinstance(source, str) and source not in fields:
+        fields.insert(0, source)
+    return fields
+
+
+def _blocker(kind: str, item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "id": item.get("id") or item.get("gate"),
+        "status": item.get("status"),
+        "article": item.get("article"),
+        "phrase_zh": item.get("phrase_zh"),
+        "text_zh": item.get("text_zh"),
+        "text_en": item.get("text_en"),
+    }
+
+
+def reach_document(
+    decl: Declaration, clause: str, ruleset: Ruleset, known_clauses: Sequence[str], vary: Sequence[str] = ()
+) -> dict[str, Any]:
+    """``pinggu-reach/1`` for one clause of one declaration."""
+    if clause not in known_clauses:
+        import difflib
+
+        close = difflib.get_close_matches(clause, list(known_clauses), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else f"; the clauses are {', '.join(known_clauses)}"
+        raise ClauseError(f"--reach {clause}: no such clause{hint}")
+    data = decl.model_dump(mode="json", by_alias=True)
+    unknown = [f for f in vary if _number(_get(data, f)) is None]
+    if unknown:
+        raise InputError("--vary", [(f, "not a declared number of this declaration") for f in unknown])
+    base = check_many([decl], ruleset)[0]
+    if isinstance(base, EngineError):
+        raise base
+    entries = _entries(base, clause)
+    document: dict[str, Any] = {
+        "schema": "pinggu-reach/1",
+        "clause": clause,
+        "status": entries[0]["status"] if entries else "not_listed",
+        "amount_yuan": entries[0]["amount_yuan"] if entries else None,
+        "already_qualifies": any(_qualifies(e) for e in entries),
+        "changes": [],
+        "blocked_by": [],
+        "verified_runs": 0,
+    }
+    if document["already_qualifies"]:
+        return document
+    if not entries:
+        document["blocked_by"].append({"kind": "not_listed", "id": clause, "status": "not_listed"})
+        return document
+    failing_gates = [g for g in base["gates"] if g.get("status") not in ("pass", None)]
+    document["blocked_by"] += [_blocker("gate", g) for g in failing_gates]
+    failing = [c for e in entries for c in e["conditions"] if c["status"] != "pass"]
+    numeric = [c for c in failing if c.get("observed_kind") == "money" and c.get("comparison") in _NUMERIC]
+    other = [c for c in failing if c not in numeric]
+    document["blocked_by"] += [_blocker("condition", c) for c in other]
+    if not numeric or document["blocked_by"]:
+        return document
+    prober = _Prober(data, ruleset, clause)
+    candidates = sorted({f for c in numeric for f in _fields(c) if "[]" not in f and " " not in f})
+    if any(c.get("source_field") == "orders[].executed" for c in numeric):
+        # A sum of orders: each order the rules counted can close the gap on its own.
+        year = base["support_year"]
+        candidates += sorted(
+            f"orders[{o['order']}].executed.{year}"
+            for e in entries
+            for o in e.get("orders", [])
+            if o.get("verdict") == "qualifies"
+        )
+    if vary:
+        candidates = list(vary)
+    for field in candidates:
+        current = _number(_get(data, field))
+        if current is None:
+            continue
+        found = _search_field(prober, field, current, numeric)
+        if found is not None:
+            document["changes"].append(found)
+    if not document["changes"]:
+        document["blocked_by"] += [_blocker("condition", c) for c in numeric]
+    document["verified_runs"] = prober.runs
+    return document
