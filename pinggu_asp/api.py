@@ -26,8 +26,8 @@ from .loading import InputError, declaration_from_data, load_declaration
 from .model import Declaration
 from .parameters import ParameterError, ParameterSet, load_parameters
 from .reach import ClauseError, reach_document
-from .result import canonical_declaration
 from .reform import with_overrides
+from .result import canonical_declaration
 from .solve import EngineError, Ruleset
 from .whatif import apply_changes, whatif_document
 
