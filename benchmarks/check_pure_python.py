@@ -1,6 +1,6 @@
 """The pure-Python comparator against the engine, side by side: prints agreement and time; asserts nothing.
 
-    python benchmarks/check_pure_python.py [--count N] [--seed S] [--show K]
+    python benchmarks/check_pure_python.py [--count N] [--seed S] [--show K] [--boundaries]
 
 Both decide the same generated declarations (benchmarks/generate.py). Agreement
 is on what each grants (clause, basis, amount) and the total, and, as a finer
@@ -23,6 +23,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from boundary_cases import at_boundaries  # noqa: E402
 from generate import declaration  # noqa: E402
 from pure_python_eval import evaluate  # noqa: E402
 
@@ -60,9 +61,13 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show", type=int, default=5, help="print the first K disagreements in full")
+    parser.add_argument("--boundaries", action="store_true",
+                        help="move every other declaration onto the clauses' edges (benchmarks/boundary_cases.py)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     datas = [declaration(rng, i) for i in range(args.count)]
+    if args.boundaries:
+        datas = [at_boundaries(rng, d) if i % 2 else d for i, d in enumerate(datas)]
 
     engine_times: list[float] = []
     python_times: list[float] = []

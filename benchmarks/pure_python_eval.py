@@ -609,9 +609,9 @@ class _Evaluation:
                 candidates.append(((0, index), {support["basis"]}, support["amount"], None))
 
         chosen = _most_favourable(candidates)
-        for key, _bases, _amount, clause in candidates:
-            if clause is not None:
-                clause["status"] = "granted" if key in chosen else "superseded"
+        for key, _bases, _amount, entry in candidates:
+            if entry is not None:
+                entry["status"] = "granted" if key in chosen else "superseded"
         awards = [
             {"clause": c["clause"], "basis": c["bases"][0], "bases": c["bases"], "amount_yuan": c["amount_yuan"],
              "payer": c["payer"]}
