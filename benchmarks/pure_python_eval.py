@@ -222,9 +222,9 @@ def _none_of(cid: str, found: list[Any]) -> dict[str, Any]:
 
 
 class _Evaluation:
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], parameters: str) -> None:
         self.f = _Facts(data)
-        self.p = parameters_on(self.f.declared)
+        self.p = parameters_on(self.f.declared, parameters)
         f, p = self.f, self.p
         self.window = (p["window_start"], p["window_end"])
         # SPEC §1 I-events-in-window: a one-off event counts for Y when dated in Y and in the window.
@@ -672,6 +672,14 @@ def _most_favourable(candidates: list[tuple[tuple[Any, ...], set[str], int, dict
     return chosen
 
 
-def evaluate(declaration: dict[str, Any]) -> dict[str, Any]:
-    """Decide one valid pinggu-declaration/1 (as a dict) under the default readings; no side effects."""
-    return _Evaluation(declaration).run()
+# Read the shipped parameters at import, so that no call to evaluate pays for the YAML parse.
+_parameter_file(str(PARAMETERS_FILE))
+
+
+def evaluate(declaration: dict[str, Any], *, parameters: str | Path | None = None) -> dict[str, Any]:
+    """Decide one valid pinggu-declaration/1 (as a dict) under the default readings; no side effects.
+
+    `parameters` is a parameters file in the format of asp_rules/parameters.yaml (a reform), read
+    once and cached; by default the shipped one.
+    """
+    return _Evaluation(declaration, str(PARAMETERS_FILE if parameters is None else parameters)).run()
