@@ -31,6 +31,7 @@ from generate import declaration  # noqa: E402
 from pure_python_eval import evaluate  # noqa: E402
 
 from pinggu_asp.api import assess  # noqa: E402
+from pinggu_asp.loading import declaration_from_data  # noqa: E402
 
 COUNT = 300
 SEED = 20251204
@@ -83,6 +84,13 @@ def test_evaluate_leaves_its_input_alone_and_repeats_itself() -> None:
     before = repr(data)
     assert evaluate(data) == evaluate(data)
     assert repr(data) == before
+
+
+def test_the_validated_model_dumped_reads_the_same() -> None:
+    """evaluate accepts Declaration.model_dump(mode="json", by_alias=True) as well as the written dict."""
+    for data in POPULATION[:60]:
+        dumped = declaration_from_data(data).model_dump(mode="json", by_alias=True)
+        assert evaluate(dumped) == evaluate(data)
 
 
 # --- ties: Art 18 从优不重复 decides, and both must decide alike --------------------------------
