@@ -204,8 +204,9 @@ def _growth(cid: str, current: int | None, previous: int | None, rate: Fraction)
         return _cond(cid, UNKNOWN, yuan(current), None)
     required = previous * (1 + rate)
     if previous == 0:
-        return _cond(cid, FAIL, yuan(current), "base year is 0")
-    return _cond(cid, PASS if current >= required else FAIL, yuan(current), str(required / FEN))
+        return {**_cond(cid, FAIL, yuan(current), 0), "note": "base year is 0: growth from nothing is not growth"}
+    least = -(-required.numerator // required.denominator)  # the least passing figure, in whole fen
+    return _cond(cid, PASS if current >= required else FAIL, yuan(current), yuan(least))
 
 
 def _flag(cid: str, value: Any, wanted: bool = True) -> dict[str, Any]:
