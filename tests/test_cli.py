@@ -3,8 +3,8 @@ parameters reform, with exit 2 for anything it cannot use.
 """
 
 import json
-from pathlib import Path
 import re
+from pathlib import Path
 
 import pytest
 import yaml
