@@ -14,7 +14,7 @@ STATUS: dict[str, dict[str, str]] = {
         "granted": "给予",
         "superseded": "从优未选",
         "blocked": "已享受其他政策",
-        "below_minimum": "低于1万元不予兑现",
+        "below_minimum": "低于最低兑现额，不予兑现",
         "ineligible": "不符合",
         "undetermined": "待补充",
         "barred": "不得申请",

@@ -17,6 +17,7 @@ from . import __version__
 from .model import Declaration
 from .money import FEN_PER_YUAN
 from .solve import Derived, Ruleset
+from .templates import Filler, filler_for
 from .terms import (
     Values,
     basis_id,
@@ -60,13 +61,14 @@ def _article_of(cid: str) -> int:
 class _Reader:
     """Indexes the derived atoms by clause and subject."""
 
-    def __init__(self, derived: Derived) -> None:
+    def __init__(self, derived: Derived, fill: Filler) -> None:
         self.d = derived
         self.values = Values(derived.get("val"))
         self.texts: dict[str, CondText] = {}
         for atom in derived.get("cond_text"):
             cid, art, cmp_, phrase, zh, en = atom.arguments
-            self.texts[cid.string] = CondText(art.number, cmp_.name, phrase.string, zh.string, en.string)
+            # The readings are templates over the parameters in force; the law's phrase is quoted as it is.
+            self.texts[cid.string] = CondText(art.number, cmp_.name, phrase.string, fill(zh.string), fill(en.string))
         self.by_cs: dict[str, dict[tuple[Symbol, Symbol], list[Symbol]]] = defaultdict(lambda: defaultdict(list))
         for name in ("cond", "basis", "status", "payable", "amount_key", "blocked_by", "superseded_by",
                      "gap", "looked_at", "cond_note", "primary_basis", "cond_source", "subject_cap",
@@ -361,7 +363,8 @@ def _total(reader: _Reader, chosen: frozenset[Symbol]) -> int:
 
 
 def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[str, Any]:
-    reader = _Reader(derived)
+    params = ruleset.parameters.in_force(decl.declaration_date)
+    reader = _Reader(derived, filler_for(ruleset.parameters.sha256, params))
     effects = {a.arguments[0].string: a.arguments[1].name for a in derived.get("gate_effect")}
     evidence: dict[str, list[str]] = defaultdict(list)
     for atom in derived.get("gate_evidence"):
@@ -442,7 +445,6 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
             }
         )
 
-    params = ruleset.parameters.in_force(decl.declaration_date)
     return {
         "schema": SCHEMA,
         "enterprise": {"name": decl.enterprise.name, "credit_code": decl.enterprise.credit_code},
