@@ -503,6 +503,7 @@ def build(result: dict[str, Any], clause: str | None = None) -> dict[str, Any]:
         "alternatives": result.get("alternatives", []),
         "advisories": result.get("advisories", []),
         "interpretations": result.get("interpretations", []),
+        "readings": result.get("readings", []),
         "parameters": result.get("parameters", {}),
         "provenance": result.get("provenance", {}),
     }

@@ -146,8 +146,9 @@ def _print_alternatives_and_advice(console: Console, doc: dict[str, Any], alt_la
             console.print(f"  {names} → {amount_text(alt['total_yuan'], lang)}")
     for advice in doc["advisories"]:
         console.print(f"{advice_label}: {advice.get(key, '')}")
-    interpretations = LABELS[lang]["interpretations"]
-    console.print(f"\n{interpretations}: {', '.join(doc['interpretations'])}")
+    console.print(f"\n{LABELS[lang]['interpretations']}:")
+    for reading in doc.get("readings", []):
+        console.print(Padding(f"{reading['name']}: {reading[lang]}", (0, 0, 0, 2)))
 
 
 # --- `pinggu-asp explain`: the auditor's view (built by explain.py) ----------------
@@ -293,7 +294,9 @@ def render_clause_tree(model: dict[str, Any], lang: str = "zh", width: int | Non
             for other in clause.get("supersedes", []):
                 selection.add(f"→ {other['clause']} · {other.get('basis')} · {yuan_text(other.get('amount_yuan'), lang)}")
         console.print(root)
-    console.print(f"{labels['interpretations']}: {', '.join(model['interpretations'])}")
+    console.print(f"{labels['interpretations']}:")
+    for reading in model.get("readings", []):
+        console.print(Padding(f"{reading['name']}: {reading[lang]}", (0, 0, 0, 2)))
     return _plain(console)
 
 

@@ -16,6 +16,7 @@ from clingo import Symbol
 from . import __version__
 from .model import Declaration
 from .money import FEN_PER_YUAN
+from .readings import describe_all
 from .solve import Derived, Ruleset
 from .templates import Filler, filler_for
 from .terms import (
@@ -364,7 +365,8 @@ def _total(reader: _Reader, chosen: frozenset[Symbol]) -> int:
 
 def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[str, Any]:
     params = ruleset.parameters.in_force(decl.declaration_date)
-    reader = _Reader(derived, filler_for(ruleset.parameters.sha256, params))
+    fill = filler_for(ruleset.parameters.sha256, params)
+    reader = _Reader(derived, fill)
     effects = {a.arguments[0].string: a.arguments[1].name for a in derived.get("gate_effect")}
     evidence: dict[str, list[str]] = defaultdict(list)
     for atom in derived.get("gate_evidence"):
@@ -463,6 +465,7 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
         "advisories": advisories,
         "other_support": other_support,
         "interpretations": list(derived.interpretations),
+        "readings": describe_all(derived.interpretations, fill),
         "parameters": {
             name: {"value": p.display(), "article": p.article, "since": p.since.isoformat()}
             for name, p in sorted(params.items())

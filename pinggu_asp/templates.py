@@ -6,7 +6,7 @@ number, so a reform changes the rules and the words together. Placeholders are
 str.format fields; the format spec chooses how a money parameter reads:
 
 - ``wan``: the Chinese way, 1500万元 or 1亿元;
-- ``yuan``: 15,000,000 yuan;
+- ``yuan``: 15,000,000 yuan; ``yuan_zh``: 15,000,000元;
 - none: a rate as a percentage (5%), an int or date as itself, money in yuan.
 
 The quoted phrase of the law (phrase_zh) is never a template: it keeps its own numbers.
@@ -26,7 +26,7 @@ _WAN_FEN = 10_000 * FEN_PER_YUAN
 
 # What a reading may hold besides placeholders: interpretation names, a standard's
 # number, and article numbers in English ("Article 11") are names, not parameters.
-NAMES = re.compile(r"I-[A-Za-z0-9-]+|GB/T \d+-\d+|\bArt(?:icle)? \d+\b")
+NAMES = re.compile(r"I-[A-Za-z0-9-]+|GB/T \d+(?:-\d+)?|\bArts? \d+(?: and \d+)?\b|\bArticle \d+\b")
 PLACEHOLDER = re.compile(r"\{[a-z][a-z0-9_]*(?::[a-z]+)?\}")
 
 
@@ -62,6 +62,8 @@ class _Value:
                 return wan_text(p.value)
             if spec in ("", "yuan"):
                 return yuan_words(p.value)
+            if spec == "yuan_zh":
+                return yuan_words(p.value).replace(" yuan", "元")
         elif spec == "":
             return p.display()
         raise TemplateError(f"the format {spec!r} does not apply to {p.name} ({p.kind})")
