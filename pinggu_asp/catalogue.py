@@ -11,11 +11,14 @@ cap/2, ceiling/1, payer/2).
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
+import clingo
 from clingo import Symbol, SymbolType
 
 from .loading import declaration_from_data
+from .rules_files import program_paths
 from .solve import Ruleset, solve
 from .templates import filler_for
 from .terms import Values, clause_id, fen_fraction_to_json
@@ -271,3 +274,13 @@ def render_catalogue(cat: dict[str, Any], lang: str = "zh") -> str:
     lines.append("")
     lines.append(words["interpretations"] + ", ".join(cat["interpretations"]))
     return "\n".join(lines) + "\n"
+
+
+@lru_cache(maxsize=1)
+def known_clauses() -> tuple[str, ...]:
+    """Every clause the rules define (clause_article/2 facts), whether or not a declaration lists it."""
+    ctl = clingo.Control(["--warn=none"])
+    for path in program_paths():
+        ctl.load(str(path))
+    ctl.ground([("base", [])])
+    return tuple(sorted(clause_id(a.symbol.arguments[0]) for a in ctl.symbolic_atoms.by_signature("clause_article", 2)))

@@ -321,3 +321,22 @@ def _tree_condition(parent: Any, cond: dict[str, Any], labels: dict[str, str], l
             facts.add(f"annual[{year}]")
     for item in cond.get("evidence", []) or []:
         node.add(f"{labels['facts']}: {item}")
+
+
+def render_readings(entries: list[dict[str, Any]], lang: str = "zh", width: int | None = None) -> str:
+    """``pinggu-asp readings``: each named reading, whether it is a default, and how to switch."""
+    from .i18n import LABELS as XL
+
+    labels = XL[lang]
+    console = _explain_console(width or terminal_width())
+    console.print(labels["readings"])
+    for entry in entries:
+        if entry.get("switch"):
+            how = f"{labels['reading_switch']}: -i {entry['switch']}"
+        elif entry.get("replaces"):
+            how = f"-i {entry['name']}: {labels['reading_default']} {entry['replaces']}"
+        else:
+            how = labels["reading_fixed"]
+        console.print(f"\n{entry['name']}  ({how})")
+        console.print(Padding(entry[lang], (0, 0, 0, 2)))
+    return _plain(console)
