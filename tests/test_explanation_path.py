@@ -206,3 +206,17 @@ def test_a_fixed_ceiling_is_marked_up_to_and_the_total_says_how_much_is_up_to():
     assert "“up to” ceilings" in text
     model = build(result)
     assert "up to" in model["total_note"]["en"]
+
+
+def test_every_reading_the_rules_name_is_described_without_stray_digits():
+    from pinggu_asp.readings import catalogue
+
+    declared: set[str] = set()
+    for path in sorted((Path(program_paths()[0]).parent).rglob("*.lp")):
+        declared |= set(re.findall(r'interpretation\("(I-[A-Za-z0-9-]+)"\)', path.read_text(encoding="utf-8")))
+    assert declared and declared <= set(catalogue())
+    params = load_parameters().in_force(__import__("datetime").date(2026, 4, 10))
+    for name, spec in catalogue().items():
+        for lang in ("zh", "en"):
+            assert not re.search(r"\d", stray_digits(spec[lang])), (name, lang, spec[lang])
+            assert "{" not in fill(spec[lang], params)
