@@ -27,7 +27,7 @@ _WAN_FEN = 10_000 * FEN_PER_YUAN
 # What a reading may hold besides placeholders: interpretation names, a standard's
 # number, and article numbers in English ("Article 11") are names, not parameters.
 NAMES = re.compile(r"I-[A-Za-z0-9-]+|GB/T \d+(?:-\d+)?|\bArts? \d+(?: and \d+)?\b|\bArticle \d+\b")
-PLACEHOLDER = re.compile(r"\{[a-z][a-z0-9_]*(?::[a-z]+)?\}")
+PLACEHOLDER = re.compile(r"\{[a-z][a-z0-9_]*(?::[a-z_]+)?\}")
 
 
 class TemplateError(ValueError):
