@@ -183,6 +183,30 @@ def _cond_row(table: Table, cond: dict[str, Any], lang: str) -> None:
     )
 
 
+def _print_conditions(console: Console, conds: list[dict[str, Any]], lang: str) -> None:
+    """A table where the terminal is wide enough; otherwise one wrapped block per condition."""
+    from .i18n import LABELS as XL
+
+    if console.width >= WIDE:
+        table = _cond_table(lang)
+        for cond in conds:
+            _cond_row(table, cond, lang)
+        console.print(table)
+        return
+    labels = XL[lang]
+    for cond in conds:
+        phrase = f" “{cond['phrase_zh']}”" if cond.get("phrase_zh") else ""
+        lines = [
+            cond["text"][lang],
+            f"{labels['observed']}: {cond['observed_text'][lang]}",
+            f"{labels['required']}: {cond['required_text'][lang]}",
+            f"{cond['article_text'][lang]}{phrase}",
+        ]
+        lines += [f"→ {d}" for d in cond["details"][lang]]
+        console.print(f"  {cond['mark']} {cond['id']} ({cond['status_text'][lang]})")
+        console.print(Padding("\n".join(lines), (0, 0, 0, 4)))
+
+
 def _cond_table(lang: str, title: str | None = None) -> Table:
     from .i18n import LABELS as XL
 
@@ -205,10 +229,7 @@ def render_explanation(model: dict[str, Any], lang: str = "zh", width: int | Non
     _explain_header(console, model, labels, lang)
 
     console.print(f"\n{labels['gates']}")
-    gates = _cond_table(lang)
-    for gate in model["gates"]:
-        _cond_row(gates, gate, lang)
-    console.print(gates)
+    _print_conditions(console, model["gates"], lang)
 
     for clause in model["clauses"]:
         _explain_clause(console, clause, labels, lang)
@@ -228,7 +249,7 @@ def _explain_header(console: Console, model: dict[str, Any], labels: dict[str, s
     for award in model["awards"]:
         up = f"{labels['up_to']} " if award.get("up_to") else ""
         console.print(f"  {award['clause']}  {award['basis']}  {up}{award['amount_text'][lang]}  · {award['payer_text'][lang]}")
-        console.print(f"      = {award['derivation_text'][lang]}")
+        console.print(Padding(f"= {award['derivation_text'][lang]}", (0, 0, 0, 6)))
     console.print(f"{labels['total']}: {model['total_text'][lang]} ({model['total_note'][lang]})")
 
 
@@ -240,20 +261,19 @@ def _explain_clause(console: Console, clause: dict[str, Any], labels: dict[str, 
         f"  {labels['amount']}: {up}{clause['amount_text'][lang]}   {labels['cap']}: {clause['cap_text'][lang]}   "
         f"{labels['basis']}: {', '.join(clause['bases']) or clause['basis']}   {labels['payer']}: {clause['payer_text'][lang]}"
     )
-    console.print(f"  = {clause['derivation_text'][lang]}")
+    console.print(Padding(f"= {clause['derivation_text'][lang]}", (0, 0, 0, 2)))
     for sentence in clause["sentences"][lang]:
-        console.print(f"  → {sentence}")
-    table = _cond_table(lang)
-    for cond in clause["conditions"]:
-        _cond_row(table, cond, lang)
-    console.print(table)
+        console.print(Padding(f"→ {sentence}", (0, 0, 0, 2)))
+    _print_conditions(console, clause["conditions"], lang)
 
 
 def _explain_footer(console: Console, model: dict[str, Any], labels: dict[str, str], lang: str) -> None:
     _print_alternatives_and_advice(console, model, labels["alternatives"], labels["advisories"], lang)
     prov = model.get("provenance", {})
     if prov:
-        console.print(f"{labels['provenance']}: " + "; ".join(f"{k}={v}" for k, v in prov.items()))
+        console.print(f"{labels['provenance']}:")
+        for key, value in prov.items():
+            console.print(Padding(f"{key}: {value}", (0, 0, 0, 2)))
 
 
 def render_clause_tree(model: dict[str, Any], lang: str = "zh", width: int | None = None) -> str:

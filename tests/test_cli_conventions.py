@@ -146,3 +146,13 @@ def test_every_reading_in_force_is_described_in_the_result():
     doc = json.loads(runner.invoke(app, ["check", str(EXAMPLE)]).stdout)
     assert [r["name"] for r in doc["readings"]] == doc["interpretations"]
     assert all(r["zh"] != r["name"] and r["en"] != r["name"] for r in doc["readings"])
+
+
+def test_explain_text_at_80_columns_breaks_no_words(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    narrow = runner.invoke(app, ["explain", str(EXAMPLE), "--lang", "en"]).stdout
+    # the widest layout that is still blocks, not tables: the same words, fewer line breaks
+    monkeypatch.setenv("COLUMNS", "119")
+    wide = runner.invoke(app, ["explain", str(EXAMPLE), "--lang", "en"]).stdout
+    assert max(cell_len(line) for line in narrow.splitlines()) <= 80
+    assert _tokens(narrow) - _tokens(wide) == set()
