@@ -11,12 +11,16 @@ cap/2, ceiling/1, payer/2).
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
+import clingo
 from clingo import Symbol, SymbolType
 
 from .loading import declaration_from_data
+from .rules_files import program_paths
 from .solve import Ruleset, solve
+from .templates import filler_for
 from .terms import Values, clause_id, fen_fraction_to_json
 
 PROBE_YEAR = 2025
@@ -149,6 +153,7 @@ def catalogue(ruleset: Ruleset) -> dict[str, Any]:
     in_force = ruleset.parameters.in_force(decl.declaration_date)
     shown = {name: p.display() for name, p in in_force.items()}
     derived = solve(decl, ruleset, in_force)
+    fill = filler_for(ruleset.parameters.sha256, in_force)
     values = Values(derived.get("val"))
     texts = {a.arguments[0].string: a.arguments for a in derived.get("cond_text")}
     caps = {a.arguments[0]: a.arguments[1] for a in derived.get("cap")}
@@ -192,8 +197,8 @@ def catalogue(ruleset: Ruleset) -> dict[str, Any]:
             "article": meta[1].number if meta else None,
             "comparison": meta[2].name if meta else None,
             "phrase_zh": meta[3].string if meta else None,
-            "text_zh": meta[4].string if meta else None,
-            "text_en": meta[5].string if meta else None,
+            "text_zh": fill(meta[4].string) if meta else None,
+            "text_en": fill(meta[5].string) if meta else None,
         }
     for atom in derived.get("amount_key"):
         cid = clause_id(atom.arguments[0])
@@ -212,7 +217,8 @@ def catalogue(ruleset: Ruleset) -> dict[str, Any]:
                 "id": gid,
                 "article": meta[1].number if meta else None,
                 "phrase_zh": meta[3].string if meta else None,
-                "text_en": meta[5].string if meta else None,
+                "text_zh": fill(meta[4].string) if meta else None,
+                "text_en": fill(meta[5].string) if meta else None,
             }
         )
     return {
@@ -268,3 +274,13 @@ def render_catalogue(cat: dict[str, Any], lang: str = "zh") -> str:
     lines.append("")
     lines.append(words["interpretations"] + ", ".join(cat["interpretations"]))
     return "\n".join(lines) + "\n"
+
+
+@lru_cache(maxsize=1)
+def known_clauses() -> tuple[str, ...]:
+    """Every clause the rules define (clause_article/2 facts), whether or not a declaration lists it."""
+    ctl = clingo.Control(["--warn=none"])
+    for path in program_paths():
+        ctl.load(str(path))
+    ctl.ground([("base", [])])
+    return tuple(sorted(clause_id(a.symbol.arguments[0]) for a in ctl.symbolic_atoms.by_signature("clause_article", 2)))

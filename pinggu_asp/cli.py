@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 import tempfile
@@ -13,7 +14,7 @@ import typer
 
 from .engine import check as run_check
 from .interpretations import InterpretationError
-from .loading import InputError, load_declaration
+from .loading import InputError, declaration_from_data, load_declaration, parse_text
 from .parameters import ParameterError
 from .render_text import render
 from .result import dumps
@@ -22,6 +23,7 @@ from .solve import EngineError, default_ruleset
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Eligibility checker for Pinggu District's 2025 high-end manufacturing measures (京平科信发〔2025〕8号).",
     pretty_exceptions_enable=False,
 )
@@ -38,6 +40,46 @@ class Format(str, Enum):
 class Lang(str, Enum):
     zh = "zh"
     en = "en"
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"pinggu-asp {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Eligibility checker for Pinggu District's 2025 high-end manufacturing measures (京平科信发〔2025〕8号)."""
+
+
+def _did_you_mean(name: str, known: list[str] | tuple[str, ...], lang: str = "en") -> str:
+    near = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    if not near:
+        return ""
+    return f"（是否指 {near[0]}？）" if lang == "zh" else f"; did you mean {near[0]}?"
+
+
+def _load(file: Path) -> Any:
+    """A declaration from a file, or from standard input when the file is ``-``."""
+    if str(file) == "-":
+        return declaration_from_data(parse_text(sys.stdin.read(), "<stdin>"), "<stdin>")
+    return load_declaration(file)
+
+
+def _format_from(output: Path | None, known: tuple[str, ...], default: str) -> str:
+    """The format the -o suffix names (report.html, result.json), when -f is not given."""
+    if output is not None:
+        suffix = {".txt": "text", ".text": "text", ".markdown": "md"}.get(output.suffix.lower(), output.suffix.lower().lstrip("."))
+        if suffix in known:
+            return suffix
+    return default
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -72,7 +114,7 @@ def _write(text: str, output: Path | None) -> None:
         raise
 
 
-FileArg = Annotated[Path, typer.Argument(help="A declaration, pinggu-declaration/1, in YAML or JSON.")]
+FileArg = Annotated[Path, typer.Argument(help="A declaration, pinggu-declaration/1, in YAML or JSON; - reads standard input.")]
 InterpretationOpt = Annotated[
     Optional[list[str]],
     typer.Option(
@@ -94,7 +136,7 @@ def _decide(file: Path, interpretation: list[str] | None, parameters: Path | Non
     try:
         ruleset = default_ruleset(interpretation or [], parameters)
         ruleset.modules  # noqa: B018 - validates the switches before any work
-        return run_check(load_declaration(file), ruleset)
+        return run_check(_load(file), ruleset)
     except (InputError, ParameterError, InterpretationError) as exc:
         _fail(str(exc), EXIT_INPUT)
     except EngineError as exc:
@@ -105,15 +147,20 @@ def _decide(file: Path, interpretation: list[str] | None, parameters: Path | Non
 @app.command()
 def check(
     file: FileArg,
-    format: Annotated[Format, typer.Option("--format", "-f", help="json: pinggu-result/1; text: a readable summary.")] = Format.json,
+    format: Annotated[
+        Optional[Format],
+        typer.Option("--format", "-f", help="json: pinggu-result/1; text: a readable summary. "
+                     "Default: from the -o suffix (.json, .txt), else json."),
+    ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the text summary.")] = Lang.zh,
     interpretation: InterpretationOpt = None,
     parameters: ParametersOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Decide every clause for one declaration, choose the awards, and print the result."""
+    chosen = format.value if format is not None else _format_from(output, ("json", "text"), "json")
     result = _decide(file, interpretation, parameters)
-    text = dumps(result) if format is Format.json else render(result, lang.value)
+    text = dumps(result) if chosen == "json" else render(result, lang.value)
     _write(text, output)
 
 
@@ -133,10 +180,10 @@ def explain(
     ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of text, md and html (json carries both).")] = Lang.zh,
     format: Annotated[
-        ExplainFormat,
+        Optional[ExplainFormat],
         typer.Option("--format", "-f", help="text: tables (or a tree with --clause); json: pinggu-explanation/1; "
-                     "md: Markdown; html: one self-contained printable page."),
-    ] = ExplainFormat.text,
+                     "md: Markdown; html: one self-contained printable page. Default: from the -o suffix, else text."),
+    ] = None,
     interpretation: InterpretationOpt = None,
     parameters: ParametersOpt = None,
     output: OutputOpt = None,
@@ -146,19 +193,28 @@ def explain(
     from .explain import dumps as explanation_dumps
     from .i18n import LABELS as EXPLAIN_LABELS
 
+    chosen = format or ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text"))
+    if clause is not None:
+        from .catalogue import known_clauses
+
+        if clause not in known_clauses():
+            # A clause the rules do not define is a mistake in the command (exit 2); a real
+            # clause this declaration does not list is an answer about the declaration (exit 1).
+            hint = _did_you_mean(clause, known_clauses(), lang.value)
+            _fail(EXPLAIN_LABELS[lang.value]["unknown_clause"].format(clause=clause, hint=hint), EXIT_INPUT)
     result = _decide(file, interpretation, parameters)
     try:
         model = build(result, clause)
     except ClauseNotListed as exc:
         listed = ", ".join(exc.listed) or "-"
         _fail(EXPLAIN_LABELS[lang.value]["not_listed"].format(clause=exc.clause, listed=listed), 1)
-    if format is ExplainFormat.json:
+    if chosen is ExplainFormat.json:
         text = explanation_dumps(model)
-    elif format is ExplainFormat.md:
+    elif chosen is ExplainFormat.md:
         from .render_md import render_markdown
 
         text = render_markdown(model, lang.value)
-    elif format is ExplainFormat.html:
+    elif chosen is ExplainFormat.html:
         from .render_html import render_html
 
         text = render_html(model, lang.value)
@@ -177,7 +233,7 @@ def explain(
 def validate(file: FileArg) -> None:
     """Check a declaration against pinggu-declaration/1 without deciding anything."""
     try:
-        decl = load_declaration(file)
+        decl = _load(file)
     except InputError as exc:
         _fail(str(exc), EXIT_INPUT)
     typer.echo(f"{file}: valid pinggu-declaration/1 ({decl.enterprise.name}, support year {decl.support_year})")
@@ -231,8 +287,10 @@ def whatif(
         typer.Option("--vary", help="With --reach: only these declared numbers (field paths). Repeatable."),
     ] = None,
     format: Annotated[
-        ExplainFormat, typer.Option("--format", "-f", help="text, json (pinggu-whatif/1 or pinggu-reach/1), md or html.")
-    ] = ExplainFormat.text,
+        Optional[ExplainFormat],
+        typer.Option("--format", "-f", help="text, json (pinggu-whatif/1 or pinggu-reach/1), md or html. "
+                     "Default: from the -o suffix, else text."),
+    ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of text, md and html.")] = Lang.zh,
     parameters: ParametersOpt = None,
     output: OutputOpt = None,
@@ -242,19 +300,21 @@ def whatif(
     from .render_whatif import reach_html, reach_text, whatif_html, whatif_text
 
     try:
+        declaration = _load(file)
         if reach_clause is not None:
             if set_ or param:
                 _fail("--reach searches one declared number at a time; give --set and --param without it", EXIT_INPUT)
-            doc = api.reach(file, reach_clause, vary=vary or [], parameters=parameters,
+            doc = api.reach(declaration, reach_clause, vary=vary or [], parameters=parameters,
                             interpretations=interpretation or [])
         else:
-            doc = api.whatif(file, changes=set_ or [], params=param or [], interpretations=interpretation or [],
+            doc = api.whatif(declaration, changes=set_ or [], params=param or [], interpretations=interpretation or [],
                              parameters=parameters)
     except (InputError, ParameterError, InterpretationError, api.ClauseError) as exc:
         _fail(str(exc), EXIT_INPUT)
     except EngineError as exc:
         _fail(str(exc), EXIT_ENGINE)
     is_reach = reach_clause is not None
+    format = format or ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text"))
     if format is ExplainFormat.json:
         text = dumps(doc)
     elif format is ExplainFormat.html:
@@ -263,6 +323,46 @@ def whatif(
         markdown = format is ExplainFormat.md
         text = reach_text(doc, lang.value, markdown) if is_reach else whatif_text(doc, lang.value, markdown)
     _write(text, output)
+
+
+@app.command()
+def readings(
+    format: Annotated[Format, typer.Option("--format", "-f", help="text or json (pinggu-readings/1).")] = Format.text,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the text listing.")] = Lang.zh,
+    on: Annotated[
+        Optional[str], typer.Option("--on", help="Describe with the parameters in force on this date (YYYY-MM-DD); default today.")
+    ] = None,
+    parameters: ParametersOpt = None,
+) -> None:
+    """List every named reading of the text (SPEC §7), switchable or not, with its one-line description."""
+    import datetime as dt
+
+    from .interpretations import DEFAULT_MODULES, SWITCHES
+    from .readings import catalogue as reading_catalogue
+    from .readings import describe
+    from .templates import filler_for
+
+    try:
+        day = dt.date.fromisoformat(on) if on else dt.date.today()
+    except ValueError:
+        _fail(f"--on: {on!r} is not a date YYYY-MM-DD", EXIT_INPUT)
+    try:
+        params = default_ruleset((), parameters).parameters
+        fill = filler_for(params.sha256, params.in_force(day))
+    except ParameterError as exc:
+        _fail(str(exc), EXIT_INPUT)
+    entries = []
+    for name in sorted(reading_catalogue()):
+        entry = describe(name, fill)
+        entry["default"] = name not in SWITCHES
+        entry["switchable"] = name in SWITCHES or name in DEFAULT_MODULES
+        entries.append(entry)
+    if format is Format.json:
+        _write(dumps({"schema": "pinggu-readings/1", "on": day.isoformat(), "readings": entries}), None)
+        return
+    from .render_text import render_readings
+
+    _write(render_readings(entries, lang.value), None)
 
 
 def main() -> None:

@@ -309,30 +309,25 @@ def _who(other: dict[str, Any]) -> str:
     return str(other.get("clause") or other.get("policy") or "?")
 
 
-def _clause_sentences(entry: dict[str, Any], failed_gates: list[dict[str, Any]], lang: str) -> list[str]:
+def _clause_sentences(entry: dict[str, Any], lang: str) -> list[str]:
+    """The clause's status in words; which gates or conditions caused it is explain.lp's status_reason/4."""
     zh = lang == "zh"
     status = entry["status"]
     own = amount_text(entry.get("amount_yuan"), lang)
+    ids = ", ".join(r["id"] for r in entry.get("reasons", []))
     out: list[str] = []
     if status == "not_applicable":
-        ids = ", ".join(g["id"] for g in failed_gates if g.get("effect") == "not_applicable")
         out.append(f"申报不在本措施适用范围内（第二十一条）：{ids}。" if zh else f"The declaration is outside the measures (Art 21): {ids}.")
     elif status == "barred":
-        ids = ", ".join(g["id"] for g in failed_gates if g.get("effect") == "barred" and g.get("status") == "fail")
         out.append(f"未通过适用条件，不得申请：{ids}。若通过，本条款可兑现 {own}。" if zh
                    else f"Barred by failed gate(s): {ids}. Otherwise this clause would pay {own}.")
     elif status == "ineligible":
-        ids = ", ".join(c["id"] for c in entry["conditions"] if c["status"] == "fail")
         out.append(f"不满足条件：{ids}。" if zh else f"Condition(s) failed: {ids}.")
     elif status == "undetermined":
-        ids = ", ".join(c["id"] for c in entry["conditions"] if c["status"] == "unknown")
-        gates = ", ".join(g["id"] for g in failed_gates if g.get("status") == "unknown")
-        both = ", ".join(x for x in (ids, gates) if x)
-        out.append(f"事实不全，无法判断：{both}。未补充前不予给予。" if zh
-                   else f"Facts missing, cannot decide: {both}. Nothing is granted until they are declared.")
+        out.append(f"事实不全，无法判断：{ids}。未补充前不予给予。" if zh
+                   else f"Facts missing, cannot decide: {ids}. Nothing is granted until they are declared.")
     elif status == "below_minimum":
-        out.append(f"按第十七条取整后低于1万元，不予兑现（{own}）。" if zh
-                   else f"Below 10,000 yuan after the Art 17 rounding: not paid ({own}).")
+        out.append(below_minimum_sentence((entry.get("derivation") or {}).get("minimum_yuan"), own, lang))
     elif status == "granted":
         up = ("不超过 " if zh else "up to ") if entry.get("up_to") else ""
         out.append(f"给予 {up}{own}。" if zh else f"Granted: {up}{own}.")
@@ -358,7 +353,68 @@ def _clause_sentences(entry: dict[str, Any], failed_gates: list[dict[str, Any]],
     return out
 
 
-def _clause_model(entry: dict[str, Any], failed_gates: list[dict[str, Any]], support_year: int | None) -> dict[str, Any]:
+def derivation_text(deriv: dict[str, Any] | None, up_to: bool, lang: str) -> str:
+    """How an amount was worked out, on one line: base × rate = raw, the cap, less what was
+    already paid, and 第十七条's rounding, every figure as the rules computed it."""
+    if not deriv:
+        return "—"
+    zh = lang == "zh"
+    y = lambda v: yuan_text(v, lang)  # noqa: E731 - a local shorthand
+    parts: list[str] = []
+    if deriv.get("base_yuan") is not None:
+        parts.append(f"{y(deriv['base_yuan'])} × {deriv['rate_text']} = {y(deriv['raw_yuan'])}")
+        if deriv.get("cap_yuan") is not None:
+            parts.append(f"上限 {y(deriv['cap_yuan'])}" if zh else f"cap {y(deriv['cap_yuan'])}")
+    elif deriv.get("fixed_yuan") is not None:
+        if up_to:
+            parts.append(f"不超过 {y(deriv['fixed_yuan'])}（上限）" if zh else f"up to {y(deriv['fixed_yuan'])} (a ceiling)")
+        else:
+            parts.append(f"定额 {y(deriv['fixed_yuan'])}" if zh else f"a fixed sum of {y(deriv['fixed_yuan'])}")
+    if deriv.get("already_paid_yuan") is not None:
+        parts.append(f"减已获 {y(deriv['already_paid_yuan'])}" if zh else f"less {y(deriv['already_paid_yuan'])} already paid")
+    before, after, unit = deriv.get("before_rounding_yuan"), deriv.get("after_rounding_yuan"), deriv.get("round_unit_yuan")
+    if before == after:
+        parts.append(f"按第十七条取整（向下取整至 {y(unit)} 的整数倍）前后均为 {y(after)}" if zh
+                     else f"{y(after)} before and after the Art 17 rounding (down to a multiple of {y(unit)})")
+    elif zh:
+        parts.append(f"取整前 {y(before)}，按第十七条向下取整至 {y(unit)} 的整数倍后 {y(after)}")
+    else:
+        parts.append(f"{y(before)} before rounding, {y(after)} after the Art 17 rounding (down to a multiple of {y(unit)})")
+    return ("；" if zh else "; ").join(parts)
+
+
+def total_note(result: dict[str, Any], lang: str) -> str:
+    """Which part of the total is "up to" ceilings that reviewers may lower (SPEC §0.3)."""
+    up_to, exact = result.get("total_up_to_yuan"), result.get("total_exact_yuan")
+    if not up_to:
+        return "全部为确定金额" if lang == "zh" else "all exact amounts"
+    if lang == "zh":
+        return f"其中“不超过”上限 {amount_text(up_to, lang)}，确定金额 {amount_text(exact, lang)}"
+    return f"of which {amount_text(up_to, lang)} are “up to” ceilings and {amount_text(exact, lang)} exact amounts"
+
+
+def below_minimum_sentence(minimum_yuan: Any, own: str, lang: str) -> str:
+    minimum = amount_text(minimum_yuan, lang) if minimum_yuan is not None else "—"
+    if lang == "zh":
+        return f"按第十七条取整后低于{minimum}，不予兑现（{own}）。"
+    return f"Below {minimum} after the Art 17 rounding: not paid ({own})."
+
+
+def _reason_models(entry: dict[str, Any], conditions: list[dict[str, Any]], gates: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The gates and conditions explain.lp named as the reasons for the status, with their words."""
+    by_id = {c["id"]: c for c in conditions}
+    out = []
+    for reason in entry.get("reasons", []):
+        source = gates.get(reason["id"]) if reason["kind"] == "gate" else by_id.get(reason["id"])
+        if source is None:  # pragma: no cover - status_reason/4 names a gate or condition of this clause
+            continue
+        out.append({"kind": reason["kind"], "id": reason["id"], "status": source["status"], "mark": source["mark"],
+                    "text": source["text"], "details": source["details"], "gap": source.get("gap"),
+                    "missing": source.get("missing")})
+    return out
+
+
+def _clause_model(entry: dict[str, Any], gates: dict[str, dict[str, Any]], support_year: int | None) -> dict[str, Any]:
     status = entry["status"]
     conditions = [_condition_model(c, support_year) for c in entry.get("conditions", [])]
     model = {
@@ -377,12 +433,18 @@ def _clause_model(entry: dict[str, Any], failed_gates: list[dict[str, Any]], sup
         "up_to": bool(entry.get("up_to")),
         "payer": entry.get("payer"),
         "payer_text": {lang: payer_text(str(entry.get("payer", "")), lang) for lang in LANGS},
+        "derivation": entry.get("derivation"),
+        "derivation_text": {lang: derivation_text(entry.get("derivation"), bool(entry.get("up_to")), lang) for lang in LANGS},
         "conditions": conditions,
         "superseded_by": entry.get("superseded_by", []),
         "blocked_by": entry.get("blocked_by", []),
+        "supersedes": entry.get("supersedes", []),
+        "reasons": _reason_models(entry, conditions, gates),
         "orders": entry.get("orders", []),
     }
-    model["sentences"] = {lang: _clause_sentences({**entry, "conditions": conditions}, failed_gates, lang) for lang in LANGS}
+    model["sentences"] = {lang: _clause_sentences(entry, lang) for lang in LANGS}
+    for lang in LANGS:
+        model["sentences"][lang].extend(_supersedes_sentence(model, other, lang) for other in model["supersedes"])
     return model
 
 
@@ -391,20 +453,6 @@ def _gate_model(gate: dict[str, Any], support_year: int | None) -> dict[str, Any
     model["effect"] = gate.get("effect")
     model["evidence"] = gate.get("evidence", [])
     return model
-
-
-def _beaten_by(entries: list[dict[str, Any]], model: dict[str, Any]) -> list[dict[str, Any]]:
-    """The listed awards whose superseded_by (select.lp) names this clause and subject's basis."""
-    out = []
-    for other in entries:
-        for winner in other.get("superseded_by", []):
-            # Match on the subject: Art 11 under I-art11-certificate-basis has one entry per
-            # certificate, all on the same primary basis rd:Y.
-            if winner.get("clause") == model["clause"] and winner.get("subject", winner.get("basis")) == model.get(
-                "subject", model["basis"]
-            ):
-                out.append({"clause": other["clause"], "basis": other.get("basis"), "amount_yuan": other.get("amount_yuan")})
-    return out
 
 
 def _supersedes_sentence(model: dict[str, Any], other: dict[str, Any], lang: str) -> str:
@@ -422,6 +470,7 @@ def build(result: dict[str, Any], clause: str | None = None) -> dict[str, Any]:
     support_year = result.get("support_year")
     gates = [_gate_model(g, support_year) for g in result.get("gates", [])]
     failed_gates = [g for g in result.get("gates", []) if g.get("status") != "pass"]
+    gates_by_id = {g["id"]: g for g in gates}
     entries = result.get("clauses", [])
     if clause is not None:
         chosen = [e for e in entries if e["clause"] == clause]
@@ -429,13 +478,10 @@ def build(result: dict[str, Any], clause: str | None = None) -> dict[str, Any]:
             listed = list(dict.fromkeys(e["clause"] for e in entries))
             raise ClauseNotListed(clause, listed)
         entries = chosen
-    clauses = [_clause_model(e, failed_gates, support_year) for e in entries]
-    for model in clauses:
-        model["supersedes"] = _beaten_by(result.get("clauses", []), model)
-        for lang in LANGS:
-            model["sentences"][lang].extend(_supersedes_sentence(model, other, lang) for other in model["supersedes"])
+    clauses = [_clause_model(e, gates_by_id, support_year) for e in entries]
     awards = [
         {**a, "amount_text": _both(amount_text, a.get("amount_yuan")),
+         "derivation_text": {lang: derivation_text(a.get("derivation"), bool(a.get("up_to")), lang) for lang in LANGS},
          "payer_text": {lang: payer_text(str(a.get("payer", "")), lang) for lang in LANGS}}
         for a in result.get("awards", [])
     ]
@@ -448,6 +494,7 @@ def build(result: dict[str, Any], clause: str | None = None) -> dict[str, Any]:
         "awards": awards,
         "total_yuan": result.get("total_yuan"),
         "total_text": _both(amount_text, result.get("total_yuan")),
+        "total_note": _both(total_note, result),
         "totals_by_article": result.get("totals_by_article", {}),
         "totals_by_payer": result.get("totals_by_payer", {}),
         "gates": gates,
@@ -456,6 +503,7 @@ def build(result: dict[str, Any], clause: str | None = None) -> dict[str, Any]:
         "alternatives": result.get("alternatives", []),
         "advisories": result.get("advisories", []),
         "interpretations": result.get("interpretations", []),
+        "readings": result.get("readings", []),
         "parameters": result.get("parameters", {}),
         "provenance": result.get("provenance", {}),
     }

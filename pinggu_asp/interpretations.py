@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from .rules_files import interpretation_path
 
 # switch -> the default reading it replaces. Each is an ASP module in
@@ -30,7 +32,9 @@ def modules_for(switches: list[str] | tuple[str, ...]) -> list[str]:
                 raise InterpretationError(
                     f"{name} is a default reading, in force unless a switch replaces it; the switches are: {known}"
                 )
-            raise InterpretationError(f"unknown interpretation {name!r}; the switches are: {known}")
+            near = difflib.get_close_matches(name, list(SWITCHES) + list(DEFAULT_MODULES), n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise InterpretationError(f"unknown interpretation {name!r}{hint}; the switches are: {known}")
     replaced = {SWITCHES[name] for name in chosen}
     modules = [name for name in DEFAULT_MODULES if name not in replaced] + chosen
     for name in modules:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import typing
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .model import Declaration, semantic_issues
 
@@ -84,6 +86,15 @@ def parse_text(text: str, source: str = "<input>", fmt: str | None = None) -> An
     except (json.JSONDecodeError, ValueError) as exc:
         raise InputError(source, [("", f"not valid {kind.upper()}: {exc}")]) from None
     except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        if mark is not None:
+            # The file, line and column an editor jumps to (1-based), then what is wrong there.
+            where = f"{source}:{mark.line + 1}:{mark.column + 1}"
+            problem = getattr(exc, "problem", None) or str(exc)
+            context = getattr(exc, "context", None)
+            reason = (f"{where} (line {mark.line + 1}, column {mark.column + 1}): not valid YAML: {problem}"
+                      + (f" ({context})" if context else ""))
+            raise InputError(source, [("", reason)]) from None
         raise InputError(source, [("", f"not valid YAML: {exc}")]) from None
 
 
@@ -106,20 +117,49 @@ def _field_path(error: Any) -> str:
     return format_location(loc)
 
 
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation holds: Model, list[Model], Model | None, dict[str, Model]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _field_names_at(loc: tuple[Any, ...]) -> list[str]:
+    """The field names the model at a location accepts (by alias), for "did you mean"."""
+    models: list[type[BaseModel]] = [Declaration]
+    for part in loc:
+        if not isinstance(part, str):
+            continue  # a list index or a dict key keeps the item's model
+        nxt: list[type[BaseModel]] = []
+        for model in models:
+            for name, field in model.model_fields.items():
+                if part in (name, field.alias):
+                    nxt += _models_in(field.annotation)
+        models = nxt
+    return sorted({field.alias or name for model in models for name, field in model.model_fields.items()})
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        near = difflib.get_close_matches(str(loc[-1]), _field_names_at(loc[:-1]), n=1) if loc else []
+        return "unknown field" + (f"; did you mean {near[0]}?" if near else "")
+    if kind == "missing":
+        return "required field is missing"
+    if kind in ("enum", "literal_error"):
+        # Echo the value given, so the reader sees the typo beside the allowed values.
+        return f"{error['input']!r} is not allowed: {error['msg'][0].lower()}{error['msg'][1:]}"
+    return str(error["msg"])
+
+
 def declaration_from_data(data: Any, source: str = "<input>") -> Declaration:
     if not isinstance(data, dict):
         raise InputError(source, [("", "a declaration must be a mapping of fields")])
     try:
         decl = Declaration.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors(include_url=False):
-            message = error["msg"]
-            if error["type"] == "extra_forbidden":
-                message = "unknown field"
-            elif error["type"] == "missing":
-                message = "required field is missing"
-            problems.append((_field_path(error), message))
+        problems = [(_field_path(error), _message(error)) for error in exc.errors(include_url=False)]
         raise InputError(source, problems) from None
     issues = semantic_issues(decl)
     if issues:

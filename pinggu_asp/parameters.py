@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -57,10 +58,20 @@ class ParameterSet:
     raw: dict[str, Any]
 
     def in_force(self, on: dt.date) -> dict[str, Parameter]:
-        """The value of each parameter in force on a date (the latest dated on or before it)."""
+        """The value of each parameter in force on a date (the latest dated on or before it).
+
+        A reform's value dated after the date is not in force yet: where a reformed
+        parameter has no value on or before the date, that is an error, not the later value.
+        """
         chosen: dict[str, Parameter] = {}
         for name, spec in self.raw.items():
             dated = sorted((since, value) for since, value in spec["values"].items() if since <= on)
+            if not dated and spec.get("reformed"):
+                first = min(spec["values"])
+                raise ParameterError(
+                    f"parameters.{name}.values: the reform's first value is dated {first.isoformat()}, "
+                    f"after the declaration date {on.isoformat()}; date a value on or before it"
+                )
             if not dated:
                 # Before a parameter's first date it does not exist; the measure
                 # was not in force, which the window rule reports. Use the first value.
@@ -131,6 +142,10 @@ def load_parameters(path: Path | None = None) -> ParameterSet:
     params = doc.get("parameters")
     if not isinstance(params, dict) or not params:
         raise ParameterError(f"{path}: parameters must be a non-empty mapping")
+    shipped_path = rules_dir() / "parameters.yaml"
+    is_reform = path.resolve() != shipped_path.resolve()
+    shipped_raw = load_parameters(shipped_path).raw if is_reform else {}
+    shipped_kinds = {n: spec["kind"] for n, spec in shipped_raw.items()}
     out: dict[str, Any] = {}
     for name, spec in params.items():
         where = f"parameters.{name}"
@@ -141,10 +156,18 @@ def load_parameters(path: Path | None = None) -> ParameterSet:
         unknown = set(spec) - {"kind", "article", "phrase_zh", "values", "interpretation", "note"}
         if unknown:
             raise ParameterError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-        kind = spec.get("kind")
+        # In a reform, a parameter the rules know needs only its values: the rest is shipped.
+        if is_reform and name not in shipped_kinds:
+            # Before anything else: a misspelt name would silently leave the real parameter as it was.
+            near = difflib.get_close_matches(name, list(shipped_kinds), n=1)
+            hint = f"; did you mean {near[0]}?" if near else ""
+            raise ParameterError(f"{path}: unknown parameter {name}{hint}")
+        kind = spec.get("kind", shipped_kinds.get(name))
         if kind not in KINDS:
             raise ParameterError(f"{where}.kind: must be one of {', '.join(KINDS)}")
-        if not isinstance(spec.get("article"), int) or not isinstance(spec.get("phrase_zh"), str):
+        if not is_reform and (
+            not isinstance(spec.get("article"), int) or not isinstance(spec.get("phrase_zh"), str)
+        ):
             raise ParameterError(f"{where}: needs article (a number) and phrase_zh (the text it comes from)")
         values = spec.get("values")
         if not isinstance(values, dict) or not values:
@@ -154,21 +177,23 @@ def load_parameters(path: Path | None = None) -> ParameterSet:
             for since, value in values.items()
         }
         out[name] = {**spec, "values": converted}
-    shipped = rules_dir() / "parameters.yaml"
-    if path.resolve() != shipped.resolve():
-        # A reform is a copy of the shipped file with other values: the rules need
-        # every parameter, of its kind, and a name they do not know is a typo.
-        _same_names_and_kinds(out, load_parameters(shipped).raw, path)
+    if is_reform:
+        out = _overlay(shipped_raw, out)
     return ParameterSet(source=str(path), sha256=hashlib.sha256(raw_bytes).hexdigest(), raw=out)
 
 
-def _same_names_and_kinds(reform: dict[str, Any], shipped: dict[str, Any], path: Path) -> None:
-    missing = sorted(set(shipped) - set(reform))
-    if missing:
-        raise ParameterError(f"{path}: parameter(s) the rules need are missing: {', '.join(missing)}")
-    unknown = sorted(set(reform) - set(shipped))
-    if unknown:
-        raise ParameterError(f"{path}: unknown parameter(s) {', '.join(unknown)}")
+def _overlay(shipped: dict[str, Any], reform: dict[str, Any]) -> dict[str, Any]:
+    """A reform holds only the parameters it changes; the rest are the shipped ones.
+
+    A reformed parameter's values replace the shipped values (they are not merged), so
+    the reform's own dates decide what is in force.
+    """
     for name in sorted(reform):
-        if reform[name]["kind"] != shipped[name]["kind"]:
+        kind = reform[name].get("kind", shipped[name]["kind"])
+        if kind != shipped[name]["kind"]:
             raise ParameterError(f"parameters.{name}.kind: must be {shipped[name]['kind']}, as the rules use it")
+    merged = dict(shipped)
+    for name, spec in reform.items():
+        # A value copied unchanged from the shipped file is not a reform of it.
+        merged[name] = {**shipped[name], **spec, "reformed": spec["values"] != shipped[name]["values"]}
+    return merged

@@ -59,13 +59,15 @@ def render_markdown(model: dict[str, Any], lang: str = "zh") -> str:
         "",
     ]
     if model["awards"]:
-        out += [f"| {labels['clause']} | {labels['basis']} | {labels['amount']} | {labels['payer']} |", "|---|---|---|---|"]
+        out += [f"| {labels['clause']} | {labels['basis']} | {labels['amount']} | {labels['payer']} | {labels['derivation']} |",
+                "|---|---|---:|---|---|"]
         for award in model["awards"]:
             up = f"{labels['up_to']} " if award.get("up_to") else ""
-            out.append(f"| `{award['clause']}` | {award['basis']} | {up}{award['amount_text'][lang]} | {award['payer_text'][lang]} |")
+            out.append(f"| `{award['clause']}` | {award['basis']} | {up}{award['amount_text'][lang]} | {award['payer_text'][lang]} "
+                       f"| {_cell(award['derivation_text'][lang])} |")
     else:
         out.append(labels["no_awards"])
-    out += ["", f"**{labels['total']}: {model['total_text'][lang]}**", "", f"## {labels['gates']}", ""]
+    out += ["", f"**{labels['total']}: {model['total_text'][lang]}** ({model['total_note'][lang]})", "", f"## {labels['gates']}", ""]
     out += _cond_rows(model["gates"], lang)
     for clause in model["clauses"]:
         up = f"{labels['up_to']} " if clause.get("up_to") else ""
@@ -75,6 +77,7 @@ def render_markdown(model: dict[str, Any], lang: str = "zh") -> str:
             "",
             f"- {labels['article']}: {clause['article_text'][lang]}",
             f"- {labels['amount']}: {up}{clause['amount_text'][lang]}",
+            f"- {labels['derivation']}: {clause['derivation_text'][lang]}",
             f"- {labels['cap']}: {clause['cap_text'][lang]}",
             f"- {labels['basis']}: {', '.join(clause['bases']) or clause['basis']}",
             f"- {labels['payer']}: {clause['payer_text'][lang]}",
@@ -85,7 +88,7 @@ def render_markdown(model: dict[str, Any], lang: str = "zh") -> str:
     key = "text_zh" if lang == "zh" else "text_en"
     if model["advisories"]:
         out += ["", f"## {labels['advisories']}", ""] + [f"- {a.get(key, '')}" for a in model["advisories"]]
-    out += ["", f"## {labels['interpretations']}", ""] + [f"- {name}" for name in model["interpretations"]]
+    out += ["", f"## {labels['readings']}", ""] + [f"- `{r['name']}`: {r[lang]}" for r in model.get("readings", [])]
     out += ["", f"## {labels['provenance']}", ""] + [f"- {k}: `{v}`" for k, v in model.get("provenance", {}).items()]
     out += ["", f"_{labels['generated']}_", ""]
     return "\n".join(out)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import io
-from decimal import Decimal
+import os
+import shutil
+import sys
 from typing import Any
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 
-from .explain import yuan_text
-from .i18n import STATUS
-from .money import FEN_PER_YUAN, format_wan, format_yuan
+from .explain import amount_text, yuan_text
 
 LABELS = {
     "zh": {
@@ -51,72 +52,88 @@ LABELS = {
 }
 
 
-def money_text(yuan: int | str | None, lang: str) -> str:
-    if yuan is None:
-        return "—"
-    fen = int(Decimal(str(yuan)) * FEN_PER_YUAN)
-    unit = "元" if lang == "zh" else " yuan"
-    return f"{format_wan(fen)} ({format_yuan(fen)}{unit})"
+# From this width the check summary is a table; below it, one block per clause.
+WIDE = 120
 
 
-def _reason(clause: dict[str, Any], lang: str, failed_gates: list[dict[str, Any]]) -> str:
-    key = "text_zh" if lang == "zh" else "text_en"
+def terminal_width(default: int = 140) -> int:
+    """The width to print at: $COLUMNS, else the terminal's, else ``default`` (a pipe or a file)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return max(40, int(columns))
+    if sys.stdout.isatty():
+        return max(40, shutil.get_terminal_size((default, 24)).columns)
+    return default
+
+
+def _why(clause: dict[str, Any], lang: str) -> str:
+    """The why column: the reasons explain.lp derived (status_reason/4), what the award yields
+    to or was chosen over, and how its amount was worked out. Nothing here is decided."""
+    zh = lang == "zh"
     parts = []
-    if clause["status"] in ("not_applicable", "barred"):
-        effect = "not_applicable" if clause["status"] == "not_applicable" else "barred"
-        for gate in failed_gates:
-            if gate["status"] == "fail" and gate.get("effect") == effect:
-                parts.append(f"✗ {gate['id']}: {gate.get(key) or ''}")
-    for cond in clause["conditions"]:
-        if cond["status"] == "pass":
-            continue
-        mark = "✗" if cond["status"] == "fail" else "?"
-        line = f"{mark} {cond.get(key) or cond['id']}"
-        if "gap" in cond:
-            short = format_yuan(int(Decimal(str(cond["gap"]["short_by"])) * FEN_PER_YUAN))
-            line += f" ({'差' if lang == 'zh' else 'short by '}{short}{'元' if lang == 'zh' else ' yuan'})"
-        if cond["status"] == "unknown" and cond.get("missing"):
-            line += f" ({'缺少' if lang == 'zh' else 'missing '}{cond['missing']})"
+    for reason in clause["reasons"]:
+        line = f"{reason['mark']} {reason['id']}: {reason['text'][lang]}"
+        if reason.get("gap"):
+            line += f" ({'差' if zh else 'short by '}{yuan_text(reason['gap']['short_by'], lang)})"
+        if reason["status"] == "unknown" and reason.get("missing"):
+            line += f" ({'缺少' if zh else 'missing '}{reason['missing']})"
         parts.append(line)
-    for other in clause.get("superseded_by", []):
+    for other in clause["superseded_by"]:
         who = other.get("clause") or other.get("policy")
-        parts.append(("← 从优：" if lang == "zh" else "← beaten by ") + f"{who} {other.get('amount_yuan')}")
-    for other in clause.get("blocked_by", []):
-        parts.append(("← 已享受：" if lang == "zh" else "← already received: ") + f"{other['policy']}")
+        parts.append(("← 从优：" if zh else "← beaten by ") + f"{who} {yuan_text(other.get('amount_yuan'), lang)}")
+    for other in clause["supersedes"]:
+        parts.append(("→ 优于：" if zh else "→ chosen over ") + f"{other['clause']} {yuan_text(other.get('amount_yuan'), lang)}")
+    for other in clause["blocked_by"]:
+        parts.append(("← 已享受：" if zh else "← already received: ") + f"{other['policy']}")
+    if clause["status"] in ("granted", "superseded", "blocked", "below_minimum"):
+        parts.append(("＝ " if zh else "= ") + clause["derivation_text"][lang])
     return "\n".join(parts)
 
 
-def render(result: dict[str, Any], lang: str = "zh", width: int = 140) -> str:
+def render(result: dict[str, Any], lang: str = "zh", width: int | None = None) -> str:
+    """``check -f text``: the summary table, from the same explanation model as ``explain``."""
+    from .explain import build
+
+    model = build(result)
     labels = LABELS[lang]
-    console = Console(width=width, record=True, force_terminal=False, color_system=None, file=io.StringIO(), markup=False, highlight=False)
+    console = _explain_console(width or terminal_width())
     console.print(f"{labels['title']}")
-    ent = result["enterprise"]
+    ent = model["enterprise"]
     console.print(f"{labels['enterprise']}: {ent['name']} ({ent['credit_code']})")
-    console.print(f"{labels['year']}: {result['support_year']}    {labels['date']}: {result['declaration_date']}")
+    console.print(f"{labels['year']}: {model['support_year']}    {labels['date']}: {model['declaration_date']}")
 
-    failed_gates = [g for g in result["gates"] if g["status"] != "pass"]
-    key = "text_zh" if lang == "zh" else "text_en"
-    if failed_gates:
+    failed = [g for g in model["gates"] if g["status"] != "pass"]
+    if failed:
         console.print(f"\n{labels['gates']}")
-        for gate in failed_gates:
-            console.print(f"  {gate['status']}: {gate['id']} {gate.get(key) or ''}")
+        for gate in failed:
+            console.print(f"  {gate['mark']} {gate['id']}: {gate['text'][lang]}")
 
-    table = Table(show_lines=True)
-    for column in ("clause", "basis", "status", "amount"):
-        table.add_column(labels[column], overflow="fold")
-    table.add_column(labels["why"], overflow="fold", ratio=1, min_width=30)
-    for clause in result["clauses"]:
-        amount = clause["amount_yuan"] if clause["status"] in ("granted", "superseded", "blocked") else None
-        shown = money_text(amount, lang) if amount is not None else "—"
-        if amount is not None and clause.get("up_to"):
+    rows = []
+    for clause in model["clauses"]:
+        shown = clause["amount_text"][lang] if clause["status"] in ("granted", "superseded", "blocked") else "—"
+        if shown != "—" and clause.get("up_to"):
             shown = f"{labels['up_to']} {shown}"
-        table.add_row(
-            clause["clause"], clause["basis"], STATUS[lang].get(clause["status"], clause["status"]), shown, _reason(clause, lang, failed_gates)
-        )
-    console.print(table)
-    console.print(f"{labels['total']}: {money_text(result['total_yuan'], lang)}")
-    _print_alternatives_and_advice(console, result, labels["alternatives"], labels["advice"], lang)
-    return console.export_text()
+        rows.append((clause["clause"], clause["basis"], clause["status_text"][lang], shown, _why(clause, lang)))
+    if console.width >= WIDE:
+        table = Table(show_lines=True, expand=True)
+        table.add_column(labels["clause"], ratio=2, min_width=22, no_wrap=True)
+        table.add_column(labels["basis"], ratio=2, min_width=16, overflow="fold")
+        table.add_column(labels["status"], ratio=1, min_width=8)
+        table.add_column(labels["amount"], ratio=2, min_width=14)
+        table.add_column(labels["why"], ratio=6, min_width=30)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    else:
+        # Narrower than a table can hold without cutting identifiers: one block per clause,
+        # wrapped at word boundaries.
+        for clause_id, basis, status, shown, why in rows:
+            console.print(f"\n{clause_id} · {basis} · {status} · {shown}")
+            if why:
+                console.print(Padding(why, (0, 0, 0, 2)))
+    console.print(f"{labels['total']}: {model['total_text'][lang]} ({model['total_note'][lang]})")
+    _print_alternatives_and_advice(console, model, labels["alternatives"], labels["advice"], lang)
+    return _plain(console)
 
 
 def _print_alternatives_and_advice(console: Console, doc: dict[str, Any], alt_label: str, advice_label: str, lang: str) -> None:
@@ -126,18 +143,26 @@ def _print_alternatives_and_advice(console: Console, doc: dict[str, Any], alt_la
         console.print(f"\n{alt_label}:")
         for alt in doc["alternatives"]:
             names = ", ".join(a.get("clause") or a.get("policy", "") for a in alt["chosen"])
-            console.print(f"  {names} → {money_text(alt['total_yuan'], lang)}")
+            console.print(f"  {names} → {amount_text(alt['total_yuan'], lang)}")
     for advice in doc["advisories"]:
         console.print(f"{advice_label}: {advice.get(key, '')}")
-    interpretations = LABELS[lang]["interpretations"]
-    console.print(f"\n{interpretations}: {', '.join(doc['interpretations'])}")
+    console.print(f"\n{LABELS[lang]['interpretations']}:")
+    for reading in doc.get("readings", []):
+        console.print(Padding(f"{reading['name']}: {reading[lang]}", (0, 0, 0, 2)))
 
 
 # --- `pinggu-asp explain`: the auditor's view (built by explain.py) ----------------
 
 
+def _plain(console: Console) -> str:
+    """The recorded text without the padding rich leaves at the end of lines."""
+    return "\n".join(line.rstrip() for line in console.export_text().split("\n"))
+
+
 def _explain_console(width: int) -> Console:
-    return Console(width=width, record=True, force_terminal=False, color_system=None, file=io.StringIO(), markup=False, highlight=False)
+    # Plain text, no colour or styles: the output is the same on a terminal, in a pipe and with NO_COLOR.
+    return Console(width=width, record=True, force_terminal=False, color_system=None, no_color=True,
+                   file=io.StringIO(), markup=False, highlight=False, emoji=False)
 
 
 def _cond_row(table: Table, cond: dict[str, Any], lang: str) -> None:
@@ -158,6 +183,30 @@ def _cond_row(table: Table, cond: dict[str, Any], lang: str) -> None:
     )
 
 
+def _print_conditions(console: Console, conds: list[dict[str, Any]], lang: str) -> None:
+    """A table where the terminal is wide enough; otherwise one wrapped block per condition."""
+    from .i18n import LABELS as XL
+
+    if console.width >= WIDE:
+        table = _cond_table(lang)
+        for cond in conds:
+            _cond_row(table, cond, lang)
+        console.print(table)
+        return
+    labels = XL[lang]
+    for cond in conds:
+        phrase = f" “{cond['phrase_zh']}”" if cond.get("phrase_zh") else ""
+        lines = [
+            cond["text"][lang],
+            f"{labels['observed']}: {cond['observed_text'][lang]}",
+            f"{labels['required']}: {cond['required_text'][lang]}",
+            f"{cond['article_text'][lang]}{phrase}",
+        ]
+        lines += [f"→ {d}" for d in cond["details"][lang]]
+        console.print(f"  {cond['mark']} {cond['id']} ({cond['status_text'][lang]})")
+        console.print(Padding("\n".join(lines), (0, 0, 0, 4)))
+
+
 def _cond_table(lang: str, title: str | None = None) -> Table:
     from .i18n import LABELS as XL
 
@@ -171,25 +220,22 @@ def _cond_table(lang: str, title: str | None = None) -> Table:
     return table
 
 
-def render_explanation(model: dict[str, Any], lang: str = "zh", width: int = 140) -> str:
+def render_explanation(model: dict[str, Any], lang: str = "zh", width: int | None = None) -> str:
     """Every gate and listed clause, one readable table per clause."""
     from .i18n import LABELS as XL
 
     labels = XL[lang]
-    console = _explain_console(width)
+    console = _explain_console(width or terminal_width())
     _explain_header(console, model, labels, lang)
 
     console.print(f"\n{labels['gates']}")
-    gates = _cond_table(lang)
-    for gate in model["gates"]:
-        _cond_row(gates, gate, lang)
-    console.print(gates)
+    _print_conditions(console, model["gates"], lang)
 
     for clause in model["clauses"]:
         _explain_clause(console, clause, labels, lang)
 
     _explain_footer(console, model, labels, lang)
-    return console.export_text()
+    return _plain(console)
 
 
 def _explain_header(console: Console, model: dict[str, Any], labels: dict[str, str], lang: str) -> None:
@@ -203,7 +249,8 @@ def _explain_header(console: Console, model: dict[str, Any], labels: dict[str, s
     for award in model["awards"]:
         up = f"{labels['up_to']} " if award.get("up_to") else ""
         console.print(f"  {award['clause']}  {award['basis']}  {up}{award['amount_text'][lang]}  · {award['payer_text'][lang]}")
-    console.print(f"{labels['total']}: {model['total_text'][lang]}")
+        console.print(Padding(f"= {award['derivation_text'][lang]}", (0, 0, 0, 6)))
+    console.print(f"{labels['total']}: {model['total_text'][lang]} ({model['total_note'][lang]})")
 
 
 def _explain_clause(console: Console, clause: dict[str, Any], labels: dict[str, str], lang: str) -> None:
@@ -214,29 +261,29 @@ def _explain_clause(console: Console, clause: dict[str, Any], labels: dict[str, 
         f"  {labels['amount']}: {up}{clause['amount_text'][lang]}   {labels['cap']}: {clause['cap_text'][lang]}   "
         f"{labels['basis']}: {', '.join(clause['bases']) or clause['basis']}   {labels['payer']}: {clause['payer_text'][lang]}"
     )
+    console.print(Padding(f"= {clause['derivation_text'][lang]}", (0, 0, 0, 2)))
     for sentence in clause["sentences"][lang]:
-        console.print(f"  → {sentence}")
-    table = _cond_table(lang)
-    for cond in clause["conditions"]:
-        _cond_row(table, cond, lang)
-    console.print(table)
+        console.print(Padding(f"→ {sentence}", (0, 0, 0, 2)))
+    _print_conditions(console, clause["conditions"], lang)
 
 
 def _explain_footer(console: Console, model: dict[str, Any], labels: dict[str, str], lang: str) -> None:
     _print_alternatives_and_advice(console, model, labels["alternatives"], labels["advisories"], lang)
     prov = model.get("provenance", {})
     if prov:
-        console.print(f"{labels['provenance']}: " + "; ".join(f"{k}={v}" for k, v in prov.items()))
+        console.print(f"{labels['provenance']}:")
+        for key, value in prov.items():
+            console.print(Padding(f"{key}: {value}", (0, 0, 0, 2)))
 
 
-def render_clause_tree(model: dict[str, Any], lang: str = "zh", width: int = 140) -> str:
+def render_clause_tree(model: dict[str, Any], lang: str = "zh", width: int | None = None) -> str:
     """The justification of one clause: award ← conditions ← facts."""
     from rich.tree import Tree
 
     from .i18n import LABELS as XL
 
     labels = XL[lang]
-    console = _explain_console(width)
+    console = _explain_console(width or terminal_width())
     ent = model["enterprise"]
     console.print(f"{labels['enterprise']}: {ent.get('name')} · {labels['year']} {model['support_year']} · {labels['date']} {model['declaration_date']}")
     for clause in model["clauses"]:
@@ -247,6 +294,7 @@ def render_clause_tree(model: dict[str, Any], lang: str = "zh", width: int = 140
             f"  ({labels['cap']} {clause['cap_text'][lang]}; {labels['basis']} {', '.join(clause['bases'])};"
             f" {labels['payer']} {clause['payer_text'][lang]})"
         )
+        root.add(f"= {clause['derivation_text'][lang]}")
         for sentence in clause["sentences"][lang]:
             root.add(f"→ {sentence}")
         gates = root.add(f"{labels['gates']}")
@@ -266,8 +314,10 @@ def render_clause_tree(model: dict[str, Any], lang: str = "zh", width: int = 140
             for other in clause.get("supersedes", []):
                 selection.add(f"→ {other['clause']} · {other.get('basis')} · {yuan_text(other.get('amount_yuan'), lang)}")
         console.print(root)
-    console.print(f"{labels['interpretations']}: {', '.join(model['interpretations'])}")
-    return console.export_text()
+    console.print(f"{labels['interpretations']}:")
+    for reading in model.get("readings", []):
+        console.print(Padding(f"{reading['name']}: {reading[lang]}", (0, 0, 0, 2)))
+    return _plain(console)
 
 
 def _tree_condition(parent: Any, cond: dict[str, Any], labels: dict[str, str], lang: str) -> None:
@@ -291,3 +341,22 @@ def _tree_condition(parent: Any, cond: dict[str, Any], labels: dict[str, str], l
             facts.add(f"annual[{year}]")
     for item in cond.get("evidence", []) or []:
         node.add(f"{labels['facts']}: {item}")
+
+
+def render_readings(entries: list[dict[str, Any]], lang: str = "zh", width: int | None = None) -> str:
+    """``pinggu-asp readings``: each named reading, whether it is a default, and how to switch."""
+    from .i18n import LABELS as XL
+
+    labels = XL[lang]
+    console = _explain_console(width or terminal_width())
+    console.print(labels["readings"])
+    for entry in entries:
+        if entry.get("switch"):
+            how = f"{labels['reading_switch']}: -i {entry['switch']}"
+        elif entry.get("replaces"):
+            how = f"-i {entry['name']}: {labels['reading_default']} {entry['replaces']}"
+        else:
+            how = labels["reading_fixed"]
+        console.print(f"\n{entry['name']}  ({how})")
+        console.print(Padding(entry[lang], (0, 0, 0, 2)))
+    return _plain(console)

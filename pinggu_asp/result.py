@@ -16,13 +16,16 @@ from clingo import Symbol
 from . import __version__
 from .model import Declaration
 from .money import FEN_PER_YUAN
+from .readings import describe_all
 from .solve import Derived, Ruleset
+from .templates import Filler, filler_for
 from .terms import (
     Values,
     basis_id,
     clause_id,
     date_text,
     fen_fraction_to_json,
+    key_formula,
     source_field,
     term_formula,
     term_keys,
@@ -59,16 +62,18 @@ def _article_of(cid: str) -> int:
 class _Reader:
     """Indexes the derived atoms by clause and subject."""
 
-    def __init__(self, derived: Derived) -> None:
+    def __init__(self, derived: Derived, fill: Filler) -> None:
         self.d = derived
         self.values = Values(derived.get("val"))
         self.texts: dict[str, CondText] = {}
         for atom in derived.get("cond_text"):
             cid, art, cmp_, phrase, zh, en = atom.arguments
-            self.texts[cid.string] = CondText(art.number, cmp_.name, phrase.string, zh.string, en.string)
+            # The readings are templates over the parameters in force; the law's phrase is quoted as it is.
+            self.texts[cid.string] = CondText(art.number, cmp_.name, phrase.string, fill(zh.string), fill(en.string))
         self.by_cs: dict[str, dict[tuple[Symbol, Symbol], list[Symbol]]] = defaultdict(lambda: defaultdict(list))
         for name in ("cond", "basis", "status", "payable", "amount_key", "blocked_by", "superseded_by",
-                     "gap", "looked_at", "cond_note", "primary_basis", "cond_source", "subject_cap"):
+                     "gap", "looked_at", "cond_note", "primary_basis", "cond_source", "subject_cap",
+                     "status_reason", "supersedes", "amount_step", "amount_rate"):
             for atom in derived.get(name):
                 c, s = atom.arguments[0], atom.arguments[1]
                 self.by_cs[name][(c, s)].append(atom)
@@ -77,6 +82,10 @@ class _Reader:
         self.ceiling = {a.arguments[0] for a in derived.get("ceiling")}
         self.locality = next((a.arguments[0].string for a in derived.get("locality")), "")
         self.gate_source = {a.arguments[0].string: a.arguments[1] for a in derived.get("gate_source")}
+        minimum = derived.get("art17_minimum")
+        self.minimum = self.fen(minimum[0].arguments[0]) if minimum else None
+        unit = derived.get("art17_round_unit")
+        self.round_unit = unit[0].arguments[0].number if unit else None
 
     def fen(self, key: Symbol) -> int | None:
         return self.values.fen(key)
@@ -128,6 +137,39 @@ def _derivation(reader: _Reader, observed: Symbol, required: Symbol) -> dict[str
         "required_formula": term_formula(required),
         "facts": facts,
     }
+
+
+def _rate_text(num: int, den: int) -> str:
+    percent = Fraction(num * 100, den)
+    if percent.denominator == 1:
+        return f"{percent.numerator}%"
+    return f"{float(percent):g}%" if Fraction(float(percent)) == percent else f"{num}/{den}"
+
+
+def _amount_derivation(reader: _Reader, c: Symbol, s: Symbol) -> dict[str, Any] | None:
+    """How the amount was worked out, step by step, as explain.lp names the steps of the
+    amount term the article derived: base × rate = raw, min with the cap, less what was
+    already paid, then 第十七条's rounding. Every figure is a value the rules computed."""
+    steps: dict[str, Symbol | None] = {a.arguments[2].name: a.arguments[3] for a in reader.by_cs["amount_step"].get((c, s), [])}
+    if "before_rounding" not in steps:
+        return None
+    out: dict[str, Any] = {}
+    steps["base"] = steps.pop("base_amount", None)
+    for name in ("base", "raw", "fixed", "cap", "already_paid", "before_rounding", "after_rounding"):
+        step = steps.get(name)
+        out[f"{name}_yuan"] = _yuan(reader.fen(step)) if step is not None else None
+    base = steps.get("base")
+    out["base_formula"] = key_formula(base) if base is not None else None
+    rate = reader.by_cs["amount_rate"].get((c, s))
+    if rate:
+        num, den = rate[0].arguments[2].number, rate[0].arguments[3].number
+        out["rate"] = f"{num}/{den}"
+        out["rate_text"] = _rate_text(num, den)
+    else:
+        out["rate"] = out["rate_text"] = None
+    out["minimum_yuan"] = _yuan(reader.minimum)
+    out["round_unit_yuan"] = _yuan(reader.round_unit)
+    return out
 
 
 def _check_entry(
@@ -232,6 +274,7 @@ def _clause(reader: _Reader, decl: Declaration, c: Symbol, s: Symbol) -> dict[st
         "status": status[0].arguments[2].name if status else "unknown",
         "amount_yuan": _yuan(reader.amount(c, s)),
         "amount_before_rounding_yuan": _yuan(reader.amount_before_rounding(c, s)),
+        "derivation": _amount_derivation(reader, c, s),
         "cap_yuan": _yuan(reader.fen(cap_key)) if cap_key is not None else None,
         "up_to": c in reader.ceiling,
         "payer": reader.payer_text(c),
@@ -241,6 +284,15 @@ def _clause(reader: _Reader, decl: Declaration, c: Symbol, s: Symbol) -> dict[st
             _candidate_json(reader, decl, a.arguments[2]) for a in reader.by_cs["superseded_by"].get((c, s), [])
         ],
         "blocked_by": [],
+        # Why it has its status and what it won over: explain.lp derives both.
+        "reasons": sorted(
+            ({"kind": a.arguments[2].name, "id": a.arguments[3].string} for a in reader.by_cs["status_reason"].get((c, s), [])),
+            key=lambda r: (r["kind"], r["id"]),
+        ),
+        "supersedes": sorted(
+            (_candidate_json(reader, decl, a.arguments[2]) for a in reader.by_cs["supersedes"].get((c, s), [])),
+            key=lambda x: (_article_of(x["clause"]), x["clause"], x["subject"]),
+        ),
         "orders": _orders(reader, c, s),
     }
     for atom in reader.by_cs["blocked_by"].get((c, s), []):
@@ -294,6 +346,7 @@ def _award_list(reader: _Reader, decl: Declaration, chosen: frozenset[Symbol]) -
                 "cap_yuan": _yuan(reader.fen(cap_key)) if cap_key is not None else None,
                 "up_to": c in reader.ceiling,
                 "payer": reader.payer_text(c),
+                "derivation": _amount_derivation(reader, c, s),
             }
         )
     return sorted(awards, key=lambda a: (_article_of(a["clause"]), a["clause"], a["basis"]))
@@ -311,7 +364,9 @@ def _total(reader: _Reader, chosen: frozenset[Symbol]) -> int:
 
 
 def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[str, Any]:
-    reader = _Reader(derived)
+    params = ruleset.parameters.in_force(decl.declaration_date)
+    fill = filler_for(ruleset.parameters.sha256, params)
+    reader = _Reader(derived, fill)
     effects = {a.arguments[0].string: a.arguments[1].name for a in derived.get("gate_effect")}
     evidence: dict[str, list[str]] = defaultdict(list)
     for atom in derived.get("gate_evidence"):
@@ -325,6 +380,10 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
     clauses = [_clause(reader, decl, c, s) for c, s in listed]
     awards = _award_list(reader, decl, derived.chosen)
     total_fen = _total(reader, derived.chosen)
+
+    # The total adds exact amounts and "不超过" ceilings (SPEC §0.3); say how much of it is which.
+    up_to_fen = sum(reader.amount(*cand.arguments) or 0 for cand in derived.chosen
+                    if cand.name == "award" and cand.arguments[0] in reader.ceiling)
 
     by_article: dict[str, int] = defaultdict(int)
     by_payer: dict[str, int] = defaultdict(int)
@@ -369,18 +428,13 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
             }
         )
 
-    candidates = {a.arguments[0] for a in derived.get("candidate")}
+    # Each other policy's outcome is derived by explain.lp (other_outcome/2, other_blocks/3).
+    outcomes = {a.arguments[0].number: a.arguments[1].name for a in derived.get("other_outcome")}
+    blocks: dict[int, list[str]] = defaultdict(list)
+    for atom in derived.get("other_blocks"):
+        blocks[atom.arguments[0].number].append(clause_id(atom.arguments[1]))
     other_support = []
     for index, support in enumerate(decl.other_pinggu_support):
-        cand = clingo.Function("other", [clingo.Number(index)])
-        if support.status.value == "received":
-            outcome = "blocks"  # 第十八条: already enjoyed, so nothing of this measure on its basis
-        elif cand in derived.chosen:
-            outcome = "chosen"
-        elif cand in candidates:
-            outcome = "not_chosen"
-        else:
-            outcome = "not_a_candidate"
         other_support.append(
             {
                 "other_pinggu_support": index,
@@ -388,11 +442,11 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
                 "basis": support.basis,
                 "amount_yuan": _yuan(reader.fen(clingo.Function("other_support", [clingo.Number(index)]))),
                 "status": support.status.value,
-                "outcome": outcome,
+                "outcome": outcomes[index],
+                "blocks": sorted(set(blocks.get(index, []))),
             }
         )
 
-    params = ruleset.parameters.in_force(decl.declaration_date)
     return {
         "schema": SCHEMA,
         "enterprise": {"name": decl.enterprise.name, "credit_code": decl.enterprise.credit_code},
@@ -400,6 +454,8 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
         "declaration_date": decl.declaration_date.isoformat(),
         "awards": awards,
         "total_yuan": _yuan(total_fen),
+        "total_up_to_yuan": _yuan(up_to_fen),
+        "total_exact_yuan": _yuan(total_fen - up_to_fen),
         "totals_by_article": dict(sorted(by_article.items(), key=lambda kv: int(kv[0]))),
         "totals_by_payer": dict(sorted(by_payer.items())),
         "clauses": clauses,
@@ -409,6 +465,7 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
         "advisories": advisories,
         "other_support": other_support,
         "interpretations": list(derived.interpretations),
+        "readings": describe_all(derived.interpretations, fill),
         "parameters": {
             name: {"value": p.display(), "article": p.article, "since": p.since.isoformat()}
             for name, p in sorted(params.items())

@@ -29,6 +29,7 @@ PROGRAM_FILES = (
     "art13.lp",
     "award.lp",
     "select.lp",
+    "explain.lp",
     "show.lp",
 )
 

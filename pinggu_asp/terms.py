@@ -189,25 +189,25 @@ def term_formula(term: Symbol) -> str | None:
     None for terms that are not money (bool, date, ...)."""
     name, args = term.name, term.arguments
     if name == "money" and args:
-        return _key_formula(args[0])
+        return key_formula(args[0])
     if name == "ratio" and len(args) == 2:
-        return f"{_key_formula(args[0])} / {text(args[1])}"
+        return f"{key_formula(args[0])} / {text(args[1])}"
     if name == "reached_in" and len(args) == 2:
-        return _key_formula(args[1])
+        return key_formula(args[1])
     return None
 
 
-def _key_formula(key: Symbol) -> str:
+def key_formula(key: Symbol) -> str:
     name, args = key.name, key.arguments
     if key.type != SymbolType.Function:
         return text(key)
     if name in ("times", "div", "floor_to") and len(args) == 2:
         op = {"times": " × ", "div": " / ", "floor_to": " ⌊to⌋ "}[name]
-        return f"{_key_formula(args[0])}{op}{text(args[1])}"
+        return f"{key_formula(args[0])}{op}{text(args[1])}"
     if name in _FORMULA_BINARY and len(args) == 2:
-        return f"({_key_formula(args[0])}{_FORMULA_BINARY[name]}{_key_formula(args[1])})"
+        return f"({key_formula(args[0])}{_FORMULA_BINARY[name]}{key_formula(args[1])})"
     if name == "min" and len(args) == 2:
-        return f"min({_key_formula(args[0])}, {_key_formula(args[1])})"
+        return f"min({key_formula(args[0])}, {key_formula(args[1])})"
     if name == "fen" and args:
         return f"{args[0].number}分"
     return source_field(key) or text(key)

@@ -4,6 +4,7 @@ parameters reform, with exit 2 for anything it cannot use.
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -165,15 +166,50 @@ def test_invalid_parameters_file_exit_2(tmp_path, text):
     assert not out.exists()
 
 
-def test_parameters_file_missing_a_parameter_exit_2(tmp_path):
-    """A reform that drops a parameter the rules need is refused, not decided with a hole."""
-    params = yaml.safe_load((rules_dir() / "parameters.yaml").read_text(encoding="utf-8"))
-    del params["parameters"]["art3_cap"]
-    path = tmp_path / "params.yaml"
-    path.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
-    result = runner.invoke(app, ["check", str(EXAMPLE), "--parameters", str(path)])
+def _overlay(tmp_path, body: str):
+    path = tmp_path / "overlay.yaml"
+    path.write_text("schema: pinggu-parameters/1\nparameters:\n" + body, encoding="utf-8")
+    return path
+
+
+def test_overlay_reform_of_one_parameter(tmp_path):
+    """A reform holds only what it changes: art3_cap alone, the other parameters as shipped."""
+    decl = art3_declaration(tmp_path)
+    overlay = _overlay(tmp_path, "  art3_cap:\n    values: {2025-08-29: 50000}\n")
+    result = runner.invoke(app, ["check", str(decl), "--parameters", str(overlay)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert clause(doc, "art3.output_growth")["amount_yuan"] == 50_000
+    assert doc["parameters"]["art3_cap"]["value"] == "50,000 元"
+    assert doc["parameters"]["art3_rate"]["value"] == "0.5%"
+    assert doc["provenance"]["parameters_source"] == "overlay.yaml"
+
+
+def test_overlay_with_a_misspelt_name_suggests_the_nearest(tmp_path):
+    overlay = _overlay(tmp_path, "  art3_cpa:\n    values: {2025-08-29: 50000}\n")
+    result = runner.invoke(app, ["check", str(EXAMPLE), "--parameters", str(overlay)])
     assert result.exit_code == 2, result.output
-    assert "art3_cap" in result.stderr
+    assert "art3_cpa" in result.stderr and "did you mean art3_cap?" in result.stderr
+
+
+def test_future_dated_reform_value_is_an_error_not_applied(tmp_path):
+    """The example is declared on 2026-04-10; a reform dated 2026-06-01 is not yet in force."""
+    overlay = _overlay(tmp_path, "  art3_cap:\n    values: {2026-06-01: 50000}\n")
+    out = tmp_path / "out.json"
+    result = runner.invoke(app, ["check", str(EXAMPLE), "--parameters", str(overlay), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "art3_cap" in result.stderr and "2026-06-01" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_dated_reform_the_latest_on_or_before_the_declaration_date_is_in_force(tmp_path):
+    decl = art3_declaration(tmp_path)
+    date = json.loads(Path(decl).read_text(encoding="utf-8"))["declaration_date"]
+    overlay = _overlay(tmp_path, f"  art3_cap:\n    values: {{2025-08-29: 50000, {date}: 70000, 2099-01-01: 1}}\n")
+    doc = json.loads(runner.invoke(app, ["check", str(decl), "--parameters", str(overlay)]).stdout)
+    assert clause(doc, "art3.output_growth")["amount_yuan"] == 70_000
+    assert doc["parameters"]["art3_cap"]["since"] == date
 
 
 def test_missing_parameters_file_exit_2(tmp_path):

@@ -320,9 +320,14 @@ def test_explain_clause_tree_and_not_listed() -> None:
     assert "Chosen under Art 18 (most favourable, not twice) over art3.output_growth" in out.output
     assert "annual[2025].gross_output = 104,000,000 yuan" in out.output  # a fact under its condition
     assert "annual[2023]" in out.output  # a year the first-time check looked at
+    # A clause the rules do not define is a mistake in the command: exit 2 (issue 11).
     missing = runner.invoke(app, ["explain", str(EXAMPLE), "--clause", "art99.nothing", "--lang", "en"])
-    assert missing.exit_code == 1
-    assert "art99.nothing is not listed for this declaration" in missing.output
+    assert missing.exit_code == 2
+    assert "there is no clause art99.nothing" in missing.output
+    # A real clause this declaration does not list is an answer: exit 1.
+    unlisted = runner.invoke(app, ["explain", str(EXAMPLE), "--clause", "art6.lighthouse", "--lang", "en"])
+    assert unlisted.exit_code == 1
+    assert "art6.lighthouse is not listed for this declaration" in unlisted.output
     with pytest.raises(ClauseNotListed):
         build(check(load_declaration(EXAMPLE), ruleset()), "art99.nothing")
 

@@ -17,7 +17,9 @@ from pinggu_asp.loading import declaration_from_data, load_declaration
 from support import EXAMPLE, ruleset
 
 # What the search decides; everything else must be known after grounding.
-SELECTION = {"chosen", "chosen_chunk", "status", "superseded_by", "advice", "rule_error", "tiebreak"}
+# explain.lp's supersedes/3 and other_outcome/2 read the selection, as superseded_by/3 does.
+SELECTION = {"chosen", "chosen_chunk", "status", "superseded_by", "advice", "rule_error", "tiebreak",
+             "supersedes", "other_outcome"}
 
 
 def _undecided(decl, interpretations=()) -> set[str]:

@@ -107,3 +107,40 @@ def test_prints_to_pdf(tmp_path: Path) -> None:
     assert printed.returncode == 0, printed.stderr[-2000:]
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 10_000
+
+
+def _glyph_png(tmp_path: Path, char: str) -> bytes:
+    """One character of the report's Chinese, in the report's own CSS, as a screenshot."""
+    from pinggu_asp.render_html import CSS
+
+    page = tmp_path / f"glyph-{ord(char)}.html"
+    page.write_text(f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><style>{CSS}"
+                    "body{font-size:120px;margin:0}</style></head><body>" + char + "</body></html>", encoding="utf-8")
+    png = tmp_path / f"glyph-{ord(char)}.png"
+    shot = _chromium(tmp_path, f"--screenshot={png}", "--window-size=200,200", "--hide-scrollbars", page.as_uri())
+    assert shot.returncode == 0, shot.stderr[-2000:]
+    return png.read_bytes()
+
+
+@needs_chromium
+def test_chinese_glyphs_render_not_tofu(tmp_path: Path) -> None:
+    """Without a CJK font every Chinese character is drawn as the same empty box (tofu), so two
+    different characters give the same picture; with fonts-noto-cjk (.ci/run) they differ."""
+    if not shutil.which("fc-list") or "CJK" not in subprocess.run(["fc-list"], capture_output=True, text=True).stdout:
+        pytest.skip("no CJK font installed (apt-get install -y fonts-noto-cjk); .ci/run installs it")
+    ping, gu, ping_again = _glyph_png(tmp_path, "平"), _glyph_png(tmp_path, "谷"), _glyph_png(tmp_path, "平")
+    assert ping == ping_again  # the comparison is deterministic
+    assert ping != gu
+
+
+def test_print_layout_page_numbers_signoff_and_derivations(result: dict[str, Any]) -> None:
+    model = build(result)
+    page = render_html(model, "zh")
+    assert "counter(page)" in page and "counter(pages)" in page
+    assert "编制人" in page and "审核人" in page
+    # a clause may break across pages: avoiding breaks inside a whole clause left pages half blank
+    assert not re.search(r"\.clause \{[^}]*break-inside: avoid", page)
+    assert html.escape(model["awards"][0]["derivation_text"]["zh"]) in page
+    assert html.escape(model["total_note"]["zh"]) in page
+    for reading in model["readings"]:
+        assert html.escape(reading["zh"]) in page
