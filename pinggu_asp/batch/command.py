@@ -79,12 +79,17 @@ def _check_options(options: BatchOptions) -> None:
 
 def _progress(outcomes: Iterator[Outcome], total: int | None) -> Iterator[Outcome]:
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.text import Text
 
-    columns = [TextColumn("deciding"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.speed:>7.0f}/s" if total else ""), TimeElapsedColumn(), TimeRemainingColumn()]
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    class Rate(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text("" if task.speed is None else f"{task.speed:,.0f}/s")
+
+    columns = [TextColumn("deciding"), BarColumn(), MofNCompleteColumn(), Rate(), TimeElapsedColumn(),
+               TimeRemainingColumn()]
+    with Progress(*columns, console=Console(stderr=True)) as bar:
         task = bar.add_task("batch", total=total)
         for outcome in outcomes:
             bar.advance(task)
