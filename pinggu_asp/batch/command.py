@@ -7,6 +7,7 @@ of them half-written.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Iterator
@@ -119,11 +120,14 @@ def execute(options: BatchOptions) -> BatchReport:
     outcomes = run(items, plan, jobs=jobs, cluster=options.cluster, chunk_size=options.chunk_size)
     if show:
         outcomes = _progress(outcomes, count_items(options.input))
+    # The first outcome comes before any output is opened: an input that cannot be
+    # read at all (a damaged workbook) fails here, with nothing staged.
+    outcomes = iter(outcomes)
+    first = next(outcomes, None)
     staged: list[Staged] = []
     sink = open_sink(options.output)
-    staged.append(sink.staged)
     try:
-        for outcome in outcomes:
+        for outcome in itertools.chain([first] if first is not None else [], outcomes):
             sink.write(outcome)
             if outcome.error is not None:
                 if outcome.invalid:
@@ -138,6 +142,7 @@ def execute(options: BatchOptions) -> BatchReport:
         if comparison is not None:
             document["comparison"] = comparison.document()
         sink.close(document)
+        staged.append(sink.staged)
         if options.summary is not None:
             staged.append(stage_text(options.summary, dumps_summary(document)))
         if options.report is not None:
@@ -147,6 +152,7 @@ def execute(options: BatchOptions) -> BatchReport:
         for item in staged:
             item.commit()
     except BaseException:
+        sink.discard()
         for item in staged:
             item.discard()
         raise

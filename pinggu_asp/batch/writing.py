@@ -70,6 +70,10 @@ class Sink:
     def close(self, summary: dict[str, Any] | None) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def discard(self) -> None:
+        """Give up: close what is open and remove the staged file (the previous output stays)."""
+        self.staged.discard()
+
 
 class JsonlSink(Sink):
     """One line per declaration: its result as ``check -f jsonl`` prints it, or its error record."""
@@ -84,6 +88,10 @@ class JsonlSink(Sink):
 
     def close(self, summary: dict[str, Any] | None) -> None:
         self.handle.close()
+
+    def discard(self) -> None:
+        self.handle.close()
+        super().discard()
 
 
 def _identity(outcome: Outcome) -> dict[str, Any]:
@@ -107,6 +115,10 @@ class CsvSink(Sink):
 
     def close(self, summary: dict[str, Any] | None) -> None:
         self.handle.close()
+
+    def discard(self) -> None:
+        self.handle.close()
+        super().discard()
 
 
 class XlsxSink(Sink):
@@ -146,6 +158,13 @@ class XlsxSink(Sink):
                 amount = section.startswith("totals") and isinstance(value, str)
                 sheet.append([section, key, Decimal(value) if amount else value])
         self.book.save(self.staged.tmp)
+
+    def discard(self) -> None:
+        # Each write-only sheet streams into a file of its own until the book is saved.
+        for sheet in self.book.worksheets:
+            if not sheet.closed:
+                sheet.close()
+        super().discard()
 
 
 def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str, Any]]:
