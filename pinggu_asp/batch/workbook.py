@@ -139,8 +139,6 @@ def write_workbook(path: Any, declarations: list[dict[str, Any]]) -> None:
                     value = row.get(column.name)
                     if column.kind == "money" and isinstance(value, str):
                         value = Decimal(value)  # a number in the sheet, as an analyst types it
-                    if column.kind == "bool" and value is None:
-                        value = None
                     cells.append(value)
                 sheets[name].append(cells)
     book.save(path)
