@@ -17,7 +17,7 @@ from .interpretations import InterpretationError
 from .loading import InputError, declaration_from_data, load_declaration, parse_text
 from .parameters import ParameterError
 from .render_text import render
-from .result import dumps
+from .result import dumps, dumps_line
 from .solve import EngineError, default_ruleset
 
 app = typer.Typer(
@@ -35,6 +35,7 @@ EXIT_ENGINE = 3
 class Format(str, Enum):
     json = "json"
     text = "text"
+    jsonl = "jsonl"
 
 
 class Lang(str, Enum):
@@ -149,8 +150,8 @@ def check(
     file: FileArg,
     format: Annotated[
         Optional[Format],
-        typer.Option("--format", "-f", help="json: pinggu-result/1; text: a readable summary. "
-                     "Default: from the -o suffix (.json, .txt), else json."),
+        typer.Option("--format", "-f", help="json: pinggu-result/1; text: a readable summary; jsonl: the same "
+                     "document on one line, as batch writes it. Default: from the -o suffix (.json, .txt, .jsonl), else json."),
     ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the text summary.")] = Lang.zh,
     interpretation: InterpretationOpt = None,
@@ -158,9 +159,12 @@ def check(
     output: OutputOpt = None,
 ) -> None:
     """Decide every clause for one declaration, choose the awards, and print the result."""
-    chosen = format.value if format is not None else _format_from(output, ("json", "text"), "json")
+    chosen = format.value if format is not None else _format_from(output, ("json", "text", "jsonl"), "json")
     result = _decide(file, interpretation, parameters)
-    text = dumps(result) if chosen == "json" else render(result, lang.value)
+    if chosen == "jsonl":
+        text = dumps_line(result) + "\n"
+    else:
+        text = dumps(result) if chosen == "json" else render(result, lang.value)
     _write(text, output)
 
 
@@ -254,8 +258,8 @@ def rules(
         cat = catalogue(ruleset)
     except (ParameterError, InterpretationError) as exc:
         _fail(str(exc), EXIT_INPUT)
-    if format is Format.json:
-        _write(dumps(cat), None)
+    if format is not Format.text:
+        _write(dumps(cat) if format is Format.json else dumps_line(cat) + "\n", None)
     else:
         _write(render_catalogue(cat, lang.value), None)
 
@@ -363,6 +367,47 @@ def readings(
     from .render_text import render_readings
 
     _write(render_readings(entries, lang.value), None)
+
+
+@app.command()
+def batch(
+    input: Annotated[Path, typer.Argument(help="Declarations: .jsonl (one pinggu-declaration/1 a line) or .xlsx "
+                                          "(one sheet per list; see the README).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help=".jsonl: one pinggu-result/1 a line, in input order; "
+                                         ".xlsx: awards, clauses, invalid and summary sheets; .csv: the awards.")],
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: every core).")] = None,
+    interpretation: InterpretationOpt = None,
+    parameters: ParametersOpt = None,
+    summary: Annotated[Optional[Path], typer.Option("--summary", help="Write pinggu-summary/1 (JSON) here.")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Write the budget report (one HTML page) here.")] = None,
+    compare_parameters: Annotated[Optional[Path], typer.Option(
+        "--compare-parameters", help="Reform: run again with this parameters file and compare.")] = None,
+    compare_param: Annotated[Optional[list[str]], typer.Option(
+        "--compare-param", help="Reform: NAME=VALUE, a parameter as `rules` lists it, e.g. art3_cap=6000000. "
+        "Repeatable.")] = None,
+    compare_interpretation: Annotated[Optional[list[str]], typer.Option(
+        "--compare-interpretation", help="Reform: add this reading switch. Repeatable.")] = None,
+    cluster: Annotated[Optional[str], typer.Option(
+        "--cluster", help="Send the work to the Dask scheduler at this address (pip install '.[cluster]').")] = None,
+    chunk_size: Annotated[Optional[int], typer.Option("--chunk-size", hidden=True, min=1)] = None,
+) -> None:
+    """Decide a population of declarations; each result is what `check` prints for it."""
+    from .batch.command import BatchOptions, execute
+    from .batch.reading import BatchInputError
+
+    options = BatchOptions(
+        input=input, output=output, jobs=jobs, interpretations=interpretation or [], parameters=parameters,
+        summary=summary, report=report, compare_parameters=compare_parameters, compare_params=compare_param or [],
+        compare_interpretations=compare_interpretation or [], cluster=cluster, chunk_size=chunk_size,
+    )
+    try:
+        outcome = execute(options)
+    except (BatchInputError, ParameterError, InterpretationError) as exc:
+        _fail(str(exc), EXIT_INPUT)
+    except OSError as exc:
+        _fail(f"cannot write the outputs: {exc}", EXIT_INPUT)
+    typer.echo(f"{outcome.declarations} declarations: {outcome.declarations - outcome.invalid - outcome.engine_errors} "
+               f"decided, {outcome.invalid} invalid, {outcome.engine_errors} engine errors", err=True)
 
 
 def main() -> None:

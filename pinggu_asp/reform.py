@@ -15,11 +15,11 @@ from typing import Any
 from .parameters import ParameterError, ParameterSet, _convert
 
 
-def parse_override(text: str) -> tuple[str, str]:
+def parse_override(text: str, option: str = "--param") -> tuple[str, str]:
     name, sep, value = text.partition("=")
     name, value = name.strip(), value.strip()
     if not sep or not name or not value:
-        raise ParameterError(f"--param {text!r}: write NAME=VALUE, e.g. art3_cap=8000000 or art3_rate=1/100")
+        raise ParameterError(f"{option} {text!r}: write NAME=VALUE, e.g. art3_cap=8000000 or art3_rate=1/100")
     return name, value
 
 
@@ -34,19 +34,19 @@ def _typed(kind: str, value: str) -> Any:
     return value
 
 
-def with_overrides(parameters: ParameterSet, overrides: Sequence[str]) -> ParameterSet:
+def with_overrides(parameters: ParameterSet, overrides: Sequence[str], option: str = "--param") -> ParameterSet:
     """``parameters`` with each ``NAME=VALUE`` applied; an unknown name or a wrong kind is a ``ParameterError``."""
     if not overrides:
         return parameters
     raw = dict(parameters.raw)
     for text in overrides:
-        name, value = parse_override(text)
+        name, value = parse_override(text, option)
         spec = raw.get(name)
         if spec is None:
             close = difflib.get_close_matches(name, list(raw), n=1)
             hint = f" (did you mean {close[0]}?)" if close else "; `pinggu-asp rules` lists the names"
-            raise ParameterError(f"--param {name}: no such parameter{hint}")
-        converted = _convert(spec["kind"], _typed(spec["kind"], value), f"--param {name} ({spec['kind']})")
+            raise ParameterError(f"{option} {name}: unknown parameter{hint}")
+        converted = _convert(spec["kind"], _typed(spec["kind"], value), f"{option} {name} ({spec['kind']})")
         first = min(spec["values"])
         raw[name] = {**spec, "values": {first: converted}}
     digest = hashlib.sha256(parameters.sha256.encode())

@@ -1,0 +1,166 @@
+"""``pinggu-asp batch`` end to end: check the options, stream the input through the workers, write the outputs.
+
+Every option and the input are checked before any work; the outputs are staged
+and moved into place together at the end, so an error or a kill leaves none
+of them half-written.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..solve import Ruleset, default_ruleset
+from .compare import Comparison, reform_ruleset
+from .reading import BatchInputError, check_input, count_items, read_items
+from .run import Outcome, Plan, run
+from .summary import Summary
+from .writing import OUTPUT_SUFFIXES, Staged, dumps_summary, open_sink, stage_text
+
+
+@dataclass
+class BatchOptions:
+    input: Path
+    output: Path
+    jobs: int | None = None
+    interpretations: list[str] = field(default_factory=list)
+    parameters: Path | None = None
+    summary: Path | None = None
+    report: Path | None = None
+    compare_parameters: Path | None = None
+    compare_params: list[str] = field(default_factory=list)
+    compare_interpretations: list[str] = field(default_factory=list)
+    cluster: str | None = None
+    chunk_size: int | None = None
+    progress: bool | None = None  # None: on a terminal only
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    declarations: int
+    invalid: int
+    engine_errors: int
+    summary: dict[str, Any]
+
+
+def _provenance(ruleset: Ruleset) -> dict[str, Any]:
+    return {
+        "rules_sha256": ruleset.sha256,
+        "parameters_sha256": ruleset.parameters.sha256,
+        "parameters_source": ruleset.parameters.source.rsplit("/", 1)[-1],
+        "interpretations": list(ruleset.switches),
+    }
+
+
+def _check_options(options: BatchOptions) -> None:
+    check_input(options.input)
+    if options.output.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise BatchInputError(f"{options.output}: the output must be .jsonl, .xlsx or .csv")
+    outputs = [p for p in (options.output, options.summary, options.report) if p is not None]
+    for path in outputs:
+        if path.resolve() == options.input.resolve():
+            raise BatchInputError(f"{path}: would overwrite the input")
+        if not path.resolve().parent.is_dir():
+            raise BatchInputError(f"{path}: the directory {path.resolve().parent} does not exist")
+    if len({p.resolve() for p in outputs}) != len(outputs):
+        raise BatchInputError("the output, the summary and the report must be different files")
+    if options.jobs is not None and options.jobs < 1:
+        raise BatchInputError(f"--jobs {options.jobs}: must be at least 1")
+    if options.cluster is not None and options.jobs is not None:
+        raise BatchInputError("--cluster and --jobs exclude each other: the cluster's workers do the work")
+    reform = options.compare_parameters or options.compare_params or options.compare_interpretations
+    if reform and options.summary is None and options.report is None:
+        raise BatchInputError("a comparison is reported in the summary or the report: add --summary or --report")
+
+
+def _progress(outcomes: Iterator[Outcome], total: int | None) -> Iterator[Outcome]:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text("" if task.speed is None else f"{task.speed:,.0f}/s")
+
+    columns = [TextColumn("deciding"), BarColumn(), MofNCompleteColumn(), Rate(), TimeElapsedColumn(),
+               TimeRemainingColumn()]
+    with Progress(*columns, console=Console(stderr=True)) as bar:
+        task = bar.add_task("batch", total=total)
+        for outcome in outcomes:
+            bar.advance(task)
+            yield outcome
+
+
+def execute(options: BatchOptions) -> BatchReport:
+    """Run the batch; raises BatchInputError, ParameterError or InterpretationError before writing anything."""
+    _check_options(options)
+    baseline = default_ruleset(options.interpretations, options.parameters)
+    baseline.modules  # noqa: B018 - validates the switches before any work
+    reform = reform_ruleset(baseline, options.compare_parameters, options.compare_params,
+                            options.compare_interpretations)
+    suffix = options.output.suffix.lower()
+    plan = Plan(baseline=baseline, reform=reform, lines=suffix == ".jsonl", rows=suffix != ".jsonl")
+    summary = Summary(_provenance(baseline))
+    comparison = None
+    if reform is not None:
+        comparison = Comparison({
+            "baseline": _provenance(baseline),
+            "reform": {**_provenance(reform), "parameter_overrides": list(options.compare_params)},
+        })
+    jobs = options.jobs or os.cpu_count() or 1
+    show = sys.stderr.isatty() if options.progress is None else options.progress
+    # Reading starts inside run(); an unreadable workbook raises before any output exists.
+    items = read_items(options.input)
+    outcomes = run(items, plan, jobs=jobs, cluster=options.cluster, chunk_size=options.chunk_size)
+    if show:
+        outcomes = _progress(outcomes, count_items(options.input))
+    # The first outcome comes before any output is opened: an input that cannot be
+    # read at all (a damaged workbook) fails here, with nothing staged.
+    outcomes = iter(outcomes)
+    first = next(outcomes, None)
+    staged: list[Staged] = []
+    sink = open_sink(options.output)
+    try:
+        for outcome in itertools.chain([first] if first is not None else [], outcomes):
+            sink.write(outcome)
+            if outcome.error is not None:
+                if outcome.invalid:
+                    summary.add_invalid(outcome.error)
+                else:
+                    summary.add_engine_error(outcome.error)
+            elif outcome.digest is not None:
+                summary.add(outcome.digest)
+            if comparison is not None and not outcome.invalid and not (outcome.error and outcome.reform_failed):
+                comparison.add(outcome.digest, outcome.reform_digest)
+        document = summary.document()
+        if comparison is not None:
+            document["comparison"] = comparison.document()
+        sink.close(document)
+        staged.append(sink.staged)
+        if options.summary is not None:
+            staged.append(stage_text(options.summary, dumps_summary(document)))
+        if options.report is not None:
+            from .report import render_report
+
+            staged.append(stage_text(options.report, render_report(document)))
+        for item in staged:
+            item.commit()
+    except BaseException:
+        sink.discard()
+        for item in staged:
+            item.discard()
+        raise
+    return BatchReport(document["declarations"], document["invalid"], document["engine_errors"], document)

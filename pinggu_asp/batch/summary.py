@@ -1,0 +1,215 @@
+"""``pinggu-summary/1``: what a population's result documents add up to.
+
+Every figure is read from the result documents the rules produced (awards,
+clause statuses, condition atoms with their observed and required values and
+gaps); nothing here decides eligibility. The worker that decides a declaration
+boils its result down to a small ``Digest``; the summary folds digests in input
+order, so it never holds the results themselves and is the same on any machine.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ..terms import fen_fraction_to_json
+
+SCHEMA = "pinggu-summary/1"
+# A near miss fails its clause on one numeric condition, short by at most this
+# share of the amount that would pass. An analyst's reading aid, not a rule of the measures.
+NEAR_MISS_SHARE = Fraction(1, 10)
+
+
+def yuan_to_fen(amount: int | str | None) -> int:
+    """A result document's amount (integer or exact decimal string) in fen."""
+    if amount is None:
+        return 0
+    exact = Fraction(Decimal(str(amount))) * 100
+    if exact.denominator != 1:  # pragma: no cover - results are exact to the fen
+        raise ValueError(f"amount {amount!r} is not a whole number of fen")
+    return exact.numerator
+
+
+def fen_json(fen: int) -> int | str:
+    return fen_fraction_to_json(Fraction(fen))
+
+
+def percent_text(share: Fraction) -> str:
+    value = (Decimal(share.numerator) * 100 / Decimal(share.denominator)).quantize(Decimal("0.01"))
+    return f"{value}%"
+
+
+@dataclass(frozen=True)
+class Award:
+    clause: str
+    article: int
+    basis: str
+    payer: str
+    fen: int
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What the summary needs of one result document."""
+
+    where: dict[str, Any]
+    credit_code: str
+    name: str
+    support_year: int
+    locality: str
+    awards: tuple[Award, ...]
+    statuses: tuple[tuple[str, str], ...]  # (clause, status), one per listed clause and basis
+    failing: tuple[tuple[str, str], ...]  # (clause, condition id) of each failed condition
+    near_misses: tuple[dict[str, Any], ...]
+
+    @property
+    def total_fen(self) -> int:
+        return sum(award.fen for award in self.awards)
+
+    def identity(self) -> dict[str, Any]:
+        return {**self.where, "credit_code": self.credit_code, "name": self.name, "support_year": self.support_year}
+
+
+def _near_miss(clause: dict[str, Any]) -> dict[str, Any] | None:
+    """The one numeric condition a clause fails by a small gap, when that is all that stops it."""
+    if clause["status"] != "ineligible":
+        return None
+    conditions = clause["conditions"]
+    failed = [c for c in conditions if c["status"] == "fail"]
+    if len(failed) != 1 or any(c["status"] == "unknown" for c in conditions) or "gap" not in failed[0]:
+        return None
+    condition = failed[0]
+    passes_at, short_by = yuan_to_fen(condition["gap"]["passes_at"]), yuan_to_fen(condition["gap"]["short_by"])
+    if passes_at <= 0:
+        return None
+    share = Fraction(short_by, passes_at)
+    if share > NEAR_MISS_SHARE:
+        return None
+    return {
+        "clause": clause["clause"],
+        "subject": clause["subject"],
+        "condition": condition["id"],
+        "observed": condition["observed"],
+        "required": condition["required"],
+        "passes_at_yuan": condition["gap"]["passes_at"],
+        "short_by_yuan": condition["gap"]["short_by"],
+        "short_by_share": percent_text(share),
+        "amount_yuan": clause["amount_yuan"],
+        "_share": (share.numerator, share.denominator),
+    }
+
+
+def digest(result: dict[str, Any], where: dict[str, Any], locality: str) -> Digest:
+    awards = tuple(
+        Award(a["clause"], int(a["clause"].split(".")[0][3:]), a["basis"], a["payer"], yuan_to_fen(a["amount_yuan"]))
+        for a in result["awards"]
+    )
+    statuses = tuple((c["clause"], c["status"]) for c in result["clauses"])
+    failing = tuple(
+        (c["clause"], cond["id"]) for c in result["clauses"] for cond in c["conditions"] if cond["status"] == "fail"
+    )
+    near = tuple(n for n in (_near_miss(c) for c in result["clauses"]) if n is not None)
+    return Digest(where, result["enterprise"]["credit_code"], result["enterprise"]["name"], result["support_year"],
+                  locality, awards, statuses, failing, near)
+
+
+def _totals(table: dict[str, int], key: Any = None) -> dict[str, int | str]:
+    return {k: fen_json(v) for k, v in sorted(table.items(), key=key)}
+
+
+def _article_key(item: tuple[str, int]) -> Any:
+    return int(item[0])
+
+
+def _clause_key(item: tuple[str, Any]) -> Any:
+    article, _, rest = item[0].partition(".")
+    return (int(article[3:]), rest)
+
+
+@dataclass
+class Totals:
+    """Money by article, clause, payer and locality, in fen."""
+
+    total: int = 0
+    by_article: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_clause: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_payer: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_locality: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, d: Digest) -> None:
+        for award in d.awards:
+            self.total += award.fen
+            self.by_article[str(award.article)] += award.fen
+            self.by_clause[award.clause] += award.fen
+            self.by_payer[award.payer] += award.fen
+            self.by_locality[d.locality] += award.fen
+
+
+class Summary:
+    """Folds digests, invalid declarations and engine errors, in input order."""
+
+    def __init__(self, provenance: dict[str, Any]) -> None:
+        self.provenance = provenance
+        self.declarations = 0
+        self.awarded = 0
+        self.totals = Totals()
+        self.award_counts: Counter[str] = Counter()
+        self.status_counts: dict[str, Counter[str]] = defaultdict(Counter)
+        self.failing: Counter[tuple[str, str]] = Counter()
+        self.near_misses: list[dict[str, Any]] = []
+        self.invalid: list[dict[str, Any]] = []
+        self.engine_errors: list[dict[str, Any]] = []
+
+    def add(self, d: Digest) -> None:
+        self.declarations += 1
+        self.awarded += bool(d.awards)
+        self.totals.add(d)
+        self.award_counts.update(award.clause for award in d.awards)
+        for clause, status in d.statuses:
+            self.status_counts[clause][status] += 1
+        self.failing.update(d.failing)
+        for near in d.near_misses:
+            self.near_misses.append({**d.identity(), **near})
+
+    def add_invalid(self, record: dict[str, Any]) -> None:
+        self.declarations += 1
+        self.invalid.append(record)
+
+    def add_engine_error(self, record: dict[str, Any]) -> None:
+        self.declarations += 1
+        self.engine_errors.append(record)
+
+    def document(self) -> dict[str, Any]:
+        near = sorted(self.near_misses, key=lambda n: Fraction(*n["_share"]))  # stable: input order among equals
+        return {
+            "schema": SCHEMA,
+            "declarations": self.declarations,
+            "decided": self.declarations - len(self.invalid) - len(self.engine_errors),
+            "invalid": len(self.invalid),
+            "engine_errors": len(self.engine_errors),
+            "enterprises_awarded": self.awarded,
+            "total_yuan": fen_json(self.totals.total),
+            "totals_by_article": _totals(self.totals.by_article, _article_key),
+            "totals_by_clause": _totals(self.totals.by_clause, _clause_key),
+            "totals_by_payer": _totals(self.totals.by_payer),
+            "totals_by_locality": _totals(self.totals.by_locality),
+            "awards_by_clause": dict(sorted(self.award_counts.items(), key=_clause_key)),
+            "status_counts": {
+                clause: dict(sorted(counts.items())) for clause, counts in sorted(self.status_counts.items(), key=_clause_key)
+            },
+            "near_misses": {
+                "within_share": percent_text(NEAR_MISS_SHARE),
+                "count": len(near),
+                "items": [{k: v for k, v in n.items() if k != "_share"} for n in near],
+            },
+            "failing_conditions": [
+                {"clause": clause, "condition": cond, "count": count}
+                for (clause, cond), count in sorted(self.failing.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            "invalid_declarations": self.invalid,
+            "engine_error_declarations": self.engine_errors,
+            "provenance": self.provenance,
+        }

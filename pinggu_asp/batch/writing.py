@@ -1,0 +1,211 @@
+"""Writing a batch's outputs: JSON Lines, a workbook or CSV, each appearing whole or not at all.
+
+Each file is written to a temporary file in its own directory and moved into
+place with ``os.replace`` once everything has been written, so a killed batch
+leaves the previous file or none.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from .run import Outcome
+
+OUTPUT_SUFFIXES = (".jsonl", ".xlsx", ".csv")
+
+IDENTITY = ("input", "credit_code", "name", "support_year")
+AWARD_COLUMNS = IDENTITY + ("clause", "basis", "bases", "amount_yuan", "cap_yuan", "up_to", "payer")
+CLAUSE_COLUMNS = IDENTITY + ("clause", "article", "subject", "basis", "status", "amount_yuan",
+                             "amount_before_rounding_yuan", "cap_yuan", "up_to", "payer", "failed_conditions",
+                             "unknown_conditions")
+ERROR_COLUMNS = ("input", "kind", "field", "message", "sheet", "row")
+
+
+class Staged:
+    """A file written beside its destination and moved into place only by ``commit``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+        self.tmp = Path(tmp)
+
+    def commit(self) -> None:
+        # mkstemp makes the file private (0600); an output is an ordinary file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.tmp, 0o666 & ~umask)
+        os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        self.tmp.unlink(missing_ok=True)
+
+
+def where_text(where: dict[str, Any]) -> str:
+    return f"line {where['line']}" if "line" in where else f"{where['sheet']}!{where['row']}"
+
+
+def _cell(key: str, value: Any) -> Any:
+    # Amounts are integers or exact decimal strings: a workbook shows them as numbers.
+    if key.endswith("_yuan") and isinstance(value, str):
+        return Decimal(value)
+    return value
+
+
+class Sink:
+    """Receives outcomes in input order; ``close`` finishes the staged file."""
+
+    def __init__(self, staged: Staged) -> None:
+        self.staged = staged
+
+    def write(self, outcome: Outcome) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def close(self, summary: dict[str, Any] | None) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def discard(self) -> None:
+        """Give up: close what is open and remove the staged file (the previous output stays)."""
+        self.staged.discard()
+
+
+class JsonlSink(Sink):
+    """One line per declaration: its result as ``check -f jsonl`` prints it, or its error record."""
+
+    def __init__(self, staged: Staged) -> None:
+        super().__init__(staged)
+        self.handle: IO[str] = staged.tmp.open("w", encoding="utf-8", newline="\n")
+
+    def write(self, outcome: Outcome) -> None:
+        assert outcome.line is not None
+        self.handle.write(outcome.line + "\n")
+
+    def close(self, summary: dict[str, Any] | None) -> None:
+        self.handle.close()
+
+    def discard(self) -> None:
+        self.handle.close()
+        super().discard()
+
+
+def _identity(outcome: Outcome) -> dict[str, Any]:
+    d = outcome.digest
+    return {"input": where_text(outcome.where), "credit_code": d.credit_code if d else None,
+            "name": d.name if d else None, "support_year": d.support_year if d else None}
+
+
+class CsvSink(Sink):
+    """The awards, one row each (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese)."""
+
+    def __init__(self, staged: Staged) -> None:
+        super().__init__(staged)
+        self.handle: IO[str] = staged.tmp.open("w", encoding="utf-8-sig", newline="")
+        self.writer = csv.DictWriter(self.handle, fieldnames=AWARD_COLUMNS)
+        self.writer.writeheader()
+
+    def write(self, outcome: Outcome) -> None:
+        for award in outcome.awards:
+            self.writer.writerow({**_identity(outcome), **{k: award[k] for k in AWARD_COLUMNS if k in award}})
+
+    def close(self, summary: dict[str, Any] | None) -> None:
+        self.handle.close()
+
+    def discard(self) -> None:
+        self.handle.close()
+        super().discard()
+
+
+class XlsxSink(Sink):
+    """Sheets awards, clauses, invalid and summary, streamed row by row (openpyxl's write-only mode)."""
+
+    def __init__(self, staged: Staged) -> None:
+        import openpyxl
+
+        super().__init__(staged)
+        self.book = openpyxl.Workbook(write_only=True)
+        self.awards = self.book.create_sheet("awards")
+        self.clauses = self.book.create_sheet("clauses")
+        self.errors = self.book.create_sheet("invalid")
+        self.awards.append(list(AWARD_COLUMNS))
+        self.clauses.append(list(CLAUSE_COLUMNS))
+        self.errors.append(list(ERROR_COLUMNS))
+
+    def write(self, outcome: Outcome) -> None:
+        ident = _identity(outcome)
+        if outcome.error is not None:
+            for error in outcome.error["errors"]:
+                self.errors.append([ident["input"], outcome.error.get("kind", "invalid"), error["field"],
+                                    error["message"], error.get("sheet"), error.get("row")])
+            return
+        for award in outcome.awards:
+            row = {**ident, **award}
+            self.awards.append([_cell(k, row.get(k)) for k in AWARD_COLUMNS])
+        for clause in outcome.clauses:
+            row = {**ident, **clause}
+            self.clauses.append([_cell(k, row.get(k)) for k in CLAUSE_COLUMNS])
+
+    def close(self, summary: dict[str, Any] | None) -> None:
+        sheet = self.book.create_sheet("summary")
+        sheet.append(["section", "key", "value"])
+        if summary is not None:
+            for section, key, value in summary_rows(summary):
+                amount = section.startswith("totals") and isinstance(value, str)
+                sheet.append([section, key, Decimal(value) if amount else value])
+        self.book.save(self.staged.tmp)
+
+    def discard(self) -> None:
+        # Each write-only sheet streams into a file of its own until the book is saved.
+        for sheet in self.book.worksheets:
+            if not sheet.closed:
+                sheet.close()
+        super().discard()
+
+
+def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """The summary's figures as (section, key, value) rows for a sheet."""
+    rows: list[tuple[str, str, Any]] = []
+    for key in ("declarations", "decided", "invalid", "engine_errors", "enterprises_awarded"):
+        rows.append(("population", key, summary[key]))
+    rows.append(("totals", "total_yuan", summary["total_yuan"]))
+    for section in ("totals_by_article", "totals_by_clause", "totals_by_payer", "totals_by_locality",
+                    "awards_by_clause"):
+        rows += [(section, str(k), v) for k, v in summary[section].items()]
+    for clause, counts in summary["status_counts"].items():
+        rows += [("status_counts", f"{clause} {status}", n) for status, n in counts.items()]
+    rows.append(("near_misses", "count", summary["near_misses"]["count"]))
+    rows += [("failing_conditions", f"{f['clause']} {f['condition']}", f["count"]) for f in summary["failing_conditions"]]
+    return rows
+
+
+def open_sink(path: Path) -> Sink:
+    staged = Staged(path)
+    try:
+        suffix = path.suffix.lower()
+        if suffix == ".jsonl":
+            return JsonlSink(staged)
+        if suffix == ".csv":
+            return CsvSink(staged)
+        return XlsxSink(staged)
+    except BaseException:
+        staged.discard()
+        raise
+
+
+def stage_text(path: Path, text: str) -> Staged:
+    staged = Staged(path)
+    try:
+        staged.tmp.write_text(text, encoding="utf-8")
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def dumps_summary(summary: dict[str, Any]) -> str:
+    return json.dumps(summary, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,38 @@
+"""--cluster: the same batch on a Dask LocalCluster of two worker processes gives the same files as a local run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from batch_support import batch, generated
+
+distributed = pytest.importorskip("distributed", reason="Dask is the optional [cluster] extra; pip install '.[cluster]'")
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_a_cluster_run_writes_what_a_local_run_writes(scheduler: str, tmp_path: Path) -> None:
+    source = generated(tmp_path / "in.jsonl", 60, seed=3, invalid=0.05)
+    local, remote = tmp_path / "local.jsonl", tmp_path / "remote.jsonl"
+    local_summary, remote_summary = tmp_path / "local.json", tmp_path / "remote.json"
+    assert batch(source, "-o", local, "--summary", local_summary, "--jobs", 1).exit_code == 0
+    result = batch(source, "-o", remote, "--summary", remote_summary, "--cluster", scheduler, "--chunk-size", 7)
+    assert result.exit_code == 0, result.output
+    assert remote.read_bytes() == local.read_bytes()
+    assert remote_summary.read_bytes() == local_summary.read_bytes()
+
+
+def test_an_unreachable_scheduler_writes_nothing_and_exits_2(tmp_path: Path) -> None:
+    source = generated(tmp_path / "in.jsonl", 2, seed=3)
+    output = tmp_path / "out.jsonl"
+    result = batch(source, "-o", output, "--cluster", "tcp://127.0.0.1:9")
+    assert result.exit_code == 2, result.output
+    assert "cannot reach a Dask scheduler" in result.stderr
+    assert not output.exists()
