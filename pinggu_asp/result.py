@@ -84,6 +84,7 @@ class _Reader:
         self.gate_source = {a.arguments[0].string: a.arguments[1] for a in derived.get("gate_source")}
         minimum = derived.get("art17_minimum")
         self.minimum = self.fen(minimum[0].arguments[0]) if minimum else None
+        self.derivations: dict[tuple[Symbol, Symbol], dict[str, Any] | None] = {}
         unit = derived.get("art17_round_unit")
         self.round_unit = unit[0].arguments[0].number if unit else None
 
@@ -147,6 +148,17 @@ def _rate_text(num: int, den: int) -> str:
 
 
 def _amount_derivation(reader: _Reader, c: Symbol, s: Symbol) -> dict[str, Any] | None:
+    """The derivation of one award, worked out once per result (clauses and awards share it)."""
+    done = reader.derivations.get((c, s), _UNSET)
+    if done is _UNSET:
+        done = reader.derivations[(c, s)] = _work_out(reader, c, s)
+    return dict(done) if done is not None else None
+
+
+_UNSET: Any = object()
+
+
+def _work_out(reader: _Reader, c: Symbol, s: Symbol) -> dict[str, Any] | None:
     """How the amount was worked out, step by step, as explain.lp names the steps of the
     amount term the article derived: base × rate = raw, min with the cap, less what was
     already paid, then 第十七条's rounding. Every figure is a value the rules computed."""
