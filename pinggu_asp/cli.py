@@ -204,6 +204,44 @@ def rules(
         _write(render_catalogue(cat, lang.value), None)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; only this machine by default.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        Optional[int], typer.Option(min=1, help="Engine worker processes (default: one per CPU).")
+    ] = None,
+    token_file: Annotated[
+        Optional[Path],
+        typer.Option("--token-file", help="A file holding a secret; every API call must then send "
+                     "'Authorization: Bearer <secret>'."),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(min=0.01, help="Seconds one request (or one batch group) may run; past it, 503.")
+    ] = 30.0,
+    max_body: Annotated[int, typer.Option(min=1, help="Largest request body in bytes (413 above).")] = 2 * 1024 * 1024,
+    max_batch_body: Annotated[
+        int, typer.Option(min=1, help="Largest /v1/batch body in bytes (413 above).")
+    ] = 64 * 1024 * 1024,
+) -> None:
+    """Serve the JSON API (/v1/..., schema at /openapi.json, docs at /docs) and the auditors' page at /."""
+    import uvicorn
+
+    from .service import Settings, create_app
+
+    token = None
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"cannot read the token file {token_file}: {getattr(exc, 'strerror', None) or exc}", EXIT_INPUT)
+        if not token:
+            _fail(f"the token file {token_file} is empty", EXIT_INPUT)
+    settings = Settings(token=token, time_limit=time_limit, max_body=max_body, max_batch_body=max_batch_body,
+                        **({"workers": workers} if workers else {}))
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
 def main() -> None:
     app()
 
