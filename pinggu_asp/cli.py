@@ -237,6 +237,12 @@ def serve(
             _fail(f"cannot read the token file {token_file}: {getattr(exc, 'strerror', None) or exc}", EXIT_INPUT)
         if not token:
             _fail(f"the token file {token_file} is empty", EXIT_INPUT)
+    main_module = sys.modules["__main__"]
+    if getattr(main_module, "__spec__", None) is not None and main_module.__spec__.name == "pinggu_asp.cli":
+        # Run as `python -m pinggu_asp.cli`: anyio's workers re-run the parent's main
+        # file as a script, which a module with relative imports cannot be. The
+        # workers need nothing from it (their work is in pinggu_asp.service.work).
+        main_module.__file__ = None  # type: ignore[assignment]
     settings = Settings(token=token, time_limit=time_limit, max_body=max_body, max_batch_body=max_batch_body,
                         **({"workers": workers} if workers else {}))
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
