@@ -238,7 +238,8 @@ def serve(
         if not token:
             _fail(f"the token file {token_file} is empty", EXIT_INPUT)
     main_module = sys.modules["__main__"]
-    if getattr(main_module, "__spec__", None) is not None and main_module.__spec__.name == "pinggu_asp.cli":
+    main_spec = getattr(main_module, "__spec__", None)
+    if main_spec is not None and main_spec.name == "pinggu_asp.cli":
         # Run as `python -m pinggu_asp.cli`: anyio's workers re-run the parent's main
         # file as a script, which a module with relative imports cannot be. The
         # workers need nothing from it (their work is in pinggu_asp.service.work).
