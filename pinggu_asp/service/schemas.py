@@ -12,6 +12,7 @@ from typing import Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..interpretations import SWITCHES
 from ..model import Declaration
 
 DECLARATION_HELP = "A pinggu-declaration/1 object, or its YAML or JSON text (as a file would hold it)."
@@ -26,7 +27,8 @@ class DecideRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     declaration: Union[Declaration, str] = Field(description=DECLARATION_HELP)
-    interpretations: list[str] = Field(default_factory=list, description=INTERPRETATIONS_HELP)
+    interpretations: list[str] = Field(default_factory=list, description=INTERPRETATIONS_HELP,
+                                       json_schema_extra={"items": {"enum": sorted(SWITCHES)}})
     parameters: Optional[str] = Field(default=None, description=PARAMETERS_HELP)
 
 
