@@ -22,13 +22,16 @@ PARAMETERS_HELP = (
     "as the CLI's --parameters file holds it. The result's provenance.parameters_source is then \"request\"."
 )
 
+# Only the switches are accepted; saying so lets the fuzzer reach the declaration.
+READING_SWITCHES: dict[str, Any] = {"items": {"enum": sorted(SWITCHES)}}
+
 
 class DecideRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     declaration: Union[Declaration, str] = Field(description=DECLARATION_HELP)
     interpretations: list[str] = Field(default_factory=list, description=INTERPRETATIONS_HELP,
-                                       json_schema_extra={"items": {"enum": sorted(SWITCHES)}})
+                                       json_schema_extra=READING_SWITCHES)
     parameters: Optional[str] = Field(default=None, description=PARAMETERS_HELP)
 
 
