@@ -122,16 +122,19 @@ def whatif(
     params: Sequence[str] = (),
     interpretations: Sequence[str] = (),
     parameters: ParametersLike = None,
+    base_interpretations: Sequence[str] = (),
 ) -> dict[str, Any]:
     """``pinggu-whatif/1``: the declaration decided as it is and with ``changes`` (``PATH=VALUE``), ``params``
-    (``NAME=VALUE``) and the readings ``interpretations`` switched on, and the difference between the two."""
+    (``NAME=VALUE``) and the readings ``interpretations`` switched on, and the difference between the two.
+    ``base_interpretations`` are readings in force in both runs (the reading an auditor already chose)."""
     decl = as_declaration(declaration)
-    base = ruleset_for(parameters)
-    reformed = ruleset_for(with_overrides(base.parameters, params), interpretations)
+    base = ruleset_for(parameters, base_interpretations)
+    reformed = ruleset_for(with_overrides(base.parameters, params), [*base_interpretations, *interpretations])
     changed = apply_changes(decl, changes)
     before = _remembered_check(decl, base)
     after = _remembered_check(changed, reformed)
-    return whatif_document(before, after, changes=changes, params=params, interpretations=interpretations)
+    return whatif_document(before, after, changes=changes, params=params, interpretations=interpretations,
+                           base_interpretations=base.switches)
 
 
 def reach(

@@ -281,6 +281,11 @@ def whatif(
         Optional[list[str]],
         typer.Option("--interpretation", "-i", help="Switch a named reading on for the changed run. Repeatable."),
     ] = None,
+    base_interpretation: Annotated[
+        Optional[list[str]],
+        typer.Option("--base-interpretation", help="A reading in force in both runs (with --reach: in the run). "
+                     "Repeatable."),
+    ] = None,
     reach_clause: Annotated[
         Optional[str],
         typer.Option("--reach", help="Instead of a difference: the smallest change of one declared number that "
@@ -309,10 +314,10 @@ def whatif(
             if set_ or param:
                 _fail("--reach searches one declared number at a time; give --set and --param without it", EXIT_INPUT)
             doc = api.reach(declaration, reach_clause, vary=vary or [], parameters=parameters,
-                            interpretations=interpretation or [])
+                            interpretations=[*(base_interpretation or []), *(interpretation or [])])
         else:
             doc = api.whatif(declaration, changes=set_ or [], params=param or [], interpretations=interpretation or [],
-                             parameters=parameters)
+                             parameters=parameters, base_interpretations=base_interpretation or [])
     except (InputError, ParameterError, InterpretationError, api.ClauseError) as exc:
         _fail(str(exc), EXIT_INPUT)
     except EngineError as exc:
@@ -408,6 +413,51 @@ def batch(
         _fail(f"cannot write the outputs: {exc}", EXIT_INPUT)
     typer.echo(f"{outcome.declarations} declarations: {outcome.declarations - outcome.invalid - outcome.engine_errors} "
                f"decided, {outcome.invalid} invalid, {outcome.engine_errors} engine errors", err=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; only this machine by default.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        Optional[int], typer.Option(min=1, help="Engine worker processes (default: one per CPU).")
+    ] = None,
+    token_file: Annotated[
+        Optional[Path],
+        typer.Option("--token-file", help="A file holding a secret; every API call must then send "
+                     "'Authorization: Bearer <secret>'."),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(min=0.01, help="Seconds one request (or one batch group) may run; past it, 503.")
+    ] = 30.0,
+    max_body: Annotated[int, typer.Option(min=1, help="Largest request body in bytes (413 above).")] = 2 * 1024 * 1024,
+    max_batch_body: Annotated[
+        int, typer.Option(min=1, help="Largest /v1/batch body in bytes (413 above).")
+    ] = 64 * 1024 * 1024,
+) -> None:
+    """Serve the JSON API (/v1/..., schema at /openapi.json, docs at /docs) and the auditors' page at /."""
+    import uvicorn
+
+    from .service import Settings, create_app
+
+    token = None
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"cannot read the token file {token_file}: {getattr(exc, 'strerror', None) or exc}", EXIT_INPUT)
+        if not token:
+            _fail(f"the token file {token_file} is empty", EXIT_INPUT)
+    main_module = sys.modules["__main__"]
+    main_spec = getattr(main_module, "__spec__", None)
+    if main_spec is not None and main_spec.name == "pinggu_asp.cli":
+        # Run as `python -m pinggu_asp.cli`: anyio's workers re-run the parent's main
+        # file as a script, which a module with relative imports cannot be. The
+        # workers need nothing from it (their work is in pinggu_asp.service.work).
+        main_module.__file__ = None  # type: ignore[assignment]
+    settings = Settings(token=token, time_limit=time_limit, max_body=max_body, max_batch_body=max_batch_body,
+                        **({"workers": workers} if workers else {}))
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 def main() -> None:

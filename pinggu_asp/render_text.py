@@ -56,7 +56,12 @@ LABELS = {
 WIDE = 120
 
 
-def terminal_width(default: int = 140) -> int:
+# What the CLI prints into a pipe or a file, and what the service answers: a
+# width that does not depend on whoever happens to be looking.
+FILE_WIDTH = 140
+
+
+def terminal_width(default: int = FILE_WIDTH) -> int:
     """The width to print at: $COLUMNS, else the terminal's, else ``default`` (a pipe or a file)."""
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:

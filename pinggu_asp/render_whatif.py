@@ -54,6 +54,7 @@ def _rows(doc: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]], l
     w = WORDS[lang]
     asked = [f"--set {s}" for s in doc["asked"]["set"]] + [f"--param {p}" for p in doc["asked"]["param"]]
     asked += [f"-i {i}" for i in doc["asked"]["interpretations"]]
+    asked += [f"--base-interpretation {i}" for i in doc["asked"].get("base_interpretations", [])]
     awards = [[w["gained"], a["clause"], a["basis"], "-", _money(a["amount_yuan"])] for a in doc["awards"]["gained"]]
     awards += [[w["lost"], a["clause"], a["basis"], _money(a["amount_yuan"]), "-"] for a in doc["awards"]["lost"]]
     awards += [

@@ -244,12 +244,14 @@ def award_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, li
 
 
 def whatif_document(
-    before: dict[str, Any], after: dict[str, Any], *, changes: Sequence[str], params: Sequence[str], interpretations: Sequence[str]
+    before: dict[str, Any], after: dict[str, Any], *, changes: Sequence[str], params: Sequence[str], interpretations: Sequence[str],
+    base_interpretations: Sequence[str] = (),
 ) -> dict[str, Any]:
     """``pinggu-whatif/1``: both results, what was changed, and the difference."""
     return {
         "schema": "pinggu-whatif/1",
-        "asked": {"set": list(changes), "param": list(params), "interpretations": list(interpretations)},
+        "asked": {"set": list(changes), "param": list(params), "interpretations": list(interpretations),
+                  "base_interpretations": list(base_interpretations)},
         "total_before_yuan": before["total_yuan"],
         "total_after_yuan": after["total_yuan"],
         "awards": award_changes(before, after),

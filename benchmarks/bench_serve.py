@@ -1,0 +1,107 @@
+"""Load test of `pinggu-asp serve` on 127.0.0.1: many concurrent clients, every answer checked.
+
+    python benchmarks/bench_serve.py [--requests 2000] [--concurrency 32] [--workers N] [--distinct 50]
+
+Starts the server on a free port, decides each distinct declaration one by one
+in this process (what `pinggu-asp check` prints), then sends the requests from
+concurrent httpx clients and compares every answer with that text. Prints
+requests per second and p50/p99 latency; exits 1 if any answer differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from generate import declaration  # noqa: E402
+
+from pinggu_asp.api import assess  # noqa: E402
+from pinggu_asp.loading import parse_text  # noqa: E402
+from pinggu_asp.result import dumps  # noqa: E402
+from serving import running_server  # noqa: E402
+
+
+def _bodies(distinct: int) -> tuple[list[tuple[bytes, str]], float]:
+    """(request body, the CLI's text) for the example and generated declarations, decided one by one
+    in this process; and the seconds that took per declaration."""
+    example = (REPO / "examples" / "declaration.yaml").read_text(encoding="utf-8")
+    decls: list[object] = [example]
+    decls += [declaration(random.Random(seed), seed) for seed in range(distinct - 1)]
+    out = []
+    start = time.perf_counter()
+    for decl in decls:
+        data = parse_text(decl) if isinstance(decl, str) else decl
+        out.append((json.dumps({"declaration": decl}, ensure_ascii=False).encode(), dumps(assess(data))))
+    return out, (time.perf_counter() - start) / len(decls)
+
+
+async def _load(base: str, bodies: list[tuple[bytes, str]], requests: int, concurrency: int) -> tuple[list[float], int, float]:
+    latencies: list[float] = []
+    wrong = 0
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(requests):
+        queue.put_nowait(i)
+
+    async def client() -> None:
+        nonlocal wrong
+        async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+            while True:
+                try:
+                    i = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                body, expected = bodies[i % len(bodies)]
+                start = time.perf_counter()
+                response = await http.post("/v1/check", content=body, headers={"Content-Type": "application/json"})
+                latencies.append(time.perf_counter() - start)
+                if response.status_code != 200 or response.text != expected:
+                    wrong += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return latencies, wrong, time.perf_counter() - start
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="engine worker processes")
+    parser.add_argument("--distinct", type=int, default=50, help="distinct declarations cycled through")
+    args = parser.parse_args()
+
+    bodies, per_check = _bodies(args.distinct)
+    with running_server(["--workers", str(args.workers)]) as base:
+        latencies, wrong, wall = asyncio.run(_load(base, bodies, args.requests, args.concurrency))
+    print(f"requests        {args.requests} from {args.concurrency} concurrent clients, "
+          f"{args.workers} worker process(es), {len(bodies)} distinct declarations")
+    print(f"wall            {wall:.2f} s")
+    print(f"throughput      {args.requests / wall:.1f} req/s")
+    print(f"latency p50     {_percentile(latencies, 50) * 1000:.0f} ms")
+    print(f"latency p99     {_percentile(latencies, 99) * 1000:.0f} ms")
+    print(f"latency mean    {statistics.fmean(latencies) * 1000:.0f} ms")
+    print(f"in-process check (one by one, for scale): {per_check * 1000:.0f} ms per declaration")
+    print(f"answers equal to the one-by-one result: {args.requests - wrong}/{args.requests}")
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
