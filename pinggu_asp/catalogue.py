@@ -15,11 +15,12 @@ from functools import lru_cache
 from typing import Any
 
 import clingo
-from clingo import Symbol, SymbolType
+from clingo import SymbolType
 
 from .loading import declaration_from_data
 from .rules_files import program_paths
 from .solve import Ruleset, solve
+from .symbols import Reader, Term
 from .templates import filler_for
 from .terms import Values, clause_id, fen_fraction_to_json
 
@@ -112,7 +113,7 @@ def _year_text(number: int) -> str:
     return "Y" if offset == 0 else f"Y{offset:+d}"
 
 
-def generic_key(sym: Symbol) -> str:
+def generic_key(sym: Term) -> str:
     """A probe key with its year made generic and its probe id made a placeholder."""
     if sym.type == SymbolType.Number:
         return _year_text(sym.number) if 1900 <= sym.number <= 2100 else str(sym.number)
@@ -123,7 +124,7 @@ def generic_key(sym: Symbol) -> str:
     return f"{sym.name}({','.join(generic_key(a) for a in sym.arguments)})"
 
 
-def formula(sym: Symbol, params: dict[str, str]) -> str:
+def formula(sym: Term, params: dict[str, str]) -> str:
     """An amount_key term as a readable formula."""
     name, args = sym.name, sym.arguments
     if name == "param":
@@ -283,4 +284,5 @@ def known_clauses() -> tuple[str, ...]:
     for path in program_paths():
         ctl.load(str(path))
     ctl.ground([("base", [])])
-    return tuple(sorted(clause_id(a.symbol.arguments[0]) for a in ctl.symbolic_atoms.by_signature("clause_article", 2)))
+    reader = Reader()
+    return tuple(sorted(clause_id(reader.term(a.symbol.arguments[0])) for a in ctl.symbolic_atoms.by_signature("clause_article", 2)))

@@ -11,13 +11,13 @@ from fractions import Fraction
 from typing import Any
 
 import clingo
-from clingo import Symbol
 
 from . import __version__
 from .model import Declaration
 from .money import FEN_PER_YUAN
 from .readings import describe_all
 from .solve import Derived, Ruleset
+from .symbols import Term, fun, num
 from .templates import Filler, filler_for
 from .terms import (
     Values,
@@ -70,7 +70,7 @@ class _Reader:
             cid, art, cmp_, phrase, zh, en = atom.arguments
             # The readings are templates over the parameters in force; the law's phrase is quoted as it is.
             self.texts[cid.string] = CondText(art.number, cmp_.name, phrase.string, fill(zh.string), fill(en.string))
-        self.by_cs: dict[str, dict[tuple[Symbol, Symbol], list[Symbol]]] = defaultdict(lambda: defaultdict(list))
+        self.by_cs: dict[str, dict[tuple[Term, Term], list[Term]]] = defaultdict(lambda: defaultdict(list))
         for name in ("cond", "basis", "status", "payable", "amount_key", "blocked_by", "superseded_by",
                      "gap", "looked_at", "cond_note", "primary_basis", "cond_source", "subject_cap",
                      "status_reason", "supersedes", "amount_step", "amount_rate"):
@@ -84,18 +84,18 @@ class _Reader:
         self.gate_source = {a.arguments[0].string: a.arguments[1] for a in derived.get("gate_source")}
         minimum = derived.get("art17_minimum")
         self.minimum = self.fen(minimum[0].arguments[0]) if minimum else None
-        self.derivations: dict[tuple[Symbol, Symbol], dict[str, Any] | None] = {}
+        self.derivations: dict[tuple[Term, Term], dict[str, Any] | None] = {}
         unit = derived.get("art17_round_unit")
         self.round_unit = unit[0].arguments[0].number if unit else None
 
-    def fen(self, key: Symbol) -> int | None:
+    def fen(self, key: Term) -> int | None:
         return self.values.fen(key)
 
-    def cap_key(self, c: Symbol, s: Symbol) -> Symbol | None:
+    def cap_key(self, c: Term, s: Term) -> Term | None:
         own = self.by_cs["subject_cap"].get((c, s))
         return own[0].arguments[2] if own else self.cap.get(c)
 
-    def payer_text(self, clause: Symbol) -> str:
+    def payer_text(self, clause: Term) -> str:
         payer = self.payer.get(clause)
         if payer is None:
             return "district"
@@ -103,18 +103,18 @@ class _Reader:
             return f"district+locality:{self.locality}"
         return payer.name
 
-    def amount(self, c: Symbol, s: Symbol) -> int | None:
+    def amount(self, c: Term, s: Term) -> int | None:
         payable = self.by_cs["payable"].get((c, s))
         return self.fen(payable[0].arguments[2]) if payable else None
 
-    def amount_before_rounding(self, c: Symbol, s: Symbol) -> int | None:
+    def amount_before_rounding(self, c: Term, s: Term) -> int | None:
         keys = self.by_cs["amount_key"].get((c, s))
         return self.fen(keys[0].arguments[2]) if keys else None
 
-    def bases(self, c: Symbol, s: Symbol) -> list[Symbol]:
+    def bases(self, c: Term, s: Term) -> list[Term]:
         return sorted(a.arguments[2] for a in self.by_cs["basis"].get((c, s), []))
 
-    def primary_basis(self, c: Symbol, s: Symbol) -> Symbol:
+    def primary_basis(self, c: Term, s: Term) -> Term:
         primary = self.by_cs["primary_basis"].get((c, s))
         if primary:
             return primary[0].arguments[2]
@@ -122,11 +122,11 @@ class _Reader:
         return s if s in bases or not bases else bases[0]
 
 
-def _derivation(reader: _Reader, observed: Symbol, required: Symbol) -> dict[str, Any]:
+def _derivation(reader: _Reader, observed: Term, required: Term) -> dict[str, Any]:
     """How the observed and required values were read: their term kinds, the formula of the
     required value, and every declared fact and parameter they rest on (for explanations)."""
     facts = []
-    seen: set[Symbol] = set()
+    seen: set[Term] = set()
     for key in term_keys(observed) + term_keys(required):
         if key in seen:
             continue
@@ -147,7 +147,7 @@ def _rate_text(num: int, den: int) -> str:
     return f"{float(percent):g}%" if Fraction(float(percent)) == percent else f"{num}/{den}"
 
 
-def _amount_derivation(reader: _Reader, c: Symbol, s: Symbol) -> dict[str, Any] | None:
+def _amount_derivation(reader: _Reader, c: Term, s: Term) -> dict[str, Any] | None:
     """The derivation of one award, worked out once per result (clauses and awards share it)."""
     done = reader.derivations.get((c, s), _UNSET)
     if done is _UNSET:
@@ -158,11 +158,11 @@ def _amount_derivation(reader: _Reader, c: Symbol, s: Symbol) -> dict[str, Any] 
 _UNSET: Any = object()
 
 
-def _work_out(reader: _Reader, c: Symbol, s: Symbol) -> dict[str, Any] | None:
+def _work_out(reader: _Reader, c: Term, s: Term) -> dict[str, Any] | None:
     """How the amount was worked out, step by step, as explain.lp names the steps of the
     amount term the article derived: base × rate = raw, min with the cap, less what was
     already paid, then 第十七条's rounding. Every figure is a value the rules computed."""
-    steps: dict[str, Symbol | None] = {a.arguments[2].name: a.arguments[3] for a in reader.by_cs["amount_step"].get((c, s), [])}
+    steps: dict[str, Term | None] = {a.arguments[2].name: a.arguments[3] for a in reader.by_cs["amount_step"].get((c, s), [])}
     if "before_rounding" not in steps:
         return None
     out: dict[str, Any] = {}
@@ -185,7 +185,7 @@ def _work_out(reader: _Reader, c: Symbol, s: Symbol) -> dict[str, Any] | None:
 
 
 def _check_entry(
-    reader: _Reader, cid: str, status: Symbol, observed: Symbol, required: Symbol, fact: Symbol | None
+    reader: _Reader, cid: str, status: Term, observed: Term, required: Term, fact: Term | None
 ) -> dict[str, Any]:
     """What a condition or a gate shows: its values, where they came from, and the text behind it."""
     meta = reader.texts.get(cid)
@@ -207,7 +207,7 @@ def _check_entry(
     return entry
 
 
-def _condition(reader: _Reader, atom: Symbol) -> dict[str, Any]:
+def _condition(reader: _Reader, atom: Term) -> dict[str, Any]:
     c, s, cid, status, observed, required = atom.arguments
     sources = [a.arguments[3] for a in reader.by_cs["cond_source"].get((c, s), []) if a.arguments[2] == cid]
     entry = _check_entry(reader, cid.string, status, observed, required, sources[0] if sources else None)
@@ -225,7 +225,7 @@ def _condition(reader: _Reader, atom: Symbol) -> dict[str, Any]:
     return entry
 
 
-def _note_arg(arg: Symbol) -> Any:
+def _note_arg(arg: Term) -> Any:
     """A note's argument for a reader: a date, the declared field a key came from, or its name."""
     if arg.type == clingo.SymbolType.Number:
         number = arg.number
@@ -235,7 +235,7 @@ def _note_arg(arg: Symbol) -> Any:
     return text(arg)
 
 
-def _candidate_json(reader: _Reader, decl: Declaration, cand: Symbol) -> dict[str, Any]:
+def _candidate_json(reader: _Reader, decl: Declaration, cand: Term) -> dict[str, Any]:
     if cand.name == "award":
         c, s = cand.arguments
         return {
@@ -249,12 +249,12 @@ def _candidate_json(reader: _Reader, decl: Declaration, cand: Symbol) -> dict[st
     return {
         "policy": support.policy,
         "basis": support.basis,
-        "amount_yuan": _yuan(reader.fen(clingo.Function("other_support", [clingo.Number(index)]))),
+        "amount_yuan": _yuan(reader.fen(fun("other_support", num(index)))),
         "other_pinggu_support": index,
     }
 
 
-def _orders(reader: _Reader, c: Symbol, s: Symbol) -> list[dict[str, Any]]:
+def _orders(reader: _Reader, c: Term, s: Term) -> list[dict[str, Any]]:
     """Each order an orders clause (Art 9, Art 12) looked at: counted or excluded, and why (SPEC §3.2)."""
     texts = {a.arguments[0].name: a.arguments[1:] for a in reader.d.get("order_reason_text")}
     orders: dict[str, dict[str, Any]] = {}
@@ -262,7 +262,7 @@ def _orders(reader: _Reader, c: Symbol, s: Symbol) -> list[dict[str, Any]]:
         ac, asub, oid, verdict, reason = atom.arguments
         if (ac, asub) != (c, s):
             continue
-        executed = clingo.Function("executed", [oid, s.arguments[-1]])
+        executed = fun("executed", oid, s.arguments[-1])
         entry = orders.setdefault(oid.string, {"order": oid.string, "verdict": verdict.name,
                                                "executed_yuan": _yuan(reader.fen(executed)), "reasons": []})
         zh, en = (t.string for t in texts[reason.name]) if reason.name in texts else (None, None)
@@ -273,7 +273,7 @@ def _orders(reader: _Reader, c: Symbol, s: Symbol) -> list[dict[str, Any]]:
     return [orders[k] for k in sorted(orders)]
 
 
-def _clause(reader: _Reader, decl: Declaration, c: Symbol, s: Symbol) -> dict[str, Any]:
+def _clause(reader: _Reader, decl: Declaration, c: Term, s: Term) -> dict[str, Any]:
     cid = clause_id(c)
     status = reader.by_cs["status"][(c, s)]
     cap_key = reader.cap_key(c, s)
@@ -312,7 +312,7 @@ def _clause(reader: _Reader, decl: Declaration, c: Symbol, s: Symbol) -> dict[st
     return entry
 
 
-def _blocker(reader: _Reader, decl: Declaration, by: Symbol) -> dict[str, Any]:
+def _blocker(reader: _Reader, decl: Declaration, by: Term) -> dict[str, Any]:
     """What blocks an award: other(I), support received under another policy, or prior(I), an earlier award."""
     index = by.arguments[0].number
     if by.name == "prior":
@@ -323,18 +323,18 @@ def _blocker(reader: _Reader, decl: Declaration, by: Symbol) -> dict[str, Any]:
             "clause": prior.clause.value,
             "basis": prior.basis,
             "year": prior.year,
-            "amount_yuan": _yuan(reader.fen(clingo.Function("prior_award", [clingo.Number(index)]))),
+            "amount_yuan": _yuan(reader.fen(fun("prior_award", num(index)))),
         }
     support = decl.other_pinggu_support[index]
     return {
         "other_pinggu_support": index,
         "policy": support.policy,
         "basis": support.basis,
-        "amount_yuan": _yuan(reader.fen(clingo.Function("other_support", [clingo.Number(index)]))),
+        "amount_yuan": _yuan(reader.fen(fun("other_support", num(index)))),
     }
 
 
-def _gate(reader: _Reader, atom: Symbol, effects: dict[str, str], evidence: dict[str, list[str]]) -> dict[str, Any]:
+def _gate(reader: _Reader, atom: Term, effects: dict[str, str], evidence: dict[str, list[str]]) -> dict[str, Any]:
     gid, status, observed, required = atom.arguments
     entry = _check_entry(reader, gid.string, status, observed, required, reader.gate_source.get(gid.string))
     entry["effect"] = effects.get(gid.string)
@@ -342,7 +342,7 @@ def _gate(reader: _Reader, atom: Symbol, effects: dict[str, str], evidence: dict
     return entry
 
 
-def _award_list(reader: _Reader, decl: Declaration, chosen: frozenset[Symbol]) -> list[dict[str, Any]]:
+def _award_list(reader: _Reader, decl: Declaration, chosen: frozenset[Term]) -> list[dict[str, Any]]:
     awards = []
     for cand in sorted(chosen):
         if cand.name != "award":
@@ -364,7 +364,7 @@ def _award_list(reader: _Reader, decl: Declaration, chosen: frozenset[Symbol]) -
     return sorted(awards, key=lambda a: (_article_of(a["clause"]), a["clause"], a["basis"]))
 
 
-def _total(reader: _Reader, chosen: frozenset[Symbol]) -> int:
+def _total(reader: _Reader, chosen: frozenset[Term]) -> int:
     fen = 0
     for cand in chosen:
         if cand.name == "award":
@@ -452,7 +452,7 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
                 "other_pinggu_support": index,
                 "policy": support.policy,
                 "basis": support.basis,
-                "amount_yuan": _yuan(reader.fen(clingo.Function("other_support", [clingo.Number(index)]))),
+                "amount_yuan": _yuan(reader.fen(fun("other_support", num(index)))),
                 "status": support.status.value,
                 "outcome": outcomes[index],
                 "blocks": sorted(set(blocks.get(index, []))),

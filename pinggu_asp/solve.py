@@ -18,6 +18,7 @@ from .interpretations import modules_for
 from .model import Declaration
 from .parameters import Parameter, ParameterSet, load_parameters
 from .rules_files import interpretation_path, program_paths
+from .symbols import Reader, Term
 
 # How many other equally favourable sets the result lists at most.
 ALTERNATIVES_LIMIT = 20
@@ -35,13 +36,13 @@ class EngineError(Exception):
 class Derived:
     """The atoms of the chosen answer set, by predicate, and the equally good other sets."""
 
-    atoms: dict[str, list[Symbol]]
-    chosen: frozenset[Symbol]
-    alternatives: list[frozenset[Symbol]] = field(default_factory=list)
+    atoms: dict[str, list[Term]]
+    chosen: frozenset[Term]
+    alternatives: list[frozenset[Term]] = field(default_factory=list)
     alternatives_truncated: bool = False
     interpretations: tuple[str, ...] = ()
 
-    def get(self, name: str) -> list[Symbol]:
+    def get(self, name: str) -> list[Term]:
         return self.atoms.get(name, [])
 
 
@@ -57,11 +58,11 @@ class Ruleset:
         return modules_for(self.switches)
 
     def files(self) -> list[Path]:
-        return program_paths() + [interpretation_path(name) for name in self.modules]
+        return list(_files(self.switches))
 
     def program(self) -> tuple[tuple[ast.AST, ...], str]:
         """The parsed statements of every rule file, and their SHA-256, read once per process."""
-        return _parse(tuple(self.files()))
+        return _parse(_files(self.switches))
 
     def grouped(self) -> GroupedProgram:
         """The statements rewritten for a group of declarations, once per process."""
@@ -71,6 +72,13 @@ class Ruleset:
     @property
     def sha256(self) -> str:
         return self.program()[1]
+
+
+@lru_cache(maxsize=16)
+def _files(switches: tuple[str, ...]) -> tuple[Path, ...]:
+    # Every result names the rules' digest; finding the files once per reading
+    # keeps that from costing a directory walk per declaration.
+    return tuple(program_paths() + [interpretation_path(name) for name in modules_for(switches)])
 
 
 @lru_cache(maxsize=16)
@@ -102,8 +110,8 @@ def default_ruleset(switches: Iterable[str] = (), parameters_path: Path | None =
     return Ruleset(parameters=load_parameters(parameters_path), switches=tuple(sorted(set(switches))))
 
 
-def _group(symbols: Iterable[Symbol]) -> dict[str, list[Symbol]]:
-    grouped: dict[str, list[Symbol]] = defaultdict(list)
+def _group(symbols: Iterable[Term]) -> dict[str, list[Term]]:
+    grouped: dict[str, list[Term]] = defaultdict(list)
     for sym in symbols:
         grouped[sym.name].append(sym)
     return {name: sorted(items) for name, items in grouped.items()}
@@ -168,16 +176,17 @@ def decide_group(
     lookup = ctl.symbolic_atoms
     active = [_literal(lookup, Function(ACTIVE, [Number(i)])) for i in range(len(members))]
     tiebreak = _literal(lookup, Function("tiebreak"))
-    choices: list[list[tuple[int, Symbol]]] = [[] for _ in members]
+    reader = Reader()
+    choices: list[list[tuple[int, Term]]] = [[] for _ in members]
     for atom in lookup.by_signature("chosen", 2):
         member, candidate = atom.symbol.arguments
-        choices[member.number].append((atom.literal, candidate))
+        choices[member.number].append((atom.literal, reader.term(candidate)))
     out: list[Derived | EngineError] = []
     for index in range(len(members)):
         # Only this member's choices open; every other member's stay closed.
         assume = [lit if i == index else -lit for i, lit in enumerate(active)]
         try:
-            out.append(_derived(select(ctl, assume, tiebreak, choices[index])))
+            out.append(_derived(select(ctl, assume, tiebreak, choices[index], reader)))
         except EngineError as exc:
             out.append(exc)
     return out
@@ -190,7 +199,7 @@ def _literal(atoms: clingo.SymbolicAtoms, sym: Symbol) -> int:
     return atom.literal
 
 
-def _derived(selection: tuple[dict[str, list[Symbol]], frozenset[Symbol], list[frozenset[Symbol]], bool]) -> Derived:
+def _derived(selection: tuple[dict[str, list[Term]], frozenset[Term], list[frozenset[Term]], bool]) -> Derived:
     atoms, chosen, alternatives, truncated = selection
     interpretations = tuple(sorted(sym.arguments[0].string for sym in atoms.get("interpretation", [])))
     return Derived(
@@ -202,7 +211,7 @@ def _derived(selection: tuple[dict[str, list[Symbol]], frozenset[Symbol], list[f
     )
 
 
-def _alternative_order(candidates: frozenset[Symbol]) -> list[Symbol]:
+def _alternative_order(candidates: frozenset[Term]) -> list[Term]:
     """Alternatives are listed by their candidates in clingo's symbol order: the same on every run."""
     return sorted(candidates)
 
@@ -211,8 +220,9 @@ def select(
     ctl: clingo.Control,
     assume: Sequence[int],
     tiebreak: int,
-    choices: Sequence[tuple[int, Symbol]],
-) -> tuple[dict[str, list[Symbol]], frozenset[Symbol], list[frozenset[Symbol]], bool]:
+    choices: Sequence[tuple[int, Term]],
+    reader: Reader | None = None,
+) -> tuple[dict[str, list[Term]], frozenset[Term], list[frozenset[Term]], bool]:
     """Run select.lp's optimisation on a grounded group (SPEC §4.2) for the member that ``assume`` opens.
 
     ``assume`` holds program literals (negative: false); ``tiebreak`` is the
@@ -220,7 +230,8 @@ def select(
     each of the member's ``chosen`` literals with its candidate. Returns the
     shown atoms of the chosen answer set by predicate, the chosen candidates,
     the other equally favourable sets (never the chosen one, in a fixed order)
-    and whether that list was cut at ALTERNATIVES_LIMIT. The optimum is read
+    and whether that list was cut at ALTERNATIVES_LIMIT, all read once into
+    Terms (``symbols.py``) by ``reader``. The optimum is read
     from the chosen atoms, never from ``Model.cost``, which clingo truncates to
     32 bits.
     """
@@ -237,14 +248,14 @@ def select(
         result = handle.get()
     if best is None or not result.exhausted:
         raise EngineError("the selection found no optimal set of awards")
-    atoms = _group(best)
+    atoms = _group((reader or Reader()).terms(best))
     _check(atoms)
     chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
 
     # Solve 2: every set equally favourable to the enterprise and to the measure
     # (the tie-break off), less the chosen one.
     ctl.configuration.solve.opt_mode = "optN"  # type: ignore[union-attr]
-    others: set[frozenset[Symbol]] = set()
+    others: set[frozenset[Term]] = set()
     with ctl.solve(assumptions=[*assume, -tiebreak], yield_=True) as handle:
         for model in handle:
             if not model.optimality_proven:
@@ -259,7 +270,7 @@ def select(
     return atoms, chosen, alternatives, truncated
 
 
-def _check(atoms: dict[str, list[Symbol]]) -> None:
+def _check(atoms: dict[str, list[Term]]) -> None:
     overflow = atoms.get("money_overflow", [])
     if overflow:
         fields = sorted({field for sym in overflow for field in _declared_fields(sym.arguments[0])})
@@ -274,7 +285,7 @@ def _check(atoms: dict[str, list[Symbol]]) -> None:
         raise EngineError("the rules are inconsistent: " + ", ".join(str(s.arguments[0]) for s in errors))
 
 
-def _declared_fields(term: Symbol) -> list[str]:
+def _declared_fields(term: Term) -> list[str]:
     """The declared fields a derived money key was computed from, for the error message."""
     from .terms import source_field
 

@@ -8,24 +8,25 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from clingo import Symbol, SymbolType
+from clingo import SymbolType
 
 from .money import FEN_PER_YUAN, limbs_to_fen
+from .symbols import Term
 
 
-def text(sym: Symbol) -> str:
+def text(sym: Term) -> str:
     """A symbol as plain text: strings unquoted, everything else as clingo prints it."""
     if sym.type == SymbolType.String:
         return sym.string
     return str(sym)
 
 
-def clause_id(sym: Symbol) -> str:
+def clause_id(sym: Term) -> str:
     """art3(output_growth) -> 'art3.output_growth'."""
     return f"{sym.name}.{sym.arguments[0].name}"
 
 
-def basis_id(sym: Symbol) -> str:
+def basis_id(sym: Term) -> str:
     """rating(smart,2025) -> 'rating:smart:2025'; approval("a-1") -> 'approval:a-1'."""
     return ":".join([sym.name] + [text(arg) for arg in sym.arguments])
 
@@ -34,7 +35,7 @@ def date_text(value: int) -> str:
     return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
 
 
-def limbs(sym: Symbol) -> int:
+def limbs(sym: Term) -> int:
     return limbs_to_fen(tuple(arg.number for arg in sym.arguments))
 
 
@@ -62,13 +63,13 @@ def fen_fraction_to_json(value: Fraction) -> int | str:
 class Values:
     """The money values the program computed, by key."""
 
-    def __init__(self, val_atoms: list[Symbol]) -> None:
-        self._fen: dict[Symbol, int] = {atom.arguments[0]: limbs(atom.arguments[1]) for atom in val_atoms}
+    def __init__(self, val_atoms: list[Term]) -> None:
+        self._fen: dict[Term, int] = {atom.arguments[0]: limbs(atom.arguments[1]) for atom in val_atoms}
 
-    def fen(self, key: Symbol) -> int | None:
+    def fen(self, key: Term) -> int | None:
         return self._fen.get(key)
 
-    def require(self, key: Symbol) -> int:
+    def require(self, key: Term) -> int:
         value = self._fen.get(key)
         if value is None:
             raise KeyError(f"the program derived no value for {key}")
@@ -76,7 +77,7 @@ class Values:
 
 
 # Where a money key or a fact came from in the declaration (for auditors).
-def source_field(key: Symbol) -> str | None:
+def source_field(key: Term) -> str | None:
     name = key.name
     args = key.arguments
     if name == "output":
@@ -125,7 +126,7 @@ def source_field(key: Symbol) -> str | None:
     return None
 
 
-def value_json(term: Symbol, values: Values) -> Any:
+def value_json(term: Term, values: Values) -> Any:
     """An observed or required value as plain JSON data."""
     name, args = term.name, term.arguments
     if name == "money":
@@ -166,7 +167,7 @@ def value_json(term: Symbol, values: Values) -> Any:
     return text(term)
 
 
-def value_source(term: Symbol) -> str | None:
+def value_source(term: Term) -> str | None:
     name, args = term.name, term.arguments
     if name in ("money", "missing") and args:
         return source_field(args[0])
@@ -183,7 +184,7 @@ def value_source(term: Symbol) -> str | None:
 _FORMULA_BINARY = {"minus": " − ", "plus": " + ", "monus": " ∸ "}
 
 
-def term_formula(term: Symbol) -> str | None:
+def term_formula(term: Term) -> str | None:
     """A money term as a formula over declared fields and parameters, e.g.
     ratio(times(output(2024),105),100) -> 'annual[2024].gross_output × 105 / 100'.
     None for terms that are not money (bool, date, ...)."""
@@ -197,7 +198,7 @@ def term_formula(term: Symbol) -> str | None:
     return None
 
 
-def key_formula(key: Symbol) -> str:
+def key_formula(key: Term) -> str:
     name, args = key.name, key.arguments
     if key.type != SymbolType.Function:
         return text(key)
@@ -216,11 +217,11 @@ def key_formula(key: Symbol) -> str:
 _ARITHMETIC = {"times", "div", "floor_to", "minus", "plus", "monus", "min", "fen", "zero"}
 
 
-def term_keys(term: Symbol) -> list[Symbol]:
+def term_keys(term: Term) -> list[Term]:
     """The declared or parameter money keys a value term rests on, in order, without repeats."""
-    found: list[Symbol] = []
+    found: list[Term] = []
 
-    def walk(key: Symbol) -> None:
+    def walk(key: Term) -> None:
         if key.type != SymbolType.Function:
             return
         if key.name in _ARITHMETIC:

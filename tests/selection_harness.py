@@ -123,7 +123,14 @@ def run_select(problem: Problem, seed: int = 0) -> Outcome:
     outcome = decide_group(_program(), [facts(problem)], seed=seed, messages=messages)[0]
     if isinstance(outcome, EngineError):
         raise outcome
-    return Outcome(outcome.atoms, outcome.chosen, outcome.alternatives, outcome.alternatives_truncated, messages)
+    # The engine hands back Terms (pinggu_asp/symbols.py); the brute force below speaks clingo symbols.
+    return Outcome(
+        {name: [t.symbol() for t in atoms] for name, atoms in outcome.atoms.items()},
+        frozenset(t.symbol() for t in outcome.chosen),
+        [frozenset(t.symbol() for t in alt) for alt in outcome.alternatives],
+        outcome.alternatives_truncated,
+        messages,
+    )
 
 
 # Brute force ---------------------------------------------------------------
