@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,13 @@ def load_parameters(path: Path | None = None) -> ParameterSet:
         raw_bytes = path.read_bytes()
     except OSError as exc:
         raise ParameterError(f"{path}: cannot be read: {exc.strerror}") from None
+    # Parsing the YAML cost more than deciding a what-if variant; the file is
+    # still read every time, so an edited file is never served from the cache.
+    return _parsed(path, raw_bytes)
+
+
+@lru_cache(maxsize=32)
+def _parsed(path: Path, raw_bytes: bytes) -> ParameterSet:
     try:
         doc = yaml.safe_load(raw_bytes)
     except yaml.YAMLError as exc:
