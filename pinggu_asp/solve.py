@@ -221,7 +221,7 @@ def select(
     assume: Sequence[int],
     tiebreak: int,
     choices: Sequence[tuple[int, Term]],
-    reader: Reader | None = None,
+    reader: Reader,
 ) -> tuple[dict[str, list[Term]], frozenset[Term], list[frozenset[Term]], bool]:
     """Run select.lp's optimisation on a grounded group (SPEC §4.2) for the member that ``assume`` opens.
 
@@ -248,7 +248,7 @@ def select(
         result = handle.get()
     if best is None or not result.exhausted:
         raise EngineError("the selection found no optimal set of awards")
-    atoms = _group((reader or Reader()).terms(best))
+    atoms = _group(reader.terms(best))
     _check(atoms)
     chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
 

@@ -28,10 +28,6 @@ from generate import valid_declarations  # noqa: E402
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "declaration.yaml"
 
 
-def to_symbol(term: Term) -> Symbol:
-    return term.symbol()
-
-
 names = st.sampled_from(["", "a", "aa", "b", "z", "art3", "平谷", "x_1"])
 leaves = st.one_of(
     st.integers(min_value=-(2**31), max_value=2**31 - 1).map(Number),
@@ -61,7 +57,7 @@ def test_terms_order_compare_and_print_as_clingo(syms: list[Symbol]) -> None:
     terms = reader.terms(syms)
     for sym, term in zip(syms, terms, strict=True):
         assert str(term) == str(sym)
-        assert to_symbol(term) == sym
+        assert term.symbol() == sym
     for (a, ta), (b, tb) in combinations(zip(syms, terms, strict=True), 2):
         assert (ta < tb) == (a < b), (a, b)
         assert (ta == tb) == (a == b), (a, b)
@@ -84,7 +80,7 @@ def test_every_atom_of_real_results_reads_back_exactly() -> None:
     for derived in solve_many(decls, ruleset()):
         assert not isinstance(derived, Exception)
         for name, atoms in derived.atoms.items():
-            originals = [to_symbol(term) for term in atoms]
+            originals = [term.symbol() for term in atoms]
             assert all(str(o) == str(t) for o, t in zip(originals, atoms, strict=True)), name
             # _group sorted the Terms; clingo sorts the same symbols the same way.
             assert originals == sorted(originals), name
