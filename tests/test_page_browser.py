@@ -140,6 +140,9 @@ def test_a_bad_change_is_shown_by_the_what_if_form(browser, base):
     browser.find_element(By.ID, "load-example").click()
     _wait(browser, lambda b: "pinggu-declaration/1" in b.find_element(By.ID, "declaration").get_property("value"))
     browser.find_element(By.ID, "check").click()
+    # The what-if section shows as soon as the page finds /v1/whatif; it compares against the
+    # checked declaration, so wait for the check's result first (as the test above does).
+    _wait(browser, EC.visibility_of_element_located((By.ID, "total")))
     section = _wait(browser, EC.visibility_of_element_located((By.ID, "whatif")))
     box = section.find_element(By.ID, "changes")
     box.clear()
