@@ -374,15 +374,11 @@ class _Evaluation:
                 conditions = [_cond(f"{prefix}_in_year", PASS if self.in_year(title["date"]) else FAIL,
                                     {"rating": title["id"], "date": title["date"].isoformat()},
                                     [self.event_from.isoformat(), self.event_to.isoformat()])]
-                # 新获评: no earlier rating of the same kind; for emission grades, none earlier at
-                # this clause's grade or above (an earlier lower grade is what an upgrade leaves).
+                # 新获评: no earlier rating of the same kind. Emission grades are upgrades, not
+                # titles (I-emission-upgrade, SPEC §3.1): earlier ratings do not block them.
                 if grades is None:
                     held = [r for r in f.ratings if r["kind"] == title["kind"] and r["date"] < title["date"]]
-                else:
-                    rank = GRADE_RANK[grades[0]]
-                    held = [r for r in f.ratings if r["kind"] == "emission_grade" and r["date"] < title["date"]
-                            and GRADE_RANK[r["grade"]] >= rank]
-                conditions.append(_none_of(f"{prefix}_new", held))
+                    conditions.append(_none_of(f"{prefix}_new", held))
                 if grades is not None:
                     previous = title.get("previous_grade")
                     if previous is None:
@@ -396,7 +392,7 @@ class _Evaluation:
                 # The reported title: the one that satisfies most (dated in Y 9, new 3, upgrade 2 or
                 # unknown 1), then the earliest, then the least id; one without a failure always wins.
                 by_id = {c["id"]: c["status"] for c in conditions}
-                points = (9 if by_id[f"{prefix}_in_year"] == PASS else 0) + (3 if by_id[f"{prefix}_new"] == PASS else 0)
+                points = (9 if by_id[f"{prefix}_in_year"] == PASS else 0) + (3 if by_id.get(f"{prefix}_new", PASS) == PASS else 0)
                 points += {PASS: 2, UNKNOWN: 1, FAIL: 0}[by_id.get(f"{prefix}_upgrade", PASS)]
                 key = (-points, title["date"], title["id"], conditions)
                 if best is None or key[:3] < best[:3]:

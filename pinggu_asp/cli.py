@@ -122,7 +122,7 @@ InterpretationOpt = Annotated[
         "--interpretation",
         "-i",
         help="Switch to an alternative reading (SPEC §7): I-output-stack, I-events-whole-year, "
-        "I-art11-certificate-basis, I-upgrade-full. Repeatable.",
+        "I-art11-certificate-basis, I-upgrade-full, I-emission-once-per-grade. Repeatable.",
     ),
 ]
 ParametersOpt = Annotated[

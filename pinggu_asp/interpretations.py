@@ -14,6 +14,7 @@ SWITCHES: dict[str, str] = {
     "I-events-whole-year": "I-events-in-window",
     "I-art11-certificate-basis": "I-art11-rd-basis",
     "I-upgrade-full": "I-upgrade-difference",
+    "I-emission-once-per-grade": "I-emission-upgrade",
 }
 DEFAULT_MODULES = tuple(SWITCHES.values())
 

@@ -15,6 +15,7 @@ from support import baseline, clause, condition, decide, set_annual, statuses
 
 WHOLE_YEAR = ("I-events-whole-year",)
 FULL = ("I-upgrade-full",)
+ONCE = ("I-emission-once-per-grade",)
 
 
 def emission(rid: str, date: str, grade: str, previous: str | None = None) -> dict[str, Any]:
@@ -42,8 +43,11 @@ def article7(result: dict[str, Any]) -> list[str]:
     return [c["clause"] for c in result["clauses"] if c["article"] == 7]
 
 
-def emission_pass(letter: str) -> dict[str, str]:
-    return {f"art7.emission_{letter}_{name}": "pass" for name in ("in_year", "new", "not_paid", "upgrade")}
+def emission_pass(letter: str, once: bool = False) -> dict[str, str]:
+    """The conditions of an emission clause, all passing: the history test (_new) exists only under
+    I-emission-once-per-grade; by default (I-emission-upgrade) the grades are upgrades, not titles."""
+    names = ("in_year", "new", "not_paid", "upgrade") if once else ("in_year", "not_paid", "upgrade")
+    return {f"art7.emission_{letter}_{name}": "pass" for name in names}
 
 
 # --- emission grades: granted ----------------------------------------------------------
@@ -115,14 +119,18 @@ def test_an_earlier_lower_grade_does_not_block_a_later_upgrade():
     assert clause(result, "art7.emission_c")["status"] == "ineligible"  # listed: C dated 2024, not in 2025
 
 
-def test_regaining_a_grade_held_before_is_not_newly_achieved():
-    """B in 2023, down to C in 2024, back to B in 2025: B was reached before (新实现 fails), ineligible."""
+def test_regaining_a_grade_held_before_is_an_upgrade_but_not_once_per_grade():
+    """B in 2023, down to C in 2024, back to B in 2025: C→B is an upgrade in 2025, granted by default
+    (I-emission-upgrade); under I-emission-once-per-grade B was reached before (新实现 fails), ineligible."""
     data = declaration(emission("r-0", "2023-03-01", "B", "C"), emission("r-1", "2024-03-01", "C", "B"),
                        emission("r-2", "2025-10-09", "B", "C"))
     entry = clause(decide(data), "art7.emission_b")
+    assert statuses(entry) == emission_pass("b")
+    assert (entry["status"], entry["amount_yuan"]) == ("granted", 200_000)
+    entry = clause(decide(data, interpretations=ONCE), "art7.emission_b")
     new = condition(entry, "art7.emission_b_new")
     assert (new["status"], new["observed"]) == ("fail", {"rating": "r-0", "date": "2023-03-01"})
-    assert statuses(entry) == {**emission_pass("b"), "art7.emission_b_new": "fail"}
+    assert statuses(entry) == {**emission_pass("b", once=True), "art7.emission_b_new": "fail"}
     assert entry["status"] == "ineligible"
 
 
@@ -192,11 +200,20 @@ EMISSION_ONE_AT_A_TIME = {
 
 @pytest.mark.parametrize("failing", sorted(EMISSION_ONE_AT_A_TIME))
 def test_emission_one_condition_at_a_time(failing):
-    """From an eligible C→B upgrade, each change fails exactly the condition it touches: ineligible."""
+    """Under I-emission-once-per-grade, from an eligible C→B upgrade, each change fails exactly the
+    condition it touches: ineligible. By default the same changes fail the same conditions, except
+    the earlier B, which blocks nothing (granted)."""
     case = EMISSION_ONE_AT_A_TIME[failing]
-    entry = clause(decide(declaration(*case["ratings"], prior=case.get("prior"))), "art7.emission_b")
-    assert statuses(entry) == {**emission_pass("b"), failing: "fail"}
+    data = declaration(*case["ratings"], prior=case.get("prior"))
+    entry = clause(decide(data, interpretations=ONCE), "art7.emission_b")
+    assert statuses(entry) == {**emission_pass("b", once=True), failing: "fail"}
     assert entry["status"] == "ineligible"
+    entry = clause(decide(data), "art7.emission_b")
+    if failing == "art7.emission_b_new":
+        assert (statuses(entry), entry["status"]) == (emission_pass("b"), "granted")
+    else:
+        assert statuses(entry) == {**emission_pass("b"), failing: "fail"}
+        assert entry["status"] == "ineligible"
 
 
 # --- green factories -------------------------------------------------------------------------
@@ -286,14 +303,18 @@ def test_what_another_family_was_paid_does_not_reduce_a_green_title():
 # --- second reading: every condition names the declared field it read (cond_source) -----------
 
 def test_every_emission_condition_names_its_source():
-    """The upgrade test reads the title's previous_grade; 'new' reads the declared ratings; paid-once the prior awards."""
-    entry = clause(decide(declaration(emission("r-1", "2025-10-09", "B", "C"))), "art7.emission_b")
-    assert {c["id"]: c["source_field"] for c in entry["conditions"]} == {
+    """The upgrade test reads the title's previous_grade; paid-once the prior awards; 'new' (only under
+    I-emission-once-per-grade) reads the declared ratings."""
+    data = declaration(emission("r-1", "2025-10-09", "B", "C"))
+    sources = {
         "art7.emission_b_in_year": "ratings[r-1]",
-        "art7.emission_b_new": "ratings",
         "art7.emission_b_upgrade": "ratings[r-1].previous_grade",
         "art7.emission_b_not_paid": "prior_awards",
     }
+    entry = clause(decide(data), "art7.emission_b")
+    assert {c["id"]: c["source_field"] for c in entry["conditions"]} == sources
+    entry = clause(decide(data, interpretations=ONCE), "art7.emission_b")
+    assert {c["id"]: c["source_field"] for c in entry["conditions"]} == {**sources, "art7.emission_b_new": "ratings"}
 
 
 def test_every_green_condition_names_its_source():
@@ -319,10 +340,12 @@ EMISSION_CASES = {
 @pytest.mark.parametrize("letter", sorted(EMISSION_CASES))
 @pytest.mark.parametrize("failing", ["in_year", "new", "upgrade", "not_paid"])
 def test_emission_a_and_c_one_condition_at_a_time(letter, failing):
-    """From a granted upgrade to A (leading) or C, each change fails exactly the condition it touches."""
+    """Under I-emission-once-per-grade, from a granted upgrade to A (leading) or C, each change fails
+    exactly the condition it touches (the default is tested in test_emission_one_condition_at_a_time
+    and by the three shapes at the end of this file)."""
     eligible, flat, earlier = EMISSION_CASES[letter]
     clause_id = f"art7.emission_{letter}"
-    assert clause(decide(declaration(eligible)), clause_id)["status"] == "granted"
+    assert clause(decide(declaration(eligible), interpretations=ONCE), clause_id)["status"] == "granted"
     ratings, prior = [eligible], None
     if failing == "in_year":
         ratings = [{**eligible, "date": "2025-08-28"}]
@@ -332,8 +355,8 @@ def test_emission_a_and_c_one_condition_at_a_time(letter, failing):
         ratings = [flat]
     else:
         prior = [{"clause": clause_id, "basis": "rating:emission:2024", "year": 2024, "amount": 100_000}]
-    entry = clause(decide(declaration(*ratings, prior=prior)), clause_id)
-    assert statuses(entry) == {**emission_pass(letter), f"{clause_id}_{failing}": "fail"}
+    entry = clause(decide(declaration(*ratings, prior=prior), interpretations=ONCE), clause_id)
+    assert statuses(entry) == {**emission_pass(letter, once=True), f"{clause_id}_{failing}": "fail"}
     assert entry["status"] == "ineligible"
 
 
@@ -361,3 +384,142 @@ def test_green_national_one_condition_at_a_time(failing):
     entry = clause(decide(declaration(*ratings, prior=prior)), "art7.green_national")
     assert statuses(entry) == {**GREEN_NATIONAL_PASS, f"art7.green_national_{failing}": "fail"}
     assert entry["status"] == "ineligible"
+
+
+# --- the two readings of "新实现绩效提级" on three shapes (SPEC §3.1, issue 17 §1) -------------------
+# I-emission-upgrade (default): an award needs an upgrade dated in Y to the clause's grade from a lower
+# previous_grade; earlier ratings, at any grade, do not block it. I-emission-once-per-grade (switch):
+# an upgrade to a grade already held, or bettered, in an earlier rating is not paid.
+
+def awards(result: dict[str, Any]) -> list[tuple[str, str, int]]:
+    return sorted((a["clause"], a["basis"], a["amount_yuan"]) for a in result["awards"])
+
+
+def test_shape_a_grade_held_in_2024_then_upgrade_b_to_a_in_2026():
+    """A held in 2024, B→A in 2026: the default pays the 2026 upgrade (500,000, no history condition);
+    the switch refuses it, naming the 2024 A as what decided."""
+    data = declaration(emission("r-0", "2024-05-01", "A", "B"), emission("r-2", "2026-06-01", "A", "B"), year=2026)
+    result = decide(data)
+    entry = clause(result, "art7.emission_a")
+    assert entry["subject"] == "rating:emission:2026"
+    assert statuses(entry) == emission_pass("a")
+    assert (entry["status"], entry["amount_yuan"]) == ("granted", 500_000)
+    assert awards(result) == [("art7.emission_a", "rating:emission:2026", 500_000)]
+    assert "I-emission-upgrade" in result["interpretations"]
+
+    switched = decide(data, interpretations=ONCE)
+    assert "I-emission-once-per-grade" in switched["interpretations"]
+    assert "I-emission-upgrade" not in switched["interpretations"]
+    entry = clause(switched, "art7.emission_a")
+    assert statuses(entry) == {**emission_pass("a", once=True), "art7.emission_a_new": "fail"}
+    new = condition(entry, "art7.emission_a_new")
+    assert new["observed"] == {"rating": "r-0", "date": "2024-05-01"}
+    assert entry["status"] == "ineligible"
+    assert awards(switched) == []
+
+
+def test_shape_a_prior_award_and_family_difference_still_apply_under_the_default():
+    """The history no longer blocks, but paying twice still does: the A paid in 2024 fails _not_paid;
+    a B paid 200,000 in 2025 leaves 300,000 for the 2026 A (I-upgrade-difference); 500,000 under I-upgrade-full."""
+    ratings = (emission("r-0", "2024-05-01", "A", "B"), emission("r-2", "2026-06-01", "A", "B"))
+    paid_a = [{"clause": "art7.emission_a", "basis": "rating:emission:2024", "year": 2024, "amount": 500_000}]
+    entry = clause(decide(declaration(*ratings, year=2026, prior=paid_a)), "art7.emission_a")
+    assert statuses(entry) == {**emission_pass("a"), "art7.emission_a_not_paid": "fail"}
+    assert entry["status"] == "ineligible"
+
+    paid_b = [{"clause": "art7.emission_b", "basis": "rating:emission:2025", "year": 2025, "amount": 200_000}]
+    data = declaration(*ratings, year=2026, prior=paid_b)
+    entry = clause(decide(data), "art7.emission_a")
+    assert (entry["status"], entry["amount_yuan"], entry["cap_yuan"]) == ("granted", 300_000, 500_000)
+    assert clause(decide(data, interpretations=FULL), "art7.emission_a")["amount_yuan"] == 500_000
+    assert clause(decide(data, interpretations=ONCE), "art7.emission_a")["status"] == "ineligible"
+
+
+def test_shape_b_leading_two_days_before_an_upgrade_to_c_in_the_same_year():
+    """Leading (from B) on 2025-10-07, none→C on 2025-10-09. By default both upgrades pass every condition;
+    they share rating:emission:2025 (one family, one project, SPEC §3.1), so only the most favourable is
+    paid: emission_a 500,000 granted, emission_c superseded by it. Under the switch the leading rating
+    blocks the C (ineligible, naming it) and emission_a is granted alone."""
+    data = declaration(emission("r-0", "2025-10-07", "leading", "B"), emission("r-1", "2025-10-09", "C", "none"))
+    result = decide(data)
+    entry_a, entry_c = clause(result, "art7.emission_a"), clause(result, "art7.emission_c")
+    assert statuses(entry_c) == emission_pass("c")
+    assert (entry_a["status"], entry_a["amount_yuan"]) == ("granted", 500_000)
+    assert (entry_c["status"], entry_c["amount_yuan"]) == ("superseded", 100_000)
+    assert [s["clause"] for s in entry_c["superseded_by"]] == ["art7.emission_a"]
+    assert awards(result) == [("art7.emission_a", "rating:emission:2025", 500_000)]
+
+    switched = decide(data, interpretations=ONCE)
+    entry_c = clause(switched, "art7.emission_c")
+    assert statuses(entry_c) == {**emission_pass("c", once=True), "art7.emission_c_new": "fail"}
+    assert condition(entry_c, "art7.emission_c_new")["observed"] == {"rating": "r-0", "date": "2025-10-07"}
+    assert entry_c["status"] == "ineligible"
+    assert clause(switched, "art7.emission_a")["status"] == "granted"
+    assert awards(switched) == [("art7.emission_a", "rating:emission:2025", 500_000)]
+
+
+def test_shape_b_leading_two_days_before_an_upgrade_to_c_across_the_year_end():
+    """Leading on 2025-12-30, none→C on 2026-01-01, support year 2026: the leading rating is not in Y,
+    so the C alone is paid by default (100,000); the switch refuses it and nothing is paid."""
+    data = declaration(emission("r-0", "2025-12-30", "leading", "B"), emission("r-1", "2026-01-01", "C", "none"),
+                       year=2026)
+    result = decide(data)
+    assert clause(result, "art7.emission_a")["status"] == "ineligible"
+    entry_c = clause(result, "art7.emission_c")
+    assert (statuses(entry_c), entry_c["status"], entry_c["amount_yuan"]) == (emission_pass("c"), "granted", 100_000)
+    assert awards(result) == [("art7.emission_c", "rating:emission:2026", 100_000)]
+
+    switched = decide(data, interpretations=ONCE)
+    entry_c = clause(switched, "art7.emission_c")
+    assert statuses(entry_c) == {**emission_pass("c", once=True), "art7.emission_c_new": "fail"}
+    assert entry_c["status"] == "ineligible"
+    assert awards(switched) == []
+
+
+@pytest.mark.parametrize("reading", [(), ONCE])
+def test_shape_c_an_earlier_lower_grade_blocks_no_upgrade_under_either_reading(reading):
+    """C in 2024, C→B in 2025: B is granted 200,000 under both readings (the earlier grade is lower);
+    the 2024 C lists emission_c, ineligible because it is not dated in 2025."""
+    data = declaration(emission("r-0", "2024-03-01", "C", "D"), emission("r-1", "2025-10-09", "B", "C"))
+    result = decide(data, interpretations=reading)
+    entry = clause(result, "art7.emission_b")
+    assert statuses(entry) == emission_pass("b", once=bool(reading))
+    assert (entry["status"], entry["amount_yuan"]) == ("granted", 200_000)
+    assert clause(result, "art7.emission_c")["status"] == "ineligible"
+    assert awards(result) == [("art7.emission_b", "rating:emission:2025", 200_000)]
+
+
+@pytest.mark.parametrize("reading", [(), ONCE])
+def test_shape_c_with_the_lower_grade_paid_before_pays_the_difference(reading):
+    """C paid 100,000 in 2024, C→B in 2026: 100,000 (the family difference) under both readings."""
+    prior = [{"clause": "art7.emission_c", "basis": "rating:emission:2024", "year": 2024, "amount": 100_000}]
+    data = declaration(emission("r-0", "2024-03-01", "C", "D"), emission("r-1", "2026-04-01", "B", "C"),
+                       year=2026, prior=prior)
+    entry = clause(decide(data, interpretations=reading), "art7.emission_b")
+    assert (entry["status"], entry["amount_yuan"]) == ("granted", 100_000)
+
+
+def test_the_switch_end_to_end_through_the_cli(tmp_path):
+    """`check -i I-emission-once-per-grade` exits 0 and refuses shape (a); `readings` lists both readings."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from pinggu_asp.cli import app
+
+    runner = CliRunner()
+    path = tmp_path / "shape-a.json"
+    data = declaration(emission("r-0", "2024-05-01", "A", "B"), emission("r-2", "2026-06-01", "A", "B"), year=2026)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    default = runner.invoke(app, ["check", str(path)])
+    assert default.exit_code == 0, default.output
+    assert clause(json.loads(default.stdout), "art7.emission_a")["status"] == "granted"
+    switched = runner.invoke(app, ["check", str(path), "-i", "I-emission-once-per-grade"])
+    assert switched.exit_code == 0, switched.output
+    assert clause(json.loads(switched.stdout), "art7.emission_a")["status"] == "ineligible"
+    refused = runner.invoke(app, ["check", str(path), "-i", "I-emission-upgrade"])
+    assert refused.exit_code == 2  # a default reading is not a switch
+    listed = runner.invoke(app, ["readings", "--lang", "en"])
+    assert listed.exit_code == 0, listed.output
+    assert "I-emission-upgrade" in listed.stdout
+    assert "-i I-emission-once-per-grade" in listed.stdout
