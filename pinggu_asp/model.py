@@ -305,11 +305,31 @@ class SupportStatus(str, Enum):
     eligible = "eligible"
 
 
+# A basis key (SPEC §4.2, §6). Its year is four ASCII digits in Year's range (\d would take
+# other scripts' digits); its id is any id that Id accepts, newlines and quotes included
+# ("(?s:…)": "." must match a newline too), and is held as it is (facts.basis_symbol).
+# Matched whole (fullmatch), so a trailing newline is never taken for the end.
+_BASIS_YEAR = r"(19[0-9]{2}|20[0-9]{2}|2100)"
 BASIS_PATTERN = (
-    r"^(output:\d{4}|rd:\d{4}|rating:(smart|emission|green|integration):\d{4}"
-    r"|approval:.+|procurement:(central_kitchen|auto_parts):\d{4}|standard:.+|investment:.+)$"
+    rf"(output:{_BASIS_YEAR}|rd:{_BASIS_YEAR}|rating:(smart|emission|green|integration):{_BASIS_YEAR}"
+    rf"|procurement:(central_kitchen|auto_parts):{_BASIS_YEAR}|(approval|standard|investment):(?s:.{{1,200}}))"
 )
-Basis = Annotated[str, Field(strict=True, pattern=BASIS_PATTERN, max_length=300)]
+_BASIS = re.compile(BASIS_PATTERN)
+
+
+def _basis(value: str) -> str:
+    if not _BASIS.fullmatch(value):
+        # The value is not repeated: it may be long or hold control characters.
+        raise PydanticCustomError(
+            "basis",
+            "must be a basis key: output:<year>, rd:<year>, rating:<smart|emission|green|integration>:<year>, "
+            "procurement:<central_kitchen|auto_parts>:<year>, or approval:<id>, standard:<id>, investment:<id> "
+            "(a year 1900-2100 in ASCII digits; an id of 1 to 200 characters)",
+        )
+    return value
+
+
+Basis = Annotated[str, Field(strict=True, max_length=300), AfterValidator(_basis)]
 
 
 class OtherSupport(_Strict):
