@@ -119,6 +119,11 @@ def value_text(kind: str | None, value: Any, lang: str) -> str:
         return f"ratings[{value.get('rating')}]，{value.get('date')}" if zh else f"ratings[{value.get('rating')}], {value.get('date')}"
     if kind == "grade_change" and isinstance(value, dict):
         return f"{value.get('previous_grade')} → {value.get('grade')}"
+    if kind == "base_year":
+        return f"基年{yuan_text(value, lang)}" if zh else f"base year {yuan_text(value, lang)}"
+    if kind == "no_prior_award_of" and isinstance(value, dict):
+        clause = value.get("no_prior_award_of")
+        return f"（此前未获 {clause} 奖励）" if zh else f"no earlier award of {clause}"
     if kind == "grade_below" and isinstance(value, dict):
         return f"原等级低于 {value.get('previous_grade_below')}" if zh else f"previous grade below {value.get('previous_grade_below')}"
     if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
@@ -135,6 +140,11 @@ def requirement_text(cond: dict[str, Any], lang: str) -> str:
     words = comparison(cond.get("comparison"))
     required = value_text(cond.get("required_kind"), cond.get("required"), lang)
     symbol = words["symbol"]
+    if cond.get("required_kind") == "base_year_above_zero":
+        # The comparison that decided a growth from a base year of 0 (SPEC §0.6), not the rate's.
+        if lang == "zh":
+            return "基年大于0元（基年为0：从零起步不算增长）"
+        return "base year above 0 yuan (base year 0: growth from nothing is not growth)"
     if cond.get("comparison") == "first_time":
         return f"首次{required}" if lang == "zh" else f"first time: {required}"
     if cond.get("comparison") == "none_in":
@@ -149,7 +159,9 @@ def requirement_text(cond: dict[str, Any], lang: str) -> str:
 def _observed_with_field(cond: dict[str, Any], lang: str) -> str:
     text = value_text(cond.get("observed_kind"), cond.get("observed"), lang)
     field = cond.get("source_field")
-    return f"{text} ({field})" if field and cond.get("observed_kind") != "missing" else text
+    if not field or cond.get("observed_kind") == "missing" or field in text:  # (a prior award names its field)
+        return text
+    return f"{text} ({field})"
 
 
 # --- sentences about one condition ------------------------------------------
@@ -202,7 +214,8 @@ def _first_time_sentence(cond: dict[str, Any], lang: str) -> str | None:
         if lang == "zh":
             return f"{obs.get('year')}年（{field}）已达到{amount}，不低于{required}：并非首次。"
         return f"Already reached in {obs.get('year')} ({field}: {amount}, not below {required}): not the first time."
-    if kind == "prior_award" and isinstance(cond.get("observed"), dict):
+    if kind == "prior_award" and isinstance(cond.get("observed"), dict) and not cond.get("note_details"):
+        # (where the rules name the award in a note, the note says it)
         idx = cond["observed"].get("prior_award")
         if lang == "zh":
             return f"已有本条款的奖励记录 prior_awards[{idx}]：并非首次。"
@@ -229,6 +242,10 @@ NOTES: dict[str, Bi] = {
     "outside_validity_window": {
         "zh": "日期 {0} 在支持年度内，但不在措施有效期内（第二十一条），不计入。",
         "en": "{0} is in the support year but outside the measures' validity window (Art 21), so it does not count.",
+    },
+    "paid_before": {
+        "zh": "已有本条款的奖励记录 prior_awards[{0}]（{1}年度）：并非首次。",
+        "en": "An earlier award of this clause is on record (prior_awards[{0}], support year {1}): not the first time.",
     },
     "declared_true": {"zh": "已申报 {0} 为“是”。", "en": "{0} is declared true."},
     "not_declared": {"zh": "未申报 {0}。", "en": "{0} is not declared."},

@@ -160,6 +160,13 @@ def value_json(term: Term, values: Values) -> Any:
         return {"previous_grade": text(args[0]), "grade": text(args[1])}
     if name == "grade_below":
         return {"previous_grade_below": text(args[0])}
+    if name == "base_year":  # a growth rate's base year (SPEC §0.6): its value
+        fen = values.fen(args[0])
+        return None if fen is None else fen_fraction_to_json(Fraction(fen))
+    if name == "no_prior_award_of":  # 首次: no earlier award of this clause
+        return {"no_prior_award_of": clause_id(args[0])}
+    if name == "base_year_above_zero":
+        return {"base_year_above_yuan": 0}
     if name == "none":
         return None
     if name in ("not_in", "one_of"):
@@ -169,7 +176,7 @@ def value_json(term: Term, values: Values) -> Any:
 
 def value_source(term: Term) -> str | None:
     name, args = term.name, term.arguments
-    if name in ("money", "missing") and args:
+    if name in ("money", "missing", "base_year") and args:
         return source_field(args[0])
     if name == "reached_in":
         return source_field(args[1])
@@ -233,7 +240,7 @@ def term_keys(term: Term) -> list[Term]:
             found.append(key)
 
     name, args = term.name, term.arguments
-    if name in ("money", "ratio") and args:
+    if name in ("money", "ratio", "base_year") and args:
         walk(args[0])
     elif name == "reached_in" and len(args) == 2:
         walk(args[1])
