@@ -49,6 +49,10 @@ def _too_large(limit: int) -> str:
     return f"larger than the limit of {limit:,} bytes for one declaration (set {_BYTES_ENV} to change it)"
 
 
+class _Refused(yaml.error.MarkedYAMLError):
+    """YAML that parses, but that a declaration does not accept (an alias bomb, a tag, deep nesting)."""
+
+
 class _PlainResolver(yaml.resolver.BaseResolver):
     """YAML 1.2 core-schema scalars, and only the forms a declaration means.
 
@@ -98,7 +102,7 @@ def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -
     for key_node, _ in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             # `? [a, b]` makes a list the key: PyYAML would fail with a TypeError.
-            raise yaml.constructor.ConstructorError(
+            raise _Refused(
                 None, None, "a key must be a plain name or year, not a list or a mapping", key_node.start_mark
             )
         key = loader.construct_object(key_node, deep=True)
@@ -149,11 +153,11 @@ class _DecimalLoader(
             return super().compose_node(parent, index)
         tag = getattr(event, "tag", None)
         if tag not in (None, "!", "tag:yaml.org,2002:str"):
-            raise yaml.composer.ComposerError(
+            raise _Refused(
                 None, None, f"an explicit tag ({clip(tag, 40)}) is not accepted in a declaration: "
                 "write the value plainly", event.start_mark)
         if self._depth >= MAX_NESTING:
-            raise yaml.composer.ComposerError(
+            raise _Refused(
                 None, None, f"nested more than {MAX_NESTING} levels deep", event.start_mark)
         self._depth += 1
         try:
@@ -191,18 +195,16 @@ class _DecimalLoader(
             if key in sizes:
                 continue
             if key in on_path:
-                raise yaml.composer.ComposerError(
+                raise _Refused(
                     None, None, "an alias (*name) inside the value its own anchor marks repeats it for ever",
                     node.start_mark)
             on_path.add(key)
             stack.append((node, True))
             stack.extend((child, False) for child in children(node) if id(child) not in sizes)
-        added = sizes[id(root)] - len(sizes)
-        if added > MAX_ALIAS_VALUES:
-            shown_added = f"more than {saturated - len(sizes):,}" if sizes[id(root)] >= saturated else f"{added:,}"
-            raise yaml.composer.ComposerError(
-                None, None, f"aliases (*name) repeat {shown_added} values, more than the {MAX_ALIAS_VALUES:,} "
-                "a declaration may repeat (an alias bomb?): write the values out", mark)
+        if sizes[id(root)] - len(sizes) > MAX_ALIAS_VALUES:
+            raise _Refused(
+                None, None, f"aliases (*name) here and after repeat more than {MAX_ALIAS_VALUES:,} values "
+                "(an alias bomb?): write the values out", mark)
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
@@ -221,11 +223,6 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _json_int(text: str) -> int | Decimal:
     return int(text) if len(text) <= _LONG_INTEGER_DIGITS else Decimal(text)
-
-
-def _json_constant(name: str) -> Any:
-    # json.loads takes NaN, Infinity and -Infinity by default: none is a JSON number, nor an amount.
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _deep_at(text: str) -> int:
@@ -257,7 +254,7 @@ def _nesting_problem(data: Any) -> str | None:
         value, loc = stack.pop()
         if isinstance(value, dict | list):
             if len(loc) >= MAX_NESTING:
-                return format_location(loc)
+                return clip(format_location(loc))
             items = value.items() if isinstance(value, dict) else enumerate(value)
             stack.extend((child, (*loc, key)) for key, child in items)
     return None
@@ -276,7 +273,9 @@ def parse_text(text: str, source: str = "<input>", fmt: str | None = None) -> An
         raise InputError(source, [("", _too_large(limit))])
     try:
         if kind == "json":
-            data = json.loads(text, parse_float=Decimal, parse_int=_json_int, parse_constant=_json_constant,
+            # NaN and Infinity are not JSON, but json.loads takes them; as Decimal
+            # they reach the model, which refuses them naming the field.
+            data = json.loads(text, parse_float=Decimal, parse_int=_json_int, parse_constant=Decimal,
                               object_pairs_hook=_no_duplicate_keys)
         else:
             loader = _DecimalLoader(text)  # what yaml.load does, with this SafeLoader-based class
@@ -298,7 +297,8 @@ def parse_text(text: str, source: str = "<input>", fmt: str | None = None) -> An
             where = f"{source}:{mark.line + 1}:{mark.column + 1}"
             problem = getattr(exc, "problem", None) or str(exc)
             context = getattr(exc, "context", None)
-            reason = (f"{where} (line {mark.line + 1}, column {mark.column + 1}): not valid YAML: {problem}"
+            not_valid = "" if isinstance(exc, _Refused) else "not valid YAML: "
+            reason = (f"{where} (line {mark.line + 1}, column {mark.column + 1}): {not_valid}{problem}"
                       + (f" ({context})" if context else ""))
             raise InputError(source, [("", reason)]) from None
         raise InputError(source, [("", f"not valid YAML: {clip(str(exc), 200)}")]) from None

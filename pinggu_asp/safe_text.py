@@ -11,6 +11,7 @@ from __future__ import annotations
 import reprlib
 import unicodedata
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 ECHO_LIMIT = 80
@@ -70,6 +71,8 @@ def shown(value: object, limit: int = ECHO_LIMIT) -> str:
     if isinstance(value, str):
         rest = f"… ({len(value):,} characters)" if len(value) > limit else ""
         return repr(value[:limit]) + rest
+    if isinstance(value, Decimal):
+        return clip(str(value), limit)  # 1E+999999999, not Decimal('1E+999999999')
     try:
         text = _repr.repr(value)
     except ValueError:  # an int too long to print (sys.get_int_max_str_digits)
