@@ -97,9 +97,13 @@ def markdown_text(text: str) -> str:
     breaks would end a table row: they are shown as ``\\n``. Other controls are
     escaped as on a terminal.
     """
+    text = escape_controls(text)
     out = []
-    for ch in escape_controls(text):
-        out.append("\\" + ch if ch in _MARKDOWN_SPECIAL else ch)
+    for index, ch in enumerate(text):
+        # An underscore between two letters or digits (first_time) can neither open nor
+        # close emphasis in CommonMark: left as it is, ids stay readable in the source.
+        intraword = ch == "_" and 0 < index < len(text) - 1 and text[index - 1].isalnum() and text[index + 1].isalnum()
+        out.append("\\" + ch if ch in _MARKDOWN_SPECIAL and not intraword else ch)
     return "".join(out)
 
 

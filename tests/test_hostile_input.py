@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -317,3 +318,95 @@ def test_a_declaration_nested_within_the_body_is_422_at_its_field(client: TestCl
     assert response.status_code == 422
     [error] = response.json()["errors"]
     assert error["field"].startswith("declaration.support_year[0][0]") and "nested" in error["message"]
+
+
+# --- declared text in what people read ----------------------------------------------------------------------
+
+EVIL_NAME = ("\x1b[31mEvil\x1b]0;title\x07 <script>alert(1)</script> | col | [x](javascript:alert(1)) "
+             "\u202egnp.exe\x9b2J\nsecond line")
+EVIL_ID = "<img src=x onerror=alert(1)>|`x`*y*_z_\x1b[2J"
+CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")
+# An approval a what-if adds, addressed by its id in a --set path (so no brackets in it).
+WHATIF_ID = "<b>bold</b>|`x`*y*\x1bc"
+ADDED = {"kind": "innovative_drug", "date": "2025-09-16", "first_time": True, "production_license": True,
+         "industrialized": True}
+
+
+@pytest.fixture(scope="module")
+def evil(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid declaration whose name and approval id are terminal escapes, HTML and Markdown."""
+    data = yaml.safe_load(BASE_YAML)
+    data["enterprise"]["name"] = EVIL_NAME
+    data["enterprise"]["sectors"] = ["pharma"]
+    data["approvals"] = [{"id": EVIL_ID, "kind": "class3_device", "date": "2025-09-15", "first_time": True,
+                          "global_first": False}]
+    path = tmp_path_factory.mktemp("evil") / "decl.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _output(*args: str) -> str:
+    from typer.testing import CliRunner
+
+    from pinggu_asp.cli import app
+
+    result = CliRunner().invoke(app, list(args), env={"COLUMNS": "1000"})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ("check", "-f", "text"),
+    ("explain", "-f", "text", "--lang", "en"),
+    ("explain", "-f", "text", "--lang", "zh", "--clause", "art10.class3_device"),
+    ("whatif", "--set", f"approvals[{WHATIF_ID}]=" + json.dumps(ADDED), "-f", "text"),
+], ids=["check", "explain", "explain-clause-tree", "whatif"])
+def test_declared_text_reaches_a_terminal_with_its_controls_shown_not_acted_on(evil: Path, args: tuple[str, ...]) -> None:
+    text = _output(args[0], str(evil), *args[1:])
+    for control in CONTROLS:
+        assert control not in text
+    assert all(ch == "\n" or ch.isprintable() or ch == " " for ch in text)
+    if args[0] != "whatif":
+        assert "\\x1b[31mEvil\\x1b]0;title\\x07" in text and "\\u202egnp.exe\\x9b2J\\nsecond line" in text
+    assert ("\\x1bc" if args[0] == "whatif" else "\\x1b[2J") in text  # the id, in a basis
+
+
+def test_declared_text_in_markdown_is_text_not_markup_or_html(evil: Path) -> None:
+    md = _output("explain", str(evil), "-f", "md", "--lang", "en")
+    for control in CONTROLS:
+        assert control not in md
+    assert not re.search(r"(?<!\\)<(script|img)", md) and not re.search(r"(?<!\\)\]\(javascript:", md)
+    assert "\\<script\\>alert(1)\\</script\\>" in md and "\\| col \\|" in md and "\\[x\\](javascript:alert(1))" in md
+    assert "\\*y\\*\\_z\\_" in md and "\\`x\\`" in md
+    # Every table row keeps its columns: a declared "|" or newline does not add a cell or end the row.
+    unescaped_pipe = re.compile(r"(?<!\\)\|")
+    for table in re.findall(r"((?:^\|.*\n)+)", md, flags=re.MULTILINE):
+        rows = table.splitlines()
+        assert {len(unescaped_pipe.findall(row)) for row in rows} == {len(unescaped_pipe.findall(rows[0]))}, table
+    assert "second line" in md and "\nsecond line" not in md
+
+
+def test_declared_text_in_a_whatif_in_markdown_is_text(evil: Path) -> None:
+    md = _output("whatif", str(evil), "--set", f"approvals[{WHATIF_ID}]=" + json.dumps(ADDED), "-f", "md")
+    assert "\x1b" not in md and not re.search(r"(?<!\\)<b>", md)
+    assert "approval:\\<b\\>bold\\</b\\>\\|\\`x\\`\\*y\\*\\\\x1bc" in md, md
+
+
+def test_declared_text_in_html_is_escaped(evil: Path) -> None:
+    page = _output("explain", str(evil), "-f", "html", "--lang", "en")
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_an_error_message_echoes_declared_text_escaped_and_bounded() -> None:
+    from pinggu_asp.loading import InputError, declaration_from_data
+
+    data = yaml.safe_load(BASE_YAML)
+    data["enterprise"]["sectors"] = ["\x1b[31m" + "y" * 100_000]
+    data["annual"][0]["gross_output"] = "\u202e" + "9" * 100_000
+    with pytest.raises(InputError) as caught:
+        declaration_from_data(data)
+    message = str(caught.value)
+    assert len(message) < ECHO_BOUND and "\x1b" not in message and "\u202e" not in message
+    assert "enterprise.sectors[0]: '\\x1b[31myyy" in message and "(100,005 characters)" in message
+    assert "annual[0].gross_output" in message and "\\u202e999" in message
