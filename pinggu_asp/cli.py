@@ -14,7 +14,7 @@ import typer
 
 from .engine import check as run_check
 from .interpretations import InterpretationError
-from .loading import InputError, declaration_from_data, load_declaration, parse_text
+from .loading import InputError, load_declaration, load_declaration_stream
 from .parameters import ParameterError
 from .render_text import render
 from .result import dumps, dumps_line
@@ -70,7 +70,7 @@ def _did_you_mean(name: str, known: list[str] | tuple[str, ...], lang: str = "en
 def _load(file: Path) -> Any:
     """A declaration from a file, or from standard input when the file is ``-``."""
     if str(file) == "-":
-        return declaration_from_data(parse_text(sys.stdin.read(), "<stdin>"), "<stdin>")
+        return load_declaration_stream(sys.stdin.buffer, "<stdin>")
     return load_declaration(file)
 
 

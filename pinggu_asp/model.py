@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .money import MoneyError, parse_yuan
+from .safe_text import shown
 
 SCHEMA = "pinggu-declaration/1"
 
@@ -36,33 +37,36 @@ def _money(value: object) -> Decimal:
         raise PydanticCustomError("money", str(exc)) from None
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only: Python's \d, int() and date parsing also take Arabic-Indic or
+# full-width digits ("٢٠٢٥", "２０２５"), which a declaration must not silently mean.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 def _date(value: object) -> dt.date:
-    # YAML gives date objects for unquoted dates and strings for quoted ones;
+    # YAML gives strings for dates (its loader resolves no timestamps), JSON too;
     # pydantic's lax mode would also take a Unix timestamp, which is not a date.
     if isinstance(value, dt.datetime):
         raise PydanticCustomError("date", "must be a date (YYYY-MM-DD), not a date and time")
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise PydanticCustomError("date", "is not a real calendar date: {value}", {"value": value}) from None
-    # pydantic fills "{value}" only (no conversions), so the repr is made here.
-    raise PydanticCustomError("date", "must be a date written YYYY-MM-DD (got {value})", {"value": repr(value)})
+            raise PydanticCustomError("date", "is not a real calendar date: {value}", {"value": value.strip()}) from None
+    # pydantic fills "{value}" only (no conversions), so the bounded repr is made here.
+    raise PydanticCustomError("date", "must be a date written YYYY-MM-DD (got {value})", {"value": shown(value)})
 
 
 def _year(value: object) -> int:
     if isinstance(value, bool):
         raise PydanticCustomError("year", "must be a four-digit year")
-    if isinstance(value, str) and re.fullmatch(r"\d{4}", value):
+    if isinstance(value, str) and _YEAR.fullmatch(value):
         value = int(value)
     if not isinstance(value, int) or not 1900 <= value <= 2100:
         raise PydanticCustomError(
-            "year", "must be a four-digit year between 1900 and 2100 (got {value})", {"value": repr(value)}
+            "year", "must be a four-digit year between 1900 and 2100 (got {value})", {"value": shown(value)}
         )
     return value
 
@@ -125,7 +129,7 @@ class Enterprise(_Strict):
     name: Text
     registered_in_pinggu: StrictBool
     operating_in_pinggu: StrictBool
-    industry_code: Annotated[str, Field(strict=True, pattern=r"^[A-T]?\d{2,4}$")]
+    industry_code: Annotated[str, Field(strict=True, pattern=r"^[A-T]?[0-9]{2,4}$")]
     manufacturing_finding: StrictBool | None = None
     strategic_fit: StrictBool
     stable_in_beijing: StrictBool
@@ -428,7 +432,7 @@ def semantic_issues(decl: Declaration) -> list[SemanticIssue]:
             if item.id in first_at:
                 issues.append(
                     SemanticIssue(
-                        f"{list_name}[{index}].id", f"duplicate id {item.id!r}, already used by {list_name}[{first_at[item.id]}]"
+                        f"{list_name}[{index}].id", f"duplicate id {shown(item.id)}, already used by {list_name}[{first_at[item.id]}]"
                     )
                 )
             first_at.setdefault(item.id, index)

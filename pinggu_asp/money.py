@@ -8,7 +8,9 @@ significant first (see asp_rules/money.lp and asp_rules/README.md).
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from .safe_text import shown
 
 FEN_PER_YUAN = 100
 LIMB_BASE = 10_000
@@ -18,7 +20,8 @@ LIMBS = 6
 # product inside six limbs (10^24), so any larger result is a bug, not data.
 MAX_YUAN = 10**15
 
-_DECIMAL_TEXT = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
+# ASCII digits (Decimal() would also read "٢٠٢٥"), no leading zero ("017": octal or 17?).
+_DECIMAL_TEXT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,2})?")
 
 
 class MoneyError(ValueError):
@@ -36,9 +39,9 @@ def parse_yuan(value: object) -> Decimal:
     elif isinstance(value, str):
         text = value.strip()
         if text.startswith("-"):
-            raise MoneyError(f"must not be negative (got {value!r})")
-        if not _DECIMAL_TEXT.match(text):
-            raise MoneyError(f"must be a decimal amount in yuan such as \"1234.56\" (got {value!r})")
+            raise MoneyError(f"must not be negative (got {shown(value)})")
+        if not _DECIMAL_TEXT.fullmatch(text):
+            raise MoneyError(f"must be a decimal amount in yuan such as \"1234.56\" (got {shown(value)})")
         amount = Decimal(text)
     elif isinstance(value, float):
         raise MoneyError(
@@ -46,17 +49,27 @@ def parse_yuan(value: object) -> Decimal:
         )
     else:
         raise MoneyError(f"must be an amount in yuan (got {type(value).__name__})")
-    try:
-        if not amount.is_finite():
-            raise MoneyError("must be a finite amount")
-    except InvalidOperation as exc:  # pragma: no cover - Decimal signals
-        raise MoneyError(str(exc)) from exc
-    if amount < 0:
-        raise MoneyError(f"must not be negative (got {amount})")
-    exponent = amount.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        raise MoneyError(f"has more than two decimal places (got {amount}); amounts are exact to the fen")
-    if amount > MAX_YUAN:
+    # Only context-free operations until the amount is known to be small: normalize()
+    # or arithmetic on 1E+999999999 overflows, and on 1.5E-999999999 underflows to 0.
+    if not amount.is_finite():
+        raise MoneyError("must be a finite amount")
+    sign, digits, exponent = amount.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    if sign and any(digits):
+        raise MoneyError(f"must not be negative (got {shown(amount)})")
+    if not any(digits):
+        return amount if -2 <= exponent <= 0 else Decimal(0)
+    if exponent > 0:
+        # JSON's 1e3 or 1E+999999999: an amount is written out in plain digits (SPEC §6).
+        raise MoneyError(f"must be written as a plain decimal, not with an exponent (got {shown(amount)})")
+    trailing_zeros = 0
+    for digit in reversed(digits):
+        if digit != 0:
+            break
+        trailing_zeros += 1
+    if exponent + trailing_zeros < -2:
+        raise MoneyError(f"has more than two decimal places (got {shown(amount)}); amounts are exact to the fen")
+    if amount.adjusted() > len(str(MAX_YUAN)) - 1 or amount > MAX_YUAN:
         raise MoneyError(f"exceeds {MAX_YUAN:,} yuan, the largest amount computed exactly")
     return amount
 

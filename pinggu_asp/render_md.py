@@ -8,10 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 from .i18n import LABELS
+from .safe_text import escape_tree, markdown_code, markdown_text
+
+# Shown as code spans (markdown_code), so left unescaped by markdown_text: ids the
+# rules make, the readings' names and descriptions, the provenance's digests.
+_CODE_KEYS = frozenset({"id", "clause", "readings", "provenance"})
 
 
 def _cell(text: Any) -> str:
-    return str(text if text is not None else "").replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    # The model's strings are escaped already (render_markdown); a line break the
+    # renderer joins in would end the table row.
+    return str(text if text is not None else "").replace("\n", "<br>")
 
 
 def _cond_rows(conds: list[dict[str, Any]], lang: str) -> list[str]:
@@ -31,7 +38,7 @@ def _cond_rows(conds: list[dict[str, Any]], lang: str) -> list[str]:
         rows.append(
             "| " + " | ".join(
                 _cell(x) for x in (
-                    f"`{cond['id']}`",
+                    markdown_code(cond["id"]),
                     f"{cond['mark']} {cond['status_text'][lang]}",
                     cond["observed_text"][lang],
                     required,
@@ -44,6 +51,8 @@ def _cond_rows(conds: list[dict[str, Any]], lang: str) -> list[str]:
 
 
 def render_markdown(model: dict[str, Any], lang: str = "zh") -> str:
+    # Declared text (a name, an id in a basis, a policy) is data: never markup, a link or raw HTML.
+    model = escape_tree(model, markdown_text, _CODE_KEYS)
     labels = LABELS[lang]
     ent = model["enterprise"]
     out = [
@@ -63,7 +72,7 @@ def render_markdown(model: dict[str, Any], lang: str = "zh") -> str:
                 "|---|---|---:|---|---|"]
         for award in model["awards"]:
             up = f"{labels['up_to']} " if award.get("up_to") else ""
-            out.append(f"| `{award['clause']}` | {award['basis']} | {up}{award['amount_text'][lang]} | {award['payer_text'][lang]} "
+            out.append(f"| {markdown_code(award['clause'])} | {_cell(award['basis'])} | {up}{award['amount_text'][lang]} | {award['payer_text'][lang]} "
                        f"| {_cell(award['derivation_text'][lang])} |")
     else:
         out.append(labels["no_awards"])
@@ -73,7 +82,7 @@ def render_markdown(model: dict[str, Any], lang: str = "zh") -> str:
         up = f"{labels['up_to']} " if clause.get("up_to") else ""
         out += [
             "",
-            f"## `{clause['clause']}` · {clause['subject']} · {clause['status_text'][lang]}",
+            f"## {markdown_code(clause['clause'])} · {clause['subject']} · {clause['status_text'][lang]}",
             "",
             f"- {labels['article']}: {clause['article_text'][lang]}",
             f"- {labels['amount']}: {up}{clause['amount_text'][lang]}",
@@ -88,7 +97,7 @@ def render_markdown(model: dict[str, Any], lang: str = "zh") -> str:
     key = "text_zh" if lang == "zh" else "text_en"
     if model["advisories"]:
         out += ["", f"## {labels['advisories']}", ""] + [f"- {a.get(key, '')}" for a in model["advisories"]]
-    out += ["", f"## {labels['readings']}", ""] + [f"- `{r['name']}`: {r[lang]}" for r in model.get("readings", [])]
-    out += ["", f"## {labels['provenance']}", ""] + [f"- {k}: `{v}`" for k, v in model.get("provenance", {}).items()]
+    out += ["", f"## {labels['readings']}", ""] + [f"- {markdown_code(r['name'])}: {markdown_text(r[lang])}" for r in model.get("readings", [])]
+    out += ["", f"## {labels['provenance']}", ""] + [f"- {markdown_text(str(k))}: {markdown_code(str(v))}" for k, v in model.get("provenance", {}).items()]
     out += ["", f"_{labels['generated']}_", ""]
     return "\n".join(out)

@@ -13,6 +13,7 @@ from rich.padding import Padding
 from rich.table import Table
 
 from .explain import amount_text, yuan_text
+from .safe_text import escape_controls, escape_tree
 
 LABELS = {
     "zh": {
@@ -99,7 +100,7 @@ def render(result: dict[str, Any], lang: str = "zh", width: int | None = None) -
     """``check -f text``: the summary table, from the same explanation model as ``explain``."""
     from .explain import build
 
-    model = build(result)
+    model = escape_tree(build(result), escape_controls)
     labels = LABELS[lang]
     console = _explain_console(width or terminal_width())
     console.print(f"{labels['title']}")
@@ -230,6 +231,7 @@ def render_explanation(model: dict[str, Any], lang: str = "zh", width: int | Non
     from .i18n import LABELS as XL
 
     labels = XL[lang]
+    model = escape_tree(model, escape_controls)
     console = _explain_console(width or terminal_width())
     _explain_header(console, model, labels, lang)
 
@@ -288,6 +290,7 @@ def render_clause_tree(model: dict[str, Any], lang: str = "zh", width: int | Non
     from .i18n import LABELS as XL
 
     labels = XL[lang]
+    model = escape_tree(model, escape_controls)
     console = _explain_console(width or terminal_width())
     ent = model["enterprise"]
     console.print(f"{labels['enterprise']}: {ent.get('name')} · {labels['year']} {model['support_year']} · {labels['date']} {model['declaration_date']}")

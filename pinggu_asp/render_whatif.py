@@ -9,6 +9,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from .safe_text import escape_controls, escape_tree, markdown_text
+
 WORDS = {
     "zh": {
         "whatif": "假设分析", "asked": "改变", "total": "支持总额", "before": "之前", "after": "之后",
@@ -72,6 +74,8 @@ def _rows(doc: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]], l
 
 
 def whatif_text(doc: dict[str, Any], lang: str, markdown: bool = False) -> str:
+    # Declared text (an id in a basis, a --set value) is data: no escape codes, no markup.
+    doc = escape_tree(doc, markdown_text if markdown else escape_controls)
     w = WORDS[lang]
     asked, awards, clauses = _rows(doc, lang)
     head = "# " if markdown else ""
@@ -94,7 +98,8 @@ def whatif_text(doc: dict[str, Any], lang: str, markdown: bool = False) -> str:
 def _table(header: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
     if markdown:
         def cell(text: str) -> str:
-            return text.replace("|", "\\|").replace("\n", " ")
+            # The document's strings are escaped already (markdown_text); "|" in them too.
+            return text.replace("\n", " ")
 
         out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         return out + ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
@@ -131,6 +136,7 @@ def whatif_html(doc: dict[str, Any], lang: str) -> str:
 
 
 def reach_text(doc: dict[str, Any], lang: str, markdown: bool = False) -> str:
+    doc = escape_tree(doc, markdown_text if markdown else escape_controls)
     w = WORDS[lang]
     head = "# " if markdown else ""
     lines = [f"{head}{w['reach']}: {doc['clause']}", "", f"{w['status_now']}: {doc['status']}", ""]

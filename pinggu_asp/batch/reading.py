@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..loading import max_declaration_bytes
 from .workbook import KEY, SHEETS, SHEETS_BY_NAME, Column, Sheet
 
 INPUT_SUFFIXES = (".jsonl", ".xlsx")
@@ -59,13 +60,33 @@ def count_items(path: Path) -> int | None:
     """How many declarations, for the progress bar (JSON Lines only: cheap to count)."""
     if path.suffix.lower() != ".jsonl":
         return None
+    count, blank = 0, True
     with path.open("rb") as handle:
-        return sum(1 for line in handle if line.strip())
+        # In chunks: one enormous line must not be held whole just to be counted.
+        while chunk := handle.readline(1 << 20):
+            blank = blank and not chunk.strip()
+            if chunk.endswith(b"\n"):
+                count, blank = count + (not blank), True
+    return count + (not blank)
 
 
 def _jsonl_items(path: Path) -> Iterator[Item]:
+    # One line is one declaration, so it has a declaration's size limit: a line of
+    # gigabytes (or a file with no newline at all) is read past, never held.
+    limit = max_declaration_bytes()
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+        number = 0
+        while True:
+            raw = handle.readline(limit + 1)
+            if not raw:
+                break
+            number += 1
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                yield Item({"line": number}, problems=(("", f"a line larger than the limit of {limit:,} bytes "
+                                                           "for one declaration"),))
+                continue
             if not raw.strip():
                 continue  # a blank line holds no declaration (a trailing newline, a separator)
             try:

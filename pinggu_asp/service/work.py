@@ -72,6 +72,9 @@ def _parse_json_body(body: bytes) -> Any:
     try:
         return parse_text(text, "body", fmt="json")
     except InputError as exc:
+        if all(path for path, _ in exc.problems):
+            # Parsed, but refused at a place in it (nested too deeply there): name the field.
+            raise Refused(422, exc.problems) from None
         raise Refused(400, [("body", reason) for _, reason in exc.problems]) from None
     except RecursionError:
         raise Refused(400, [("body", "not valid JSON: nested too deeply")]) from None
