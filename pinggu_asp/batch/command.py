@@ -144,7 +144,7 @@ def execute(options: BatchOptions) -> BatchReport:
             elif outcome.digest is not None:
                 summary.add(outcome.digest)
             if comparison is not None and not outcome.invalid and not (outcome.error and outcome.reform_failed):
-                comparison.add(outcome.digest, outcome.reform_digest)
+                comparison.add(outcome.digest, outcome.reform_digest, outcome.reform_error)
         document = summary.document()
         if comparison is not None:
             document["comparison"] = comparison.document()

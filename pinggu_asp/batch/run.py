@@ -19,6 +19,7 @@ from typing import Any
 from ..engine import check_many
 from ..loading import InputError, declaration_from_data, parse_text
 from ..model import Declaration
+from ..parameters import ParameterError
 from ..result import dumps_line
 from ..solve import EngineError, Ruleset
 from .reading import BatchInputError, Item
@@ -49,6 +50,7 @@ class Outcome:
     digest: Digest | None = None
     reform_digest: Digest | None = None
     reform_failed: bool = False
+    reform_error: str | None = None  # the reform has no value in force on this declaration's date
     awards: tuple[dict[str, Any], ...] = ()
     clauses: tuple[dict[str, Any], ...] = ()
 
@@ -72,6 +74,21 @@ def error_record(item: Item, problems: list[tuple[str, str]]) -> dict[str, Any]:
 def engine_error_record(item: Item, exc: EngineError) -> dict[str, Any]:
     """A declaration the rules could not decide exactly: recorded in its place, as ``check`` would exit 3."""
     return {"schema": ERROR_SCHEMA, **item.where, "kind": "engine", "errors": [{"field": "", "message": str(exc)}]}
+
+
+def parameters_error_record(item: Item, exc: ParameterError) -> dict[str, Any]:
+    """A declaration dated before a value of the parameters is in force: it alone cannot be decided."""
+    return {"schema": ERROR_SCHEMA, **item.where, "kind": "parameters",
+            "errors": [{"field": "declaration_date", "message": str(exc)}]}
+
+
+def not_in_force(ruleset: Ruleset, decl: Declaration) -> ParameterError | None:
+    """Why ``ruleset``'s parameters have no value in force on the declaration's date, or None."""
+    try:
+        ruleset.parameters.in_force(decl.declaration_date)
+    except ParameterError as exc:
+        return exc
+    return None
 
 
 def _locate(item: Item, path: str) -> tuple[str, int] | None:
@@ -114,12 +131,44 @@ def _clause_rows(result: dict[str, Any]) -> tuple[dict[str, Any], ...]:
     return tuple(rows)
 
 
+def decide_each(decls: list[Declaration], ruleset: Ruleset) -> list[dict[str, Any] | EngineError]:
+    """``check_many``; when a group fails as a whole, each declaration alone: one line never costs its group."""
+    try:
+        return check_many(decls, ruleset)
+    except Exception as exc:  # noqa: BLE001 - a group's failure is retried member by member
+        if len(decls) <= 1:
+            return [_failure(exc) for _ in decls]
+    return [_alone(decl, ruleset) for decl in decls]
+
+
+def _alone(decl: Declaration, ruleset: Ruleset) -> dict[str, Any] | EngineError:
+    try:
+        [outcome] = check_many([decl], ruleset)
+    except Exception as exc:  # noqa: BLE001 - recorded in this declaration's place
+        return _failure(exc)
+    return outcome
+
+
+def _failure(exc: Exception) -> EngineError:
+    """A failure as this declaration's engine error (as ``check`` would exit 3), never the batch's."""
+    if isinstance(exc, EngineError):
+        return exc
+    return EngineError(f"the engine failed on this declaration ({type(exc).__name__}: {exc})")
+
+
+def _decided(decls: list[Declaration], ruleset: Ruleset) -> list[dict[str, Any] | EngineError | ParameterError]:
+    """Each declaration's result, or why not; one declaration's parameters never stop the others."""
+    refused = [not_in_force(ruleset, decl) for decl in decls]
+    results = iter(decide_each([d for d, r in zip(decls, refused, strict=True) if r is None], ruleset))
+    return [next(results) if r is None else r for r in refused]
+
+
 def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
     """Validate and decide a chunk; every item gets its outcome, whatever happens to the others."""
     checked = [_validated(item) for item in items]
     decls = [d for d in checked if isinstance(d, Declaration)]
-    results = iter(check_many(decls, plan.baseline))
-    reforms = iter(check_many(decls, plan.reform) if plan.reform is not None else [])
+    results = iter(_decided(decls, plan.baseline))
+    reforms = iter(_decided(decls, plan.reform) if plan.reform is not None else [])
     out = []
     for item, decl in zip(items, checked, strict=True):
         if not isinstance(decl, Declaration):
@@ -129,11 +178,13 @@ def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
         reform = next(reforms) if plan.reform is not None else None
         locality = decl.enterprise.locality
         reform_digest = digest(reform, item.where, locality) if isinstance(reform, dict) else None
-        reform_failed = isinstance(reform, EngineError)
-        if isinstance(result, EngineError):
-            record = engine_error_record(item, result)
+        reform_failed = isinstance(reform, (EngineError, ParameterError))
+        reform_error = str(reform) if isinstance(reform, ParameterError) else None
+        if isinstance(result, (EngineError, ParameterError)):
+            record = (engine_error_record(item, result) if isinstance(result, EngineError)
+                      else parameters_error_record(item, result))
             out.append(Outcome(item.where, line=dumps_line(record), error=record, reform_digest=reform_digest,
-                               reform_failed=reform_failed))
+                               reform_failed=reform_failed, reform_error=reform_error))
             continue
         out.append(Outcome(
             item.where,
@@ -141,6 +192,7 @@ def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
             digest=digest(result, item.where, locality) if plan.digests else None,
             reform_digest=reform_digest,
             reform_failed=reform_failed,
+            reform_error=reform_error,
             awards=_award_rows(result) if plan.rows else (),
             clauses=_clause_rows(result) if plan.rows else (),
         ))
