@@ -50,8 +50,7 @@ class Comparison:
         did not pay it nothing, it could not be applied to it.
         """
         if reform_error is not None:
-            ident = base.identity() if base is not None else {}
-            self.reform_errors.append({**ident, "message": reform_error})
+            self.reform_errors.append({**(base.identity() if base is not None else {}), "message": reform_error})
             return
         if base is not None:
             self.baseline.add(base)

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -218,7 +223,7 @@ def _in_order(submit: Callable[[list[Item]], Any], result_of: Callable[[Any], li
 
 
 def run(items: Iterable[Item], plan: Plan, *, jobs: int = 1, cluster: str | None = None,
-        chunk_size: int | None = None) -> Iterator[Outcome]:
+        chunk_size: int | None = None) -> Generator[Outcome, None, None]:
     """The outcome of every item, in input order."""
     if cluster is not None:
         yield from _run_dask(items, plan, cluster, chunk_size or DASK_CHUNK)
@@ -230,11 +235,75 @@ def run(items: Iterable[Item], plan: Plan, *, jobs: int = 1, cluster: str | None
         return
     # forkserver: a fresh interpreter per worker, safe beside the progress bar's thread.
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        def submit(chunk: list[Item]) -> Future[list[Outcome]]:
-            return pool.submit(decide_chunk, plan, chunk)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=watch_parent,
+                               initargs=(os.getpid(),))
 
+    def submit(chunk: list[Item]) -> Future[list[Outcome]]:
+        return pool.submit(decide_chunk, plan, chunk)
+
+    try:
         yield from _in_order(submit, lambda f: f.result(), chunks, window=jobs * 3)
+    except BaseException:
+        # Stopped (SIGTERM, Ctrl-C, an error writing, the consumer gone): the chunks
+        # in flight are abandoned, not waited for; shutdown(wait=True) would wait.
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end every worker now."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
+
+
+# How often a worker checks that the batch that started it is still there.
+WATCH_INTERVAL = 0.5
+_PR_SET_PDEATHSIG = 1
+
+
+def watch_parent(parent: int) -> None:
+    """In a worker: exit when the batch process is gone, even when it was killed (SIGKILL) and cleaned up nothing.
+
+    A forkserver worker is the child of the fork server, not of the batch, so it
+    watches the batch's pid as well as its own parent. On Linux the kernel also
+    sends SIGKILL when the fork server (which exits with the batch) goes.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still notices, a little later
+    own_parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_INTERVAL)
+            if os.getppid() != own_parent or not _alive(parent):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="pinggu-watch-parent", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else (the pid was reused: the batch is gone, but rarely)
+    return True
 
 
 def connect(address: str) -> Any:
