@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..api import ruleset_for
-from ..engine import check, check_many
+from ..engine import check
 from ..interpretations import InterpretationError
 from ..loading import InputError, declaration_from_data, parse_text
 from ..model import Declaration
