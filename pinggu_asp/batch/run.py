@@ -34,6 +34,13 @@ ERROR_SCHEMA = "pinggu-error/1"
 # Declarations per chunk: enough to amortise a hand-off, few enough to keep every core busy to the end.
 CHUNK = 50
 DASK_CHUNK = 200
+# Chunks a local worker decides before a fresh one takes its place. clingo keeps every
+# symbol it ever made for the life of the process (its symbol table is never
+# collected), and each declaration brings symbols of its own (ids, names, codes in
+# derived atoms), so a worker that lived for the whole batch would only grow. A fresh
+# worker costs about a second (imports, the rules from the cache): little beside
+# WORKER_CHUNKS * CHUNK declarations. benchmarks/bench_memory.py measures both.
+WORKER_CHUNKS = 20
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,7 @@ def not_in_force(ruleset: Ruleset, decl: Declaration) -> ParameterError | None:
     try:
         ruleset.parameters.in_force(decl.declaration_date)
     except ParameterError as exc:
-        return exc
+        return exc.with_traceback(None)  # kept in a result: no frames with it
     return None
 
 
@@ -155,9 +162,12 @@ def _alone(decl: Declaration, ruleset: Ruleset) -> dict[str, Any] | EngineError:
 
 
 def _failure(exc: Exception) -> EngineError:
-    """A failure as this declaration's engine error (as ``check`` would exit 3), never the batch's."""
+    """A failure as this declaration's engine error (as ``check`` would exit 3), never the batch's.
+
+    Without a traceback: one would hold the frames of the group (and its Control) alive.
+    """
     if isinstance(exc, EngineError):
-        return exc
+        return exc.with_traceback(None)
     return EngineError(f"the engine failed on this declaration ({type(exc).__name__}: {exc})")
 
 
@@ -236,7 +246,7 @@ def run(items: Iterable[Item], plan: Plan, *, jobs: int = 1, cluster: str | None
     # forkserver: a fresh interpreter per worker, safe beside the progress bar's thread.
     context = multiprocessing.get_context("forkserver")
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=watch_parent,
-                               initargs=(os.getpid(),))
+                               initargs=(os.getpid(),), max_tasks_per_child=WORKER_CHUNKS)
 
     def submit(chunk: list[Item]) -> Future[list[Outcome]]:
         return pool.submit(decide_chunk, plan, chunk)
