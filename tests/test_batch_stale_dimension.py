@@ -8,10 +8,10 @@ import zipfile
 from pathlib import Path
 
 from batch_support import batch, read_jsonl
-from population import credit_code
 from pinggu_asp.batch.reading import read_items
 from pinggu_asp.batch.workbook import write_workbook
 from pinggu_asp.loading import parse_text
+from population import credit_code
 from support import EXAMPLE
 
 
