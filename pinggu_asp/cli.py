@@ -434,11 +434,18 @@ def serve(
     max_batch_body: Annotated[
         int, typer.Option(min=1, help="Largest /v1/batch body in bytes (413 above).")
     ] = 64 * 1024 * 1024,
+    header_timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds a connection may take to send a request's headers; past it, "
+                            "408 and closed (slow clients cannot hold connections open).")
+    ] = 10.0,
+    limit_concurrency: Annotated[
+        int, typer.Option(min=1, help="Most connections and requests at once; above it, a new request gets 503.")
+    ] = 256,
+    keep_alive: Annotated[int, typer.Option(min=1, help="Seconds an idle keep-alive connection stays open.")] = 5,
 ) -> None:
     """Serve the JSON API (/v1/..., schema at /openapi.json, docs at /docs) and the auditors' page at /."""
-    import uvicorn
-
     from .service import Settings, create_app
+    from .service.protocol import serve_app
 
     token = None
     if token_file is not None:
@@ -457,7 +464,8 @@ def serve(
         main_module.__file__ = None  # type: ignore[assignment]
     settings = Settings(token=token, time_limit=time_limit, max_body=max_body, max_batch_body=max_batch_body,
                         **({"workers": workers} if workers else {}))
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    serve_app(create_app(settings), host, port, header_timeout=header_timeout, limit_concurrency=limit_concurrency,
+              keep_alive=keep_alive)
 
 
 def main() -> None:

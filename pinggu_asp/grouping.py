@@ -200,7 +200,7 @@ def _show_active(name: str, arity: int) -> AST:
 # Rewriting walks every node of the parsed rules through clingo's C API, which
 # takes longer than a whole check; the result is kept as program text, keyed by
 # the rules, this module and clingo's version, and parsed back in milliseconds.
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -234,12 +234,15 @@ def cached_group_program(statements: Sequence[AST], rules_sha256: str) -> Groupe
 
 
 def _store(path: Path, grouped: GroupedProgram) -> None:
-    document = {
+    payload = {
         "format": _CACHE_FORMAT,
         "dependent": sorted([name, arity] for name, arity in grouped.dependent),
         "externals": [[name, arity] for name, arity in grouped.externals],
         "program": "\n".join(str(stm) for stm in grouped.statements),
     }
+    # The file names its own content's digest, checked before clingo parses a
+    # word of it: a truncated or edited cache is rewritten, never run.
+    document = {"sha256": _content_digest(payload), **payload}
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written whole and then renamed, so a reader never sees half a program.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".grouped-", suffix=".tmp")
@@ -252,8 +255,18 @@ def _store(path: Path, grouped: GroupedProgram) -> None:
         raise
 
 
+def _content_digest(payload: dict[str, object]) -> str:
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def _load(path: Path) -> GroupedProgram:
     document = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError("not a cache document")
+    stored = document.pop("sha256", None)
+    if not isinstance(stored, str) or stored != _content_digest(document):
+        raise ValueError("the cache's content does not match its digest")
     if document["format"] != _CACHE_FORMAT:
         raise ValueError("another cache format")
     statements: list[AST] = []

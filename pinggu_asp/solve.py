@@ -188,7 +188,9 @@ def decide_group(
         try:
             out.append(_derived(select(ctl, assume, tiebreak, choices[index], reader)))
         except EngineError as exc:
-            out.append(exc)
+            # Without its traceback: the traceback holds this frame, whose `out` holds
+            # the error, a cycle that would keep the whole Control alive until a gc pass.
+            out.append(exc.with_traceback(None))
     return out
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,8 +106,27 @@ def _progress(outcomes: Iterator[Outcome], total: int | None) -> Iterator[Outcom
             yield outcome
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    # Unwinds like Ctrl-C: the workers are stopped and the staged files removed on the way out.
+    raise SystemExit(128 + signum)
+
+
 def execute(options: BatchOptions) -> BatchReport:
-    """Run the batch; raises BatchInputError, ParameterError or InterpretationError before writing anything."""
+    """Run the batch; raises BatchInputError, ParameterError or InterpretationError before writing anything.
+
+    SIGTERM ends it as Ctrl-C does, with exit status 143: the workers stop and no
+    output (staged or final) is left behind.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return _execute(options)
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _execute(options)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _execute(options: BatchOptions) -> BatchReport:
     _check_options(options)
     baseline = default_ruleset(options.interpretations, options.parameters)
     baseline.modules  # noqa: B018 - validates the switches before any work
@@ -124,7 +145,17 @@ def execute(options: BatchOptions) -> BatchReport:
     show = sys.stderr.isatty() if options.progress is None else options.progress
     # Reading starts inside run(); an unreadable workbook raises before any output exists.
     items = read_items(options.input)
-    outcomes = run(items, plan, jobs=jobs, cluster=options.cluster, chunk_size=options.chunk_size)
+    running = run(items, plan, jobs=jobs, cluster=options.cluster, chunk_size=options.chunk_size)
+    try:
+        return _write(options, running, show, summary, comparison)
+    finally:
+        # Exhausted: nothing to do. Stopped early (SIGTERM, Ctrl-C, an error): ends the
+        # workers now, rather than whenever the generator is collected.
+        running.close()
+
+
+def _write(options: BatchOptions, outcomes: Iterator[Outcome], show: bool, summary: Summary,
+           comparison: Comparison | None) -> BatchReport:
     if show:
         outcomes = _progress(outcomes, count_items(options.input))
     # The first outcome comes before any output is opened: an input that cannot be
@@ -144,7 +175,7 @@ def execute(options: BatchOptions) -> BatchReport:
             elif outcome.digest is not None:
                 summary.add(outcome.digest)
             if comparison is not None and not outcome.invalid and not (outcome.error and outcome.reform_failed):
-                comparison.add(outcome.digest, outcome.reform_digest)
+                comparison.add(outcome.digest, outcome.reform_digest, outcome.reform_error)
         document = summary.document()
         if comparison is not None:
             document["comparison"] = comparison.document()

@@ -41,8 +41,17 @@ class Comparison:
     baseline: Totals = field(default_factory=Totals)
     reform: Totals = field(default_factory=Totals)
     changed: list[dict[str, Any]] = field(default_factory=list)
+    reform_errors: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, base: Digest | None, reform: Digest | None) -> None:
+    def add(self, base: Digest | None, reform: Digest | None, reform_error: str | None = None) -> None:
+        """Fold one declaration; ``reform_error`` says why the reform could not decide it (no value in force).
+
+        Such a declaration is listed apart and left out of both totals: the reform
+        did not pay it nothing, it could not be applied to it.
+        """
+        if reform_error is not None:
+            self.reform_errors.append({**(base.identity() if base is not None else {}), "message": reform_error})
+            return
         if base is not None:
             self.baseline.add(base)
         if reform is not None:
@@ -88,6 +97,7 @@ class Comparison:
             "by_payer": table("by_payer"),
             "by_locality": table("by_locality"),
             "enterprises_changed": {"count": len(self.changed), "items": self.changed},
+            "reform_errors": {"count": len(self.reform_errors), "items": self.reform_errors},
         }
 
 

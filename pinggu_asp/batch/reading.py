@@ -152,6 +152,9 @@ class _Row:
 
 
 def _sheet_rows(sheet: Sheet, worksheet: Any) -> Iterator[_Row]:
+    # Read-only mode stops at the sheet's stored <dimension>, which many writers
+    # leave understating the rows: forget it, so every row in the XML is read.
+    worksheet.reset_dimensions()
     rows = worksheet.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:

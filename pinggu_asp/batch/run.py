@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +24,7 @@ from typing import Any
 from ..engine import check_many
 from ..loading import InputError, declaration_from_data, parse_text
 from ..model import Declaration
+from ..parameters import ParameterError
 from ..result import dumps_line
 from ..solve import EngineError, Ruleset
 from .reading import BatchInputError, Item
@@ -28,6 +34,13 @@ ERROR_SCHEMA = "pinggu-error/1"
 # Declarations per chunk: enough to amortise a hand-off, few enough to keep every core busy to the end.
 CHUNK = 50
 DASK_CHUNK = 200
+# Chunks a local worker decides before a fresh one takes its place. clingo keeps every
+# symbol it ever made for the life of the process (its symbol table is never
+# collected), and each declaration brings symbols of its own (ids, names, codes in
+# derived atoms), so a worker that lived for the whole batch would only grow. A fresh
+# worker costs about a second (imports, the rules from the cache): little beside
+# WORKER_CHUNKS * CHUNK declarations. benchmarks/bench_memory.py measures both.
+WORKER_CHUNKS = 20
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,7 @@ class Outcome:
     digest: Digest | None = None
     reform_digest: Digest | None = None
     reform_failed: bool = False
+    reform_error: str | None = None  # the reform has no value in force on this declaration's date
     awards: tuple[dict[str, Any], ...] = ()
     clauses: tuple[dict[str, Any], ...] = ()
 
@@ -72,6 +86,21 @@ def error_record(item: Item, problems: list[tuple[str, str]]) -> dict[str, Any]:
 def engine_error_record(item: Item, exc: EngineError) -> dict[str, Any]:
     """A declaration the rules could not decide exactly: recorded in its place, as ``check`` would exit 3."""
     return {"schema": ERROR_SCHEMA, **item.where, "kind": "engine", "errors": [{"field": "", "message": str(exc)}]}
+
+
+def parameters_error_record(item: Item, exc: ParameterError) -> dict[str, Any]:
+    """A declaration dated before a value of the parameters is in force: it alone cannot be decided."""
+    return {"schema": ERROR_SCHEMA, **item.where, "kind": "parameters",
+            "errors": [{"field": "declaration_date", "message": str(exc)}]}
+
+
+def not_in_force(ruleset: Ruleset, decl: Declaration) -> ParameterError | None:
+    """Why ``ruleset``'s parameters have no value in force on the declaration's date, or None."""
+    try:
+        ruleset.parameters.in_force(decl.declaration_date)
+    except ParameterError as exc:
+        return exc.with_traceback(None)  # kept in a result: no frames with it
+    return None
 
 
 def _locate(item: Item, path: str) -> tuple[str, int] | None:
@@ -114,12 +143,47 @@ def _clause_rows(result: dict[str, Any]) -> tuple[dict[str, Any], ...]:
     return tuple(rows)
 
 
+def decide_each(decls: list[Declaration], ruleset: Ruleset) -> list[dict[str, Any] | EngineError]:
+    """``check_many``; when a group fails as a whole, each declaration alone: one line never costs its group."""
+    try:
+        return check_many(decls, ruleset)
+    except Exception as exc:  # noqa: BLE001 - a group's failure is retried member by member
+        if len(decls) <= 1:
+            return [_failure(exc) for _ in decls]
+    return [_alone(decl, ruleset) for decl in decls]
+
+
+def _alone(decl: Declaration, ruleset: Ruleset) -> dict[str, Any] | EngineError:
+    try:
+        [outcome] = check_many([decl], ruleset)
+    except Exception as exc:  # noqa: BLE001 - recorded in this declaration's place
+        return _failure(exc)
+    return outcome
+
+
+def _failure(exc: Exception) -> EngineError:
+    """A failure as this declaration's engine error (as ``check`` would exit 3), never the batch's.
+
+    Without a traceback: one would hold the frames of the group (and its Control) alive.
+    """
+    if isinstance(exc, EngineError):
+        return exc.with_traceback(None)
+    return EngineError(f"the engine failed on this declaration ({type(exc).__name__}: {exc})")
+
+
+def _decided(decls: list[Declaration], ruleset: Ruleset) -> list[dict[str, Any] | EngineError | ParameterError]:
+    """Each declaration's result, or why not; one declaration's parameters never stop the others."""
+    refused = [not_in_force(ruleset, decl) for decl in decls]
+    results = iter(decide_each([d for d, r in zip(decls, refused, strict=True) if r is None], ruleset))
+    return [next(results) if r is None else r for r in refused]
+
+
 def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
     """Validate and decide a chunk; every item gets its outcome, whatever happens to the others."""
     checked = [_validated(item) for item in items]
     decls = [d for d in checked if isinstance(d, Declaration)]
-    results = iter(check_many(decls, plan.baseline))
-    reforms = iter(check_many(decls, plan.reform) if plan.reform is not None else [])
+    results = iter(_decided(decls, plan.baseline))
+    reforms = iter(_decided(decls, plan.reform) if plan.reform is not None else [])
     out = []
     for item, decl in zip(items, checked, strict=True):
         if not isinstance(decl, Declaration):
@@ -129,11 +193,13 @@ def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
         reform = next(reforms) if plan.reform is not None else None
         locality = decl.enterprise.locality
         reform_digest = digest(reform, item.where, locality) if isinstance(reform, dict) else None
-        reform_failed = isinstance(reform, EngineError)
-        if isinstance(result, EngineError):
-            record = engine_error_record(item, result)
+        reform_failed = isinstance(reform, (EngineError, ParameterError))
+        reform_error = str(reform) if isinstance(reform, ParameterError) else None
+        if isinstance(result, (EngineError, ParameterError)):
+            record = (engine_error_record(item, result) if isinstance(result, EngineError)
+                      else parameters_error_record(item, result))
             out.append(Outcome(item.where, line=dumps_line(record), error=record, reform_digest=reform_digest,
-                               reform_failed=reform_failed))
+                               reform_failed=reform_failed, reform_error=reform_error))
             continue
         out.append(Outcome(
             item.where,
@@ -141,6 +207,7 @@ def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
             digest=digest(result, item.where, locality) if plan.digests else None,
             reform_digest=reform_digest,
             reform_failed=reform_failed,
+            reform_error=reform_error,
             awards=_award_rows(result) if plan.rows else (),
             clauses=_clause_rows(result) if plan.rows else (),
         ))
@@ -166,7 +233,7 @@ def _in_order(submit: Callable[[list[Item]], Any], result_of: Callable[[Any], li
 
 
 def run(items: Iterable[Item], plan: Plan, *, jobs: int = 1, cluster: str | None = None,
-        chunk_size: int | None = None) -> Iterator[Outcome]:
+        chunk_size: int | None = None) -> Generator[Outcome, None, None]:
     """The outcome of every item, in input order."""
     if cluster is not None:
         yield from _run_dask(items, plan, cluster, chunk_size or DASK_CHUNK)
@@ -178,11 +245,75 @@ def run(items: Iterable[Item], plan: Plan, *, jobs: int = 1, cluster: str | None
         return
     # forkserver: a fresh interpreter per worker, safe beside the progress bar's thread.
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        def submit(chunk: list[Item]) -> Future[list[Outcome]]:
-            return pool.submit(decide_chunk, plan, chunk)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=watch_parent,
+                               initargs=(os.getpid(),), max_tasks_per_child=WORKER_CHUNKS)
 
+    def submit(chunk: list[Item]) -> Future[list[Outcome]]:
+        return pool.submit(decide_chunk, plan, chunk)
+
+    try:
         yield from _in_order(submit, lambda f: f.result(), chunks, window=jobs * 3)
+    except BaseException:
+        # Stopped (SIGTERM, Ctrl-C, an error writing, the consumer gone): the chunks
+        # in flight are abandoned, not waited for; shutdown(wait=True) would wait.
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end every worker now."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
+
+
+# How often a worker checks that the batch that started it is still there.
+WATCH_INTERVAL = 0.5
+_PR_SET_PDEATHSIG = 1
+
+
+def watch_parent(parent: int) -> None:
+    """In a worker: exit when the batch process is gone, even when it was killed (SIGKILL) and cleaned up nothing.
+
+    A forkserver worker is the child of the fork server, not of the batch, so it
+    watches the batch's pid as well as its own parent. On Linux the kernel also
+    sends SIGKILL when the fork server (which exits with the batch) goes.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still notices, a little later
+    own_parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_INTERVAL)
+            if os.getppid() != own_parent or not _alive(parent):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="pinggu-watch-parent", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else (the pid was reused: the batch is gone, but rarely)
+    return True
 
 
 def connect(address: str) -> Any:

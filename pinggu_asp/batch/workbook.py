@@ -141,4 +141,7 @@ def write_workbook(path: Any, declarations: list[dict[str, Any]]) -> None:
                         value = Decimal(value)  # a number in the sheet, as an analyst types it
                     cells.append(value)
                 sheets[name].append(cells)
+                for cell in sheets[name][sheets[name].max_row]:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"  # declared text, never a formula (openpyxl stores "=..." as one)
     book.save(path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -58,6 +59,38 @@ def _cell(key: str, value: Any) -> Any:
     return value
 
 
+# A spreadsheet program reads a cell starting with one of these as a formula
+# (OWASP, "CSV Injection"): "=HYPERLINK(...)", "+1", "-1+2", "@SUM(A1)", or the
+# same behind a tab or carriage return.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def csv_text(value: Any) -> Any:
+    """A CSV cell that no spreadsheet program evaluates: text that could start a formula gets a leading ``'``.
+
+    Numbers, and amounts written as exact decimal text, stay as they are.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def xlsx_row(sheet: Any, values: list[Any]) -> list[Any]:
+    """A write-only row whose text cells are string cells: openpyxl would store ``=...`` text as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            row.append(cell)
+        else:
+            row.append(value)
+    return row
+
+
 class Sink:
     """Receives outcomes in input order; ``close`` finishes the staged file."""
 
@@ -101,7 +134,11 @@ def _identity(outcome: Outcome) -> dict[str, Any]:
 
 
 class CsvSink(Sink):
-    """The awards, one row each (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese)."""
+    """The awards, one row each (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese).
+
+    Declared text is data: a cell that a spreadsheet program would take for a
+    formula is written with a leading ``'`` (see ``csv_text``).
+    """
 
     def __init__(self, staged: Staged) -> None:
         super().__init__(staged)
@@ -111,7 +148,8 @@ class CsvSink(Sink):
 
     def write(self, outcome: Outcome) -> None:
         for award in outcome.awards:
-            self.writer.writerow({**_identity(outcome), **{k: award[k] for k in AWARD_COLUMNS if k in award}})
+            row = {**_identity(outcome), **{k: award[k] for k in AWARD_COLUMNS if k in award}}
+            self.writer.writerow({k: csv_text(v) for k, v in row.items()})
 
     def close(self, summary: dict[str, Any] | None) -> None:
         self.handle.close()
@@ -140,15 +178,16 @@ class XlsxSink(Sink):
         ident = _identity(outcome)
         if outcome.error is not None:
             for error in outcome.error["errors"]:
-                self.errors.append([ident["input"], outcome.error.get("kind", "invalid"), error["field"],
-                                    error["message"], error.get("sheet"), error.get("row")])
+                self.errors.append(xlsx_row(self.errors, [ident["input"], outcome.error.get("kind", "invalid"),
+                                                          error["field"], error["message"], error.get("sheet"),
+                                                          error.get("row")]))
             return
         for award in outcome.awards:
             row = {**ident, **award}
-            self.awards.append([_cell(k, row.get(k)) for k in AWARD_COLUMNS])
+            self.awards.append(xlsx_row(self.awards, [_cell(k, row.get(k)) for k in AWARD_COLUMNS]))
         for clause in outcome.clauses:
             row = {**ident, **clause}
-            self.clauses.append([_cell(k, row.get(k)) for k in CLAUSE_COLUMNS])
+            self.clauses.append(xlsx_row(self.clauses, [_cell(k, row.get(k)) for k in CLAUSE_COLUMNS]))
 
     def close(self, summary: dict[str, Any] | None) -> None:
         sheet = self.book.create_sheet("summary")
@@ -156,7 +195,7 @@ class XlsxSink(Sink):
         if summary is not None:
             for section, key, value in summary_rows(summary):
                 amount = section.startswith("totals") and isinstance(value, str)
-                sheet.append([section, key, Decimal(value) if amount else value])
+                sheet.append(xlsx_row(sheet, [section, key, Decimal(value) if amount else value]))
         self.book.save(self.staged.tmp)
 
     def discard(self) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..api import ruleset_for
-from ..engine import check, check_many
+from ..engine import check
 from ..interpretations import InterpretationError
 from ..loading import InputError, declaration_from_data, parse_text
 from ..model import Declaration
@@ -174,7 +174,16 @@ def ruleset(interpretations: Sequence[str], parameters: str | None) -> Ruleset:
     return _ruleset(tuple(sorted(set(interpretations))), parameters)
 
 
+def _in_force(decl: Declaration, rules: Ruleset) -> None:
+    """Refuse (422) a declaration dated before a value of the parameters is in force: it alone, never its group."""
+    try:
+        rules.parameters.in_force(decl.declaration_date)
+    except ParameterError as exc:
+        raise Refused(422, [("declaration_date", str(exc))]) from None
+
+
 def _decide(decl: Declaration, rules: Ruleset) -> dict[str, Any]:
+    _in_force(decl, rules)
     try:
         return check(decl, rules)
     except EngineError as exc:
@@ -359,11 +368,15 @@ def do_batch_group(lines: list[tuple[int, bytes]], interpretations: list[str], p
     valid: list[Declaration] = []
     for number, raw in lines:
         try:
-            valid.append(_line_declaration(raw))
+            decl = _line_declaration(raw)
+            _in_force(decl, rules)
+            valid.append(decl)
             out.append(None)
         except Refused as exc:
             out.append(error_line(number, exc.problems))
-    results = iter(check_many(valid, rules))
+    from ..batch.run import decide_each
+
+    results = iter(decide_each(valid, rules))
     for index, (number, _) in enumerate(lines):
         if out[index] is None:
             result = next(results)
