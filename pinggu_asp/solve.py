@@ -212,20 +212,50 @@ def decide_group(
     seed: int = 0,
     messages: list[str] | None = None,
     time_limit: float | None = TIME_LIMIT,
+    together: bool = True,
 ) -> list[Derived | EngineError]:
     """Ground each member's facts into the grouped program once, optimise the whole group once, and settle ties.
 
     The members share no atom, and each ``#maximize`` level sums independent
     terms, one per member; so a level's sum is at its largest exactly when each
     member's is, and one optimisation of the group gives every member the
-    optimum it has alone (``tests/test_solve_group.py`` holds this). A member
+    optimum it has alone (``tests/test_selection_groups.py`` holds this). A member
     without a conflict has but one optimal set. A member with one is solved
     again alone (``group_active/1``) for its equally good choices, one
     independent conflict at a time (``_settle``). Each member may take
     ``time_limit`` seconds; a group whose shared optimisation overruns, or whose
     sums could pass 64 bits, is solved member by member, so one hard member
-    never costs the others. ``messages`` collects clingo's log.
+    never costs the others: a member's ``time_limit`` bounds what it needs
+    beyond the shared optimisation (which GROUP_SOLVE_LIMIT bounds), or all of
+    its selection when it is solved alone. ``messages`` collects clingo's log;
+    ``together=False`` solves every member alone.
     """
+    group, choices = ground_group(grouped, members, seed, messages)
+    first: list[_Raw] | None = None
+    together = together and len(members) > 1 and sum(len(c) for c in choices) * _WEIGHT_BOUND <= _SUM_BOUND
+    if together:
+        # The shared optimisation has a bound of its own: it is no one member's work.
+        try:
+            first = group.optimum(range(len(members)), _Budget(GROUP_SOLVE_LIMIT))
+        except _Overrun:
+            first = None  # one hard member: each is solved alone, within its own budget
+    out: list[Derived | EngineError] = []
+    for index in range(len(members)):
+        budget = _Budget(time_limit)
+        try:
+            raw = first[index] if first is not None else group.optimum([index], budget)[0]
+            out.append(_settle(group, index, raw, choices[index], budget))
+        except _Overrun:
+            out.append(budget.error())
+        except EngineError as exc:
+            out.append(exc)
+    return out
+
+
+def ground_group(
+    grouped: GroupedProgram, members: Sequence[Iterable[Symbol]], seed: int = 0, messages: list[str] | None = None
+) -> tuple[_Group, list[dict[Term, int]]]:
+    """One Control with every member's facts, grounded; and each member's ``chosen`` literals by candidate."""
     log: list[str] = [] if messages is None else messages
 
     def logger(code: clingo.MessageCode, message: str) -> None:
@@ -261,25 +291,7 @@ def decide_group(
         member, candidate = atom.symbol.arguments
         choices[member.number][group.reader.term(candidate)] = atom.literal
 
-    first: list[_Raw] | None = None
-    together = len(members) > 1 and sum(len(c) for c in choices) * _WEIGHT_BOUND <= _SUM_BOUND
-    if together:
-        limit = GROUP_SOLVE_LIMIT if time_limit is None else min(GROUP_SOLVE_LIMIT, time_limit)
-        try:
-            first = group.optimum(range(len(members)), _Budget(limit))
-        except _Overrun:
-            first = None  # one hard member: each is solved alone, within its own budget
-    out: list[Derived | EngineError] = []
-    for index in range(len(members)):
-        budget = _Budget(time_limit)
-        try:
-            raw = first[index] if first is not None else group.optimum([index], budget)[0]
-            out.append(_settle(group, index, raw, choices[index], budget))
-        except _Overrun:
-            out.append(budget.error())
-        except EngineError as exc:
-            out.append(exc)
-    return out
+    return group, choices
 
 
 def _literal(atoms: clingo.SymbolicAtoms, sym: Symbol) -> int:
