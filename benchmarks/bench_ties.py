@@ -24,11 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from tied_declarations import ties_data  # noqa: E402
-
 from pinggu_asp.engine import check  # noqa: E402
 from pinggu_asp.loading import declaration_from_data  # noqa: E402
 from pinggu_asp.solve import default_ruleset  # noqa: E402
+from tied_declarations import ties_data  # noqa: E402
 
 
 def _best(data: dict[str, object], repeat: int) -> tuple[float, dict[str, object]]:
