@@ -492,6 +492,10 @@ def _settle(group: _Group, member: int, raw: _Raw, literals: dict[Term, int], bu
     return _derived(atoms, chosen, alternatives, count, tied[:GROUPS_LIMIT], truncated)
 
 
+# Each part's choices still possible in a walk of ``_first_sets``, with how far each is taken.
+_Alive = list[list[tuple[tuple[Term, ...], int]]]
+
+
 def _first_sets(parts: Sequence[Sequence[frozenset[Term]]], limit: int) -> list[frozenset[Term]]:
     """The first ``limit`` sets made of one choice from each part (parts disjoint), ordered by their sorted candidates.
 
@@ -503,30 +507,43 @@ def _first_sets(parts: Sequence[Sequence[frozenset[Term]]], limit: int) -> list[
     sets there are.
     """
     found: list[frozenset[Term]] = []
-    start = [[(tuple(sorted(choice)), 0) for choice in part] for part in parts]
     owner = {c: index for index, part in enumerate(parts) for choice in part for c in choice}
 
-    def walk(prefix: list[Term], alive: list[list[tuple[tuple[Term, ...], int]]]) -> None:
+    def step(alive: _Alive, nxt: Term) -> _Alive | None:
+        moved = []
+        for index, part in enumerate(alive):
+            if index == owner[nxt]:
+                kept = [(c, i + 1) for c, i in part if i < len(c) and c[i] == nxt]
+            else:  # nxt is not among this part's candidates: none of its own may come before it
+                kept = [(c, i) for c, i in part if i == len(c) or c[i] > nxt]
+            if not kept:
+                return None
+            moved.append(kept)
+        return moved
+
+    # A loop with a stack rather than recursion: a set may hold more candidates than
+    # Python's recursion limit. stack[d] is the node whose prefix is prefix[:d].
+    prefix: list[Term] = []
+    stack: list[tuple[_Alive, list[Term]]] = []
+
+    def enter(alive: _Alive) -> None:
         if all(any(i == len(c) for c, i in part) for part in alive):
             found.append(frozenset(prefix))
-        for nxt in sorted({c[i] for part in alive for c, i in part if i < len(c)}):
-            if len(found) >= limit:
-                return
-            moved = []
-            for index, part in enumerate(alive):
-                if index == owner[nxt]:
-                    kept = [(c, i + 1) for c, i in part if i < len(c) and c[i] == nxt]
-                else:  # nxt is not among this part's candidates: none of its own may come before it
-                    kept = [(c, i) for c, i in part if i == len(c) or c[i] > nxt]
-                if not kept:
-                    break
-                moved.append(kept)
-            else:
-                prefix.append(nxt)
-                walk(prefix, moved)
-                prefix.pop()
+        stack.append((alive, sorted({c[i] for part in alive for c, i in part if i < len(c)}, reverse=True)))
 
-    walk([], start)
+    enter([[(tuple(sorted(choice)), 0) for choice in part] for part in parts])
+    while stack and len(found) < limit:
+        alive, nexts = stack[-1]
+        if not nexts:
+            stack.pop()
+            if prefix:
+                prefix.pop()
+            continue
+        nxt = nexts.pop()
+        child = step(alive, nxt)
+        if child is not None:
+            prefix.append(nxt)
+            enter(child)
     return found[:limit]
 
 

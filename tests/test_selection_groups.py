@@ -216,3 +216,25 @@ def test_in_the_service_an_overrun_line_does_not_fail_its_group(monkeypatch: pyt
     records = [json.loads(line) for line in lines]
     assert [r["schema"] for r in records] == ["pinggu-result/1", "pinggu-error/1", "pinggu-result/1"]
     assert "could not decide within" in records[1]["errors"][0]["message"]
+
+
+def test_the_first_whole_sets_are_the_first_of_the_product_in_order() -> None:
+    """``_first_sets`` against sorting the whole product, on random disjoint parts (empty choices included)."""
+    import itertools
+    import random
+
+    from pinggu_asp.solve import _first_sets
+    from pinggu_asp.symbols import num
+
+    rng = random.Random(3)
+    for _ in range(300):
+        universe = list(range(rng.randint(1, 9)))
+        rng.shuffle(universe)
+        parts: list[list[frozenset]] = []  # type: ignore[type-arg]
+        while universe:
+            own = [universe.pop() for _ in range(min(len(universe), rng.randint(1, 3)))]
+            choices = {frozenset(num(x) for x in own if rng.random() < 0.5) for _ in range(rng.randint(1, 4))}
+            parts.append(sorted(choices, key=sorted))
+        product = sorted({frozenset().union(*combo) for combo in itertools.product(*parts)}, key=sorted)
+        limit = rng.randint(1, 6)
+        assert _first_sets(parts, limit) == product[:limit]
