@@ -426,8 +426,8 @@ class _Group:
 def _settle(group: _Group, member: int, raw: _Raw, literals: dict[Term, int], budget: _Budget) -> Derived:
     """The member's chosen set in the fixed order, and its equally good alternatives, factored by conflict.
 
-    ``atoms`` is an optimal answer set of the member (the tie-break off).
-    select.lp's ``component/2`` names the independent conflicts. A conflict's
+    ``raw`` is an optimal answer set of the member (the tie-break off), not yet
+    read. select.lp's ``component/2`` names the independent conflicts. A conflict's
     equally good choices are enumerated with every other candidate fixed; the
     objective is a sum over candidates, so they are the same whatever the rest
     is. Of them the chosen one is the first in select.lp's fixed order (the

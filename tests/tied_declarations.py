@@ -38,6 +38,9 @@ def with_ties(rng: random.Random, data: dict[str, Any]) -> dict[str, Any]:
     for k in range(rng.randint(0, 5)):
         support.append({"basis": rng.choice(bases), "policy": f"政策{k}", "amount": rng.choice(_AMOUNTS),
                         "status": "eligible"})
+    if rng.random() < 0.3:  # two policies of equal amount on one basis: a tie unless this measure pays more
+        basis, amount = rng.choice(bases), rng.choice(_AMOUNTS)
+        support += [{"basis": basis, "policy": f"等额{k}", "amount": amount, "status": "eligible"} for k in range(2)]
     if support:
         data["other_pinggu_support"] = support
     return data
