@@ -39,6 +39,8 @@ GROUPS_LIMIT = 100
 TIME_LIMIT = 10.0
 # Seconds the shared optimisation of a group may take before its members are solved alone.
 GROUP_SOLVE_LIMIT = 2.0
+# In a group larger than this, members with a conflict are settled in Controls of at most this many.
+SETTLE_GROUP = 32
 # Each #maximize level is summed in 64 bits (signed). A candidate weighs at most
 # (max_chunks + 1) * chunk_units weight units (select.lp), so a group is optimised
 # together only while its candidates times that stays below 2^63.
@@ -230,6 +232,7 @@ def decide_group(
     its selection when it is solved alone. ``messages`` collects clingo's log;
     ``together=False`` solves every member alone.
     """
+    members = [list(facts) for facts in members]
     group, choices = ground_group(grouped, members, seed, messages)
     first: list[_Raw] | None = None
     together = together and len(members) > 1 and sum(len(c) for c in choices) * _WEIGHT_BOUND <= _SUM_BOUND
@@ -239,17 +242,34 @@ def decide_group(
             first = group.optimum(range(len(members)), _Budget(GROUP_SOLVE_LIMIT))
         except _Overrun:
             first = None  # one hard member: each is solved alone, within its own budget
-    out: list[Derived | EngineError] = []
+    out: dict[int, Derived | EngineError] = {}
+    # A solve's start-up grows with the grounding, so in a large group the members
+    # with a conflict are settled in small Controls of their own.
+    apart: list[int] = []
     for index in range(len(members)):
+        if first is not None and len(members) > SETTLE_GROUP and "component" in first[index]:
+            apart.append(index)
+            continue
         budget = _Budget(time_limit)
         try:
             raw = first[index] if first is not None else group.optimum([index], budget)[0]
-            out.append(_settle(group, index, raw, choices[index], budget))
+            out[index] = _settle(group, index, raw, choices[index], budget)
         except _Overrun:
-            out.append(budget.error())
+            out[index] = budget.error()
         except EngineError as exc:
-            out.append(exc)
-    return out
+            out[index] = exc
+    for start in range(0, len(apart), SETTLE_GROUP):
+        chunk = apart[start : start + SETTLE_GROUP]
+        small, small_choices = ground_group(grouped, [members[i] for i in chunk], seed, messages)
+        for j, index in enumerate(chunk):
+            budget = _Budget(time_limit)
+            try:
+                out[index] = _settle(small, j, first[index] if first is not None else {}, small_choices[j], budget)
+            except _Overrun:
+                out[index] = budget.error()
+            except EngineError as exc:
+                out[index] = exc
+    return [out[index] for index in range(len(members))]
 
 
 def ground_group(
