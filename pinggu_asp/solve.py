@@ -337,6 +337,8 @@ class _Group:
     active: list[int]
     tiebreak: int
     reader: Reader = field(default_factory=Reader)
+    _meta: dict[Symbol, tuple[int, str]] = field(default_factory=dict)
+    _stripped: dict[Symbol, Term] = field(default_factory=dict)
 
     def _open(self, members: Iterable[int], tiebreak: bool = False) -> list[int]:
         opened = set(members)
@@ -348,11 +350,21 @@ class _Group:
         wanted = list(members)
         buckets: dict[int, _Raw] = {i: defaultdict(list) for i in wanted}
         shared: list[tuple[str, Symbol]] = []
+        # Each symbol's member and name once per group: a member's second answer set shares most of its atoms.
+        meta = self._meta
         for sym in symbols:
-            name = sym.name
-            args = sym.arguments
-            if args and (name, len(args) - 1) in self.dependent and args[0].type == clingo.SymbolType.Number:
-                bucket = buckets.get(args[0].number)
+            hit = meta.get(sym)
+            if hit is None:
+                name = sym.name
+                args = sym.arguments
+                if args and (name, len(args) - 1) in self.dependent and args[0].type == clingo.SymbolType.Number:
+                    hit = (args[0].number, name)
+                else:
+                    hit = (-1, name)
+                meta[sym] = hit
+            member, name = hit
+            if member >= 0:
+                bucket = buckets.get(member)
                 if bucket is not None:
                     bucket[name].append(sym)
             else:
@@ -365,12 +377,18 @@ class _Group:
     def atoms(self, raw: _Raw, names: Iterable[str] | None = None) -> dict[str, list[Term]]:
         """Read a member's atoms (only ``names``, when given) into Terms, without the member argument."""
         term = self.reader.term
+        stripped = self._stripped
         out: dict[str, list[Term]] = defaultdict(list)
         for key in raw if names is None else [n for name in names for n in (name, " " + name) if n in raw]:
             if key.startswith(" "):
                 out[key[1:]] += [term(sym) for sym in raw[key]]
-            else:
-                out[key] += [fun(key, *(term(arg) for arg in sym.arguments[1:])) for sym in raw[key]]
+                continue
+            items = out[key]
+            for sym in raw[key]:
+                hit = stripped.get(sym)
+                if hit is None:
+                    hit = stripped[sym] = fun(key, *(term(arg) for arg in sym.arguments[1:]))
+                items.append(hit)
         return {name: sorted(items) for name, items in out.items()}
 
     def optimum(self, members: Iterable[int], budget: _Budget) -> list[_Raw]:
