@@ -168,7 +168,7 @@ def test_grouped_is_alone_atom_for_atom(size: int) -> None:
         _same(grouped, alone)
 
 
-@pytest.mark.parametrize("size", [256, 1000])
+@pytest.mark.parametrize("size", [256, pytest.param(1000, marks=pytest.mark.slow)])
 def test_a_large_group_decides_each_member_as_alone(size: int) -> None:
     """One group of ``size`` with its shared optimisation, against each member solved alone.
 
