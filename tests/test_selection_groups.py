@@ -262,3 +262,14 @@ def test_the_first_whole_sets_are_the_first_of_the_product_in_order() -> None:
         product = sorted({frozenset().union(*combo) for combo in itertools.product(*parts)}, key=sorted)
         limit = rng.randint(1, 6)
         assert _first_sets(parts, limit) == product[:limit]
+
+
+@pytest.mark.parametrize("knob", ["_SUM_BOUND", "GROUP_SOLVE_LIMIT"])
+def test_a_group_that_cannot_share_its_optimisation_is_solved_member_by_member(
+        knob: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sums that could pass 64 bits, or a shared optimisation past its bound: each member alone, same answers."""
+    decls = tied_declarations(7, seed=70)
+    shared = _decide(decls)
+    monkeypatch.setattr(solve_module, knob, 0 if knob == "_SUM_BOUND" else 1e-9)
+    for a, b in zip(_decide(decls), shared, strict=True):
+        _same(a, b)
