@@ -28,7 +28,7 @@ from .parameters import ParameterError, ParameterSet, load_parameters
 from .reach import ClauseError, reach_document
 from .reform import with_overrides
 from .result import canonical_declaration
-from .solve import EngineError, Ruleset
+from .solve import TIME_LIMIT, EngineError, Ruleset
 from .whatif import apply_changes, whatif_document
 
 DeclarationLike = Union[Declaration, Mapping[str, Any], str, "os.PathLike[str]"]
@@ -62,13 +62,16 @@ def as_declaration(declaration: DeclarationLike) -> Declaration:
     raise InputError("<input>", [("", f"a declaration is a mapping, a path or a Declaration, not {type(declaration).__name__}")])
 
 
-def ruleset_for(parameters: ParametersLike = None, interpretations: Iterable[str] = ()) -> Ruleset:
-    """The rules and parameters a run uses, with the switches checked before any work."""
+def ruleset_for(parameters: ParametersLike = None, interpretations: Iterable[str] = (),
+                time_limit: float | None = TIME_LIMIT) -> Ruleset:
+    """The rules and parameters a run uses, with the switches checked before any work.
+
+    ``time_limit``: seconds each declaration's selection may take (None: no limit); past it, ``EngineError``."""
     if isinstance(parameters, ParameterSet):
         params = parameters
     else:
         params = load_parameters(None if parameters is None else Path(parameters))
-    ruleset = Ruleset(parameters=params, switches=tuple(sorted(set(interpretations))))
+    ruleset = Ruleset(parameters=params, switches=tuple(sorted(set(interpretations))), time_limit=time_limit)
     ruleset.modules  # noqa: B018 - raises InterpretationError on an unknown switch
     return ruleset
 
@@ -91,9 +94,12 @@ def assess(
     *,
     parameters: ParametersLike = None,
     interpretations: Iterable[str] = (),
+    time_limit: float | None = TIME_LIMIT,
 ) -> dict[str, Any]:
-    """Decide every clause for one declaration: the ``pinggu-result/1`` document, as ``check`` prints it."""
-    ruleset = ruleset_for(parameters, interpretations)
+    """Decide every clause for one declaration: the ``pinggu-result/1`` document, as ``check`` prints it.
+
+    ``time_limit``: seconds the selection may take (None: no limit); past it, ``EngineError``."""
+    ruleset = ruleset_for(parameters, interpretations, time_limit)
     return _check(as_declaration(declaration), ruleset)
 
 
@@ -123,13 +129,14 @@ def whatif(
     interpretations: Sequence[str] = (),
     parameters: ParametersLike = None,
     base_interpretations: Sequence[str] = (),
+    time_limit: float | None = TIME_LIMIT,
 ) -> dict[str, Any]:
     """``pinggu-whatif/1``: the declaration decided as it is and with ``changes`` (``PATH=VALUE``), ``params``
     (``NAME=VALUE``) and the readings ``interpretations`` switched on, and the difference between the two.
     ``base_interpretations`` are readings in force in both runs (the reading an auditor already chose)."""
     decl = as_declaration(declaration)
-    base = ruleset_for(parameters, base_interpretations)
-    reformed = ruleset_for(with_overrides(base.parameters, params), [*base_interpretations, *interpretations])
+    base = ruleset_for(parameters, base_interpretations, time_limit)
+    reformed = ruleset_for(with_overrides(base.parameters, params), [*base_interpretations, *interpretations], time_limit)
     changed = apply_changes(decl, changes)
     before = _remembered_check(decl, base)
     after = _remembered_check(changed, reformed)
@@ -144,9 +151,10 @@ def reach(
     vary: Sequence[str] = (),
     parameters: ParametersLike = None,
     interpretations: Sequence[str] = (),
+    time_limit: float | None = TIME_LIMIT,
 ) -> dict[str, Any]:
     """``pinggu-reach/1``: for a clause the declaration misses, each declared number that alone would make it
     qualify (every condition passing), the smallest such value (the largest, where less helps), verified by re-solving at it and one yuan
     short; or what stands in the way when no single number can."""
-    ruleset = ruleset_for(parameters, interpretations)
+    ruleset = ruleset_for(parameters, interpretations, time_limit)
     return reach_document(as_declaration(declaration), clause, ruleset, clause_ids(ruleset), vary)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import sys
@@ -18,7 +19,7 @@ from .loading import InputError, load_declaration, load_declaration_stream
 from .parameters import ParameterError
 from .render_text import render
 from .result import dumps, dumps_line
-from .solve import EngineError, default_ruleset
+from .solve import TIME_LIMIT, EngineError, default_ruleset
 
 app = typer.Typer(
     add_completion=False,
@@ -130,12 +131,19 @@ ParametersOpt = Annotated[
     typer.Option("--parameters", help="A parameters file to use instead of the shipped one (a what-if reform)."),
 ]
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+TimeLimitOpt = Annotated[
+    float,
+    typer.Option("--time-limit", min=0.001,
+                 help=f"Seconds one declaration's selection of awards may take (default {TIME_LIMIT:g}); past it, "
+                 "an engine error (exit 3; in a batch, an error record for that line)."),
+]
 
 
-def _decide(file: Path, interpretation: list[str] | None, parameters: Path | None) -> dict[str, Any]:
+def _decide(file: Path, interpretation: list[str] | None, parameters: Path | None,
+            time_limit: float = TIME_LIMIT) -> dict[str, Any]:
     """Validate the switches, the parameters and the declaration, then decide; exit 2 or 3 with a message."""
     try:
-        ruleset = default_ruleset(interpretation or [], parameters)
+        ruleset = dataclasses.replace(default_ruleset(interpretation or [], parameters), time_limit=time_limit)
         ruleset.modules  # noqa: B018 - validates the switches before any work
         return run_check(_load(file), ruleset)
     except (InputError, ParameterError, InterpretationError) as exc:
@@ -157,10 +165,11 @@ def check(
     interpretation: InterpretationOpt = None,
     parameters: ParametersOpt = None,
     output: OutputOpt = None,
+    time_limit: TimeLimitOpt = TIME_LIMIT,
 ) -> None:
     """Decide every clause for one declaration, choose the awards, and print the result."""
     chosen = format.value if format is not None else _format_from(output, ("json", "text", "jsonl"), "json")
-    result = _decide(file, interpretation, parameters)
+    result = _decide(file, interpretation, parameters, time_limit)
     if chosen == "jsonl":
         text = dumps_line(result) + "\n"
     else:
@@ -303,6 +312,7 @@ def whatif(
     lang: Annotated[Lang, typer.Option("--lang", help="Language of text, md and html.")] = Lang.zh,
     parameters: ParametersOpt = None,
     output: OutputOpt = None,
+    time_limit: TimeLimitOpt = TIME_LIMIT,
 ) -> None:
     """What if facts, parameters or readings were otherwise: the difference, or with --reach the smallest change."""
     from . import api
@@ -314,10 +324,12 @@ def whatif(
             if set_ or param:
                 _fail("--reach searches one declared number at a time; give --set and --param without it", EXIT_INPUT)
             doc = api.reach(declaration, reach_clause, vary=vary or [], parameters=parameters,
-                            interpretations=[*(base_interpretation or []), *(interpretation or [])])
+                            interpretations=[*(base_interpretation or []), *(interpretation or [])],
+                            time_limit=time_limit)
         else:
             doc = api.whatif(declaration, changes=set_ or [], params=param or [], interpretations=interpretation or [],
-                             parameters=parameters, base_interpretations=base_interpretation or [])
+                             parameters=parameters, base_interpretations=base_interpretation or [],
+                             time_limit=time_limit)
     except (InputError, ParameterError, InterpretationError, api.ClauseError) as exc:
         _fail(str(exc), EXIT_INPUT)
     except EngineError as exc:
@@ -395,6 +407,7 @@ def batch(
     cluster: Annotated[Optional[str], typer.Option(
         "--cluster", help="Send the work to the Dask scheduler at this address (pip install '.[cluster]').")] = None,
     chunk_size: Annotated[Optional[int], typer.Option("--chunk-size", hidden=True, min=1)] = None,
+    time_limit: TimeLimitOpt = TIME_LIMIT,
 ) -> None:
     """Decide a population of declarations; each result is what `check` prints for it."""
     from .batch.command import BatchOptions, execute
@@ -404,6 +417,7 @@ def batch(
         input=input, output=output, jobs=jobs, interpretations=interpretation or [], parameters=parameters,
         summary=summary, report=report, compare_parameters=compare_parameters, compare_params=compare_param or [],
         compare_interpretations=compare_interpretation or [], cluster=cluster, chunk_size=chunk_size,
+        time_limit=time_limit,
     )
     try:
         outcome = execute(options)

@@ -14,9 +14,9 @@ in its body. Each rewritten rule also binds the enterprise in its body with
 ``group_member(E)``, so a rule reached only through negation or an aggregate
 stays safe, and the optimisation terms carry it, so two enterprises' equal
 tuples never merge. A choice of award is open only while its enterprise is
-``group_active/1``: the selection of one enterprise is solved at a time under
-that external (see ``solve.py``), which keeps the equally good alternatives
-each enterprise's own.
+``group_active/1``: the whole group is optimised at once with every member
+active, and a member with a conflict is solved again alone under that external
+for its equally good alternatives (see ``solve.py``).
 """
 
 from __future__ import annotations
@@ -190,10 +190,14 @@ def _rewrite(statements: Sequence[AST], dependent: frozenset[Signature]) -> Iter
 
 
 def _show_active(name: str, arity: int) -> AST:
-    """``#show p(X1..Xn) : p(E,X1..Xn), group_active(E).``: a model shows its active member's atoms, as one would."""
-    args = [ast.Variable(_LOC, f"X{i}__") for i in range(arity)]
-    term = ast.Function(_LOC, name, args, 0) if arity else ast.Function(_LOC, name, [], 0)
-    atom = ast.SymbolicAtom(ast.Function(_LOC, name, [ast.Variable(_LOC, _VAR), *args], 0))
+    """``#show p(E,X1..Xn) : p(E,X1..Xn), group_active(E).``: a model shows its active members' atoms.
+
+    The member stays the first argument, so that one model of many active
+    members can be read apart (``solve.py`` strips it again).
+    """
+    args = [ast.Variable(_LOC, _VAR), *(ast.Variable(_LOC, f"X{i}__") for i in range(arity))]
+    term = ast.Function(_LOC, name, args, 0)
+    atom = ast.SymbolicAtom(ast.Function(_LOC, name, args, 0))
     return ast.ShowTerm(_LOC, term, [ast.Literal(_LOC, ast.Sign.NoSign, atom), _literal(ACTIVE)])
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from .alternatives_text import factored_lines
 from .explain import yuan_text
 from .i18n import LABELS
 
@@ -163,7 +164,12 @@ def render_html(model: dict[str, Any], lang: str = "zh") -> str:
         out.append("</section>")
 
     key = "text_zh" if lang == "zh" else "text_en"
-    if model["alternatives"]:
+    factored = factored_lines(model, lang)
+    if factored is not None:
+        out.append(f"<h2>{_e(labels['alternatives'])}</h2><p>{_e(factored[0])}</p><ul>")
+        out += [f"<li>{_e(line)}</li>" for line in factored[1:]]
+        out.append("</ul>")
+    elif model["alternatives"]:
         out.append(f"<h2>{_e(labels['alternatives'])}</h2><ul>")
         for alt in model["alternatives"]:
             names = ", ".join(a.get("clause") or a.get("policy", "") for a in alt["chosen"])

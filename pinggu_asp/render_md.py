@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .alternatives_text import factored_lines
 from .i18n import LABELS
 from .safe_text import escape_tree, markdown_code, markdown_text
 
@@ -95,6 +96,9 @@ def render_markdown(model: dict[str, Any], lang: str = "zh") -> str:
         out.append("")
         out += _cond_rows(clause["conditions"], lang)
     key = "text_zh" if lang == "zh" else "text_en"
+    factored = factored_lines(model, lang)
+    if factored is not None:
+        out += ["", f"## {labels['alternatives']}", "", _cell(factored[0]), ""] + [f"- {_cell(line)}" for line in factored[1:]]
     if model["advisories"]:
         out += ["", f"## {labels['advisories']}", ""] + [f"- {a.get(key, '')}" for a in model["advisories"]]
     out += ["", f"## {labels['readings']}", ""] + [f"- {markdown_code(r['name'])}: {markdown_text(r[lang])}" for r in model.get("readings", [])]

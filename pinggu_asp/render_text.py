@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
 
+from .alternatives_text import factored_lines
 from .explain import amount_text, yuan_text
 from .safe_text import escape_controls, escape_tree
 
@@ -145,7 +146,12 @@ def render(result: dict[str, Any], lang: str = "zh", width: int | None = None) -
 def _print_alternatives_and_advice(console: Console, doc: dict[str, Any], alt_label: str, advice_label: str, lang: str) -> None:
     """The other equally favourable sets, the advisories, and the readings in force (check and explain alike)."""
     key = "text_zh" if lang == "zh" else "text_en"
-    if doc["alternatives"]:
+    factored = factored_lines(doc, lang)
+    if factored is not None:
+        console.print(f"\n{alt_label}: {factored[0]}")
+        for line in factored[1:]:
+            console.print(f"  {line}")
+    elif doc["alternatives"]:
         console.print(f"\n{alt_label}:")
         for alt in doc["alternatives"]:
             names = ", ".join(a.get("clause") or a.get("policy", "") for a in alt["chosen"])

@@ -407,6 +407,16 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
     for alt in derived.alternatives:
         alt_awards = [_candidate_json(reader, decl, cand) for cand in sorted(alt)]
         alternatives.append({"chosen": alt_awards, "total_yuan": _yuan(_total(reader, alt))})
+    # The same, factored (SPEC §4.2): each independent conflict with its own equally good choices.
+    alternative_groups = [
+        {
+            "candidates": [_candidate_json(reader, decl, cand) for cand in group.candidates],
+            "chosen": [_candidate_json(reader, decl, cand) for cand in sorted(group.chosen)],
+            "choices": [[_candidate_json(reader, decl, cand) for cand in sorted(choice)] for choice in group.others],
+            "count": group.count,
+        }
+        for group in derived.alternative_groups
+    ]
 
     advisories: list[dict[str, Any]] = []
     for atom in derived.get("advice"):
@@ -474,6 +484,8 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
         "gates": gates,
         "alternatives": alternatives,
         "alternatives_truncated": derived.alternatives_truncated,
+        "alternatives_count": derived.alternatives_count,
+        "alternative_groups": alternative_groups,
         "advisories": advisories,
         "other_support": other_support,
         "interpretations": list(derived.interpretations),

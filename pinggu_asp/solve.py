@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from math import prod
 from pathlib import Path
 
 import clingo
@@ -18,18 +20,50 @@ from .interpretations import modules_for
 from .model import Declaration
 from .parameters import Parameter, ParameterSet, load_parameters
 from .rules_files import interpretation_path, program_paths
-from .symbols import Reader, Term
+from .symbols import Reader, Term, fun
 
-# How many other equally favourable sets the result lists at most.
+# Limits on what a result lists and on the time a declaration may take, all here.
+# How many other equally favourable whole sets the result lists at most (``alternatives``).
 ALTERNATIVES_LIMIT = 20
-# How many it collects before choosing those it lists: the first in a fixed
-# order of all that were found, so the list does not depend on the search
-# whenever there are at most this many.
-ALTERNATIVES_SCAN = 1000
+# How many equally good choices are enumerated for one independent conflict
+# (a connected part of the conflict graph) at most; past it, its count is
+# unknown and its listed choices are the first of those found.
+CHOICES_SCAN = 1000
+# How many are enumerated over all the conflicts of one declaration at most.
+CHOICES_SCAN_TOTAL = 20000
+# How many other choices of one conflict the result lists at most.
+CHOICES_LIMIT = 20
+# How many conflicts with equally good choices the result lists at most.
+GROUPS_LIMIT = 100
+# Seconds one declaration's selection may take (``--time-limit``); past it, an EngineError.
+TIME_LIMIT = 10.0
+# Seconds the shared optimisation of a group may take before its members are solved alone.
+GROUP_SOLVE_LIMIT = 2.0
+# In a group larger than this, members with a conflict are settled in Controls of at most this many.
+SETTLE_GROUP = 32
+# Each #maximize level is summed in 64 bits (signed). A candidate weighs at most
+# (max_chunks + 1) * chunk_units weight units (select.lp), so a group is optimised
+# together only while its candidates times that stays below 2^63.
+_WEIGHT_BOUND = (100_000 + 1) * 1_000_000_000
+_SUM_BOUND = 2**63 - 1
+# The solver's options: usc proves a group's optimum at once where clasp's
+# default branch-and-bound did not finish (docs in solve.py's decide_group);
+# --eq=0 keeps select.lp's weight chunks on atoms of their own.
+CLINGO_OPTIONS = ("--warn=none", "--opt-mode=opt", "--models=0", "--opt-strategy=usc", "--eq=0")
 
 
 class EngineError(Exception):
     """The rules could not decide exactly; the message says why. Never a wrong number."""
+
+
+@dataclass(frozen=True)
+class Choices:
+    """One independent conflict (a connected part of the conflict graph) with more than one equally good choice."""
+
+    candidates: tuple[Term, ...]  # its candidates, in clingo's order
+    chosen: frozenset[Term]  # the choice in the chosen set
+    others: list[frozenset[Term]]  # the other equally good choices, in the fixed order, at most CHOICES_LIMIT
+    count: int | None  # every equally good choice, the chosen one included; None past CHOICES_SCAN
 
 
 @dataclass
@@ -38,9 +72,16 @@ class Derived:
 
     atoms: dict[str, list[Term]]
     chosen: frozenset[Term]
+    # The first ALTERNATIVES_LIMIT other equally good whole sets, in the fixed order.
     alternatives: list[frozenset[Term]] = field(default_factory=list)
+    # True whenever anything below or above was cut: a list, a count, the conflicts listed.
     alternatives_truncated: bool = False
     interpretations: tuple[str, ...] = ()
+    # The same alternatives factored: each conflict with its own equally good choices.
+    alternative_groups: list[Choices] = field(default_factory=list)
+    # How many other equally good whole sets there are: the product of the groups' counts, less one (the chosen
+    # set); None when some conflict was not enumerated to the end.
+    alternatives_count: int | None = 0
 
     def get(self, name: str) -> list[Term]:
         return self.atoms.get(name, [])
@@ -52,6 +93,8 @@ class Ruleset:
 
     parameters: ParameterSet
     switches: tuple[str, ...] = ()
+    # Seconds each declaration's selection may take (None: no limit); see TIME_LIMIT.
+    time_limit: float | None = TIME_LIMIT
 
     @property
     def modules(self) -> list[str]:
@@ -110,13 +153,6 @@ def default_ruleset(switches: Iterable[str] = (), parameters_path: Path | None =
     return Ruleset(parameters=load_parameters(parameters_path), switches=tuple(sorted(set(switches))))
 
 
-def _group(symbols: Iterable[Term]) -> dict[str, list[Term]]:
-    grouped: dict[str, list[Term]] = defaultdict(list)
-    for sym in symbols:
-        grouped[sym.name].append(sym)
-    return {name: sorted(items) for name, items in grouped.items()}
-
-
 def solve(decl: Declaration, ruleset: Ruleset, params: dict[str, Parameter] | None = None) -> Derived:
     """Decide one declaration; raises ``EngineError`` where the rules cannot decide it exactly."""
     outcome = solve_many([decl], ruleset, None if params is None else [params])[0]
@@ -135,7 +171,41 @@ def solve_many(
         declaration_facts(decl, params[index] if params is not None else ruleset.parameters.in_force(decl.declaration_date))
         for index, decl in enumerate(decls)
     ]
-    return decide_group(ruleset.grouped(), members)
+    return decide_group(ruleset.grouped(), members, time_limit=ruleset.time_limit)
+
+
+class _Overrun(Exception):
+    """A declaration's time budget ran out."""
+
+
+class _Budget:
+    """The time one declaration (or a group's shared optimisation) may still take."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+
+    def left(self) -> float | None:
+        if self.deadline is None:
+            return None
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise _Overrun
+        return left
+
+    def error(self) -> EngineError:
+        return EngineError(f"could not decide within {self.seconds:g} s (--time-limit); no result is given")
+
+
+def _run(ctl: clingo.Control, assumptions: Sequence[int], on_model: Callable[[clingo.Model], bool],
+         budget: _Budget) -> clingo.SolveResult:
+    """One solve, waited for at most the budget left (clingo's own timer, no signals); cancelled past it."""
+    left = budget.left()
+    with ctl.solve(assumptions=list(assumptions), on_model=on_model, async_=True) as handle:  # type: ignore[call-overload]
+        if not handle.wait(left):
+            handle.cancel()
+            raise _Overrun
+        return handle.get()  # type: ignore[no-any-return]
 
 
 def decide_group(
@@ -143,13 +213,71 @@ def decide_group(
     members: Sequence[Iterable[Symbol]],
     seed: int = 0,
     messages: list[str] | None = None,
+    time_limit: float | None = TIME_LIMIT,
+    together: bool = True,
 ) -> list[Derived | EngineError]:
-    """Ground each member's facts into the grouped program once, then solve each member's selection alone.
+    """Ground each member's facts into the grouped program once, optimise the whole group once, and settle ties.
 
-    With only its own choices open, a member's optimum and its equally good
-    alternatives are exactly those it would have on its own. ``messages``
-    collects clingo's log.
+    The members share no atom, and each ``#maximize`` level sums independent
+    terms, one per member; so a level's sum is at its largest exactly when each
+    member's is, and one optimisation of the group gives every member the
+    optimum it has alone (``tests/test_selection_groups.py`` holds this). A member
+    without a conflict has but one optimal set. A member with one is solved
+    again alone (``group_active/1``) for its equally good choices, one
+    independent conflict at a time (``_settle``). Each member may take
+    ``time_limit`` seconds; a group whose shared optimisation overruns, or whose
+    sums could pass 64 bits, is solved member by member, so one hard member
+    never costs the others: a member's ``time_limit`` bounds what it needs
+    beyond the shared optimisation (which GROUP_SOLVE_LIMIT bounds), or all of
+    its selection when it is solved alone. ``messages`` collects clingo's log;
+    ``together=False`` solves every member alone.
     """
+    members = [list(facts) for facts in members]
+    group, choices = ground_group(grouped, members, seed, messages)
+    first: list[_Raw] | None = None
+    together = together and len(members) > 1 and sum(len(c) for c in choices) * _WEIGHT_BOUND <= _SUM_BOUND
+    if together:
+        # The shared optimisation has a bound of its own: it is no one member's work.
+        try:
+            first = group.optimum(range(len(members)), _Budget(GROUP_SOLVE_LIMIT))
+        except _Overrun:
+            first = None  # one hard member: each is solved alone, within its own budget
+    out: dict[int, Derived | EngineError] = {}
+    # A solve's start-up grows with the grounding, so in a large group the members
+    # with a conflict are settled in small Controls of their own.
+    apart: list[int] = []
+    for index in range(len(members)):
+        if first is not None and len(members) > SETTLE_GROUP and "component" in first[index]:
+            apart.append(index)
+            continue
+        budget = _Budget(time_limit)
+        try:
+            raw = first[index] if first is not None else group.optimum([index], budget)[0]
+            out[index] = _settle(group, index, raw, choices[index], budget)
+        except _Overrun:
+            out[index] = budget.error()
+        except EngineError as exc:
+            # Without its traceback: the traceback holds this frame, whose `out` holds
+            # the error, a cycle that would keep the whole Control alive until a gc pass.
+            out[index] = exc.with_traceback(None)
+    for start in range(0, len(apart), SETTLE_GROUP):
+        chunk = apart[start : start + SETTLE_GROUP]
+        small, small_choices = ground_group(grouped, [members[i] for i in chunk], seed, messages)
+        for j, index in enumerate(chunk):
+            budget = _Budget(time_limit)
+            try:
+                out[index] = _settle(small, j, first[index] if first is not None else {}, small_choices[j], budget)
+            except _Overrun:
+                out[index] = budget.error()
+            except EngineError as exc:
+                out[index] = exc.with_traceback(None)
+    return [out[index] for index in range(len(members))]
+
+
+def ground_group(
+    grouped: GroupedProgram, members: Sequence[Iterable[Symbol]], seed: int = 0, messages: list[str] | None = None
+) -> tuple[_Group, list[dict[Term, int]]]:
+    """One Control with every member's facts, grounded; and each member's ``chosen`` literals by candidate."""
     log: list[str] = [] if messages is None else messages
 
     def logger(code: clingo.MessageCode, message: str) -> None:
@@ -157,7 +285,7 @@ def decide_group(
         # nothrow scope), so only collect.
         log.append(f"{code.name}: {message}")
 
-    ctl = clingo.Control(["--warn=none", "--opt-mode=opt", "--models=0", f"--seed={seed}"], logger=logger)
+    ctl = clingo.Control([*CLINGO_OPTIONS, f"--seed={seed}"], logger=logger)
     with ast.ProgramBuilder(ctl) as builder:
         for statement in grouped.statements:
             builder.add(statement)
@@ -174,24 +302,18 @@ def decide_group(
         raise EngineError("the rules failed to ground: " + "; ".join(log))
 
     lookup = ctl.symbolic_atoms
-    active = [_literal(lookup, Function(ACTIVE, [Number(i)])) for i in range(len(members))]
-    tiebreak = _literal(lookup, Function("tiebreak"))
-    reader = Reader()
-    choices: list[list[tuple[int, Term]]] = [[] for _ in members]
+    group = _Group(
+        ctl,
+        grouped.dependent,
+        [_literal(lookup, Function(ACTIVE, [Number(i)])) for i in range(len(members))],
+        _literal(lookup, Function("tiebreak")),
+    )
+    choices: list[dict[Term, int]] = [{} for _ in members]
     for atom in lookup.by_signature("chosen", 2):
         member, candidate = atom.symbol.arguments
-        choices[member.number].append((atom.literal, reader.term(candidate)))
-    out: list[Derived | EngineError] = []
-    for index in range(len(members)):
-        # Only this member's choices open; every other member's stay closed.
-        assume = [lit if i == index else -lit for i, lit in enumerate(active)]
-        try:
-            out.append(_derived(select(ctl, assume, tiebreak, choices[index], reader)))
-        except EngineError as exc:
-            # Without its traceback: the traceback holds this frame, whose `out` holds
-            # the error, a cycle that would keep the whole Control alive until a gc pass.
-            out.append(exc.with_traceback(None))
-    return out
+        choices[member.number][group.reader.term(candidate)] = atom.literal
+
+    return group, choices
 
 
 def _literal(atoms: clingo.SymbolicAtoms, sym: Symbol) -> int:
@@ -201,8 +323,272 @@ def _literal(atoms: clingo.SymbolicAtoms, sym: Symbol) -> int:
     return atom.literal
 
 
-def _derived(selection: tuple[dict[str, list[Term]], frozenset[Term], list[frozenset[Term]], bool]) -> Derived:
-    atoms, chosen, alternatives, truncated = selection
+# A member's shown atoms as clingo gave them, by predicate; " name" for a predicate the group shares.
+_Raw = dict[str, list[Symbol]]
+
+# What settling a member's ties reads before its chosen set is known.
+_SETTLING = ("chosen", "component", "money_overflow", "rule_error")
+
+
+@dataclass
+class _Group:
+    """A grounded group and the solves run on it; every solve sets each member's ``group_active`` by assumption."""
+
+    ctl: clingo.Control
+    dependent: frozenset[tuple[str, int]]
+    active: list[int]
+    tiebreak: int
+    reader: Reader = field(default_factory=Reader)
+    _meta: dict[Symbol, tuple[int, str]] = field(default_factory=dict)
+    _stripped: dict[Symbol, Term] = field(default_factory=dict)
+
+    def _open(self, members: Iterable[int], tiebreak: bool = False) -> list[int]:
+        opened = set(members)
+        return [lit if i in opened else -lit for i, lit in enumerate(self.active)] + [
+            self.tiebreak if tiebreak else -self.tiebreak]
+
+    def split(self, symbols: Sequence[Symbol], members: Iterable[int]) -> list[_Raw]:
+        """The shown atoms of each member, still clingo's, by predicate (``grouping._show_active`` keeps the member)."""
+        wanted = list(members)
+        buckets: dict[int, _Raw] = {i: defaultdict(list) for i in wanted}
+        shared: list[tuple[str, Symbol]] = []
+        # Each symbol's member and name once per group: a member's second answer set shares most of its atoms.
+        meta = self._meta
+        for sym in symbols:
+            hit = meta.get(sym)
+            if hit is None:
+                name = sym.name
+                args = sym.arguments
+                if args and (name, len(args) - 1) in self.dependent and args[0].type == clingo.SymbolType.Number:
+                    hit = (args[0].number, name)
+                else:
+                    hit = (-1, name)
+                meta[sym] = hit
+            member, name = hit
+            if member >= 0:
+                bucket = buckets.get(member)
+                if bucket is not None:
+                    bucket[name].append(sym)
+            else:
+                shared.append((name, sym))
+        for bucket in buckets.values():
+            for name, sym in shared:
+                bucket[" " + name].append(sym)  # shared by the group: read as it is
+        return [buckets[i] for i in wanted]
+
+    def atoms(self, raw: _Raw, names: Iterable[str] | None = None) -> dict[str, list[Term]]:
+        """Read a member's atoms (only ``names``, when given) into Terms, without the member argument."""
+        term = self.reader.term
+        stripped = self._stripped
+        out: dict[str, list[Term]] = defaultdict(list)
+        for key in raw if names is None else [n for name in names for n in (name, " " + name) if n in raw]:
+            if key.startswith(" "):
+                out[key[1:]] += [term(sym) for sym in raw[key]]
+                continue
+            items = out[key]
+            for sym in raw[key]:
+                hit = stripped.get(sym)
+                if hit is None:
+                    hit = stripped[sym] = fun(key, *(term(arg) for arg in sym.arguments[1:]))
+                items.append(hit)
+        return {name: sorted(items) for name, items in out.items()}
+
+    def optimum(self, members: Iterable[int], budget: _Budget) -> list[_Raw]:
+        """One optimal answer set with ``members`` open (the tie-break off), read per member."""
+        members = list(members)
+        self.ctl.configuration.solve.opt_mode = "opt"  # type: ignore[union-attr]
+        best: list[Sequence[Symbol]] = []
+
+        def on_model(model: clingo.Model) -> bool:
+            best[:] = [model.symbols(shown=True)]
+            return True
+
+        result = _run(self.ctl, self._open(members), on_model, budget)
+        if not best or not result.exhausted:
+            raise EngineError("the selection found no optimal set of awards")
+        return self.split(best[0], members)
+
+    def enumerate(self, member: int, fixed: Sequence[int], part: Sequence[tuple[Term, int]], cap: int,
+                  budget: _Budget) -> tuple[set[frozenset[Term]], bool]:
+        """Every optimal choice within ``part``, the rest fixed; and whether that is all of them (at most ``cap``)."""
+        self.ctl.configuration.solve.opt_mode = "optN"  # type: ignore[union-attr]
+        found: set[frozenset[Term]] = set()
+        cut = [False]
+
+        def on_model(model: clingo.Model) -> bool:
+            if model.optimality_proven:
+                found.add(frozenset(c for c, lit in part if model.is_true(lit)))
+                if len(found) >= cap:
+                    cut[0] = True
+                    return False
+            return True
+
+        result = _run(self.ctl, [*self._open([member]), *fixed], on_model, budget)
+        if not found:
+            raise EngineError("the selection found no optimal set of awards")
+        return found, bool(result.exhausted) and not cut[0]
+
+    def first_in_order(self, member: int, fixed: Sequence[int], part: Sequence[tuple[Term, int]],
+                       budget: _Budget) -> frozenset[Term]:
+        """The choice within ``part`` that select.lp's fixed order prefers (its tie-break levels), the rest fixed."""
+        self.ctl.configuration.solve.opt_mode = "opt"  # type: ignore[union-attr]
+        last: list[frozenset[Term]] = []
+
+        def on_model(model: clingo.Model) -> bool:
+            last[:] = [frozenset(c for c, lit in part if model.is_true(lit))]
+            return True
+
+        result = _run(self.ctl, [*self._open([member], tiebreak=True), *fixed], on_model, budget)
+        if not last or not result.exhausted:
+            raise EngineError("the selection found no optimal set of awards")
+        return last[0]
+
+    def with_chosen(self, member: int, literals: dict[Term, int], chosen: frozenset[Term],
+                    budget: _Budget) -> dict[str, list[Term]]:
+        """The answer set in which exactly ``chosen`` is chosen, read."""
+        self.ctl.configuration.solve.opt_mode = "opt"  # type: ignore[union-attr]
+        fixed = [lit if c in chosen else -lit for c, lit in literals.items()]
+        return self.optimum_under(member, fixed, budget)
+
+    def optimum_under(self, member: int, fixed: Sequence[int], budget: _Budget) -> dict[str, list[Term]]:
+        best: list[Sequence[Symbol]] = []
+
+        def on_model(model: clingo.Model) -> bool:
+            best[:] = [model.symbols(shown=True)]
+            return True
+
+        result = _run(self.ctl, [*self._open([member]), *fixed], on_model, budget)
+        if not best or not result.exhausted:
+            raise EngineError("the selection found no optimal set of awards")
+        return self.atoms(self.split(best[0], [member])[0])
+
+
+def _settle(group: _Group, member: int, raw: _Raw, literals: dict[Term, int], budget: _Budget) -> Derived:
+    """The member's chosen set in the fixed order, and its equally good alternatives, factored by conflict.
+
+    ``raw`` is an optimal answer set of the member (the tie-break off), not yet
+    read. select.lp's ``component/2`` names the independent conflicts. A conflict's
+    equally good choices are enumerated with every other candidate fixed; the
+    objective is a sum over candidates, so they are the same whatever the rest
+    is. Of them the chosen one is the first in select.lp's fixed order (the
+    choice holding the first candidate, then the next, ...), which on the whole
+    set is exactly the order its tie-break levels state; where a conflict has
+    more choices than CHOICES_SCAN, those levels decide it (``first_in_order``).
+    The whole equally good sets are every combination of one choice per conflict.
+    """
+    if "component" not in raw:
+        atoms = group.atoms(raw)
+        _check(atoms)
+        return _derived(atoms, frozenset(sym.arguments[0] for sym in atoms.get("chosen", [])), [], 0, [])
+    # Read in full once the chosen set is known: reading costs more than the solves.
+    atoms = group.atoms(raw, _SETTLING)
+    _check(atoms)
+    chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
+    parts: dict[Term, list[Term]] = defaultdict(list)
+    for atom in atoms.get("component", []):
+        parts[atom.arguments[1]].append(atom.arguments[0])
+
+    settled: list[tuple[list[Term], frozenset[Term], list[frozenset[Term]], int | None]] = []
+    scanned = 0
+    for root in sorted(parts):
+        candidates = sorted(parts[root])
+        inside = set(candidates)
+        fixed = [lit if c in chosen else -lit for c, lit in literals.items() if c not in inside]
+        part = [(c, literals[c]) for c in candidates]
+        cap = min(CHOICES_SCAN, CHOICES_SCAN_TOTAL - scanned)
+        found, complete = group.enumerate(member, fixed, part, cap, budget) if cap > 0 else (set(), False)
+        scanned += len(found)
+        if complete:
+            first = max(found, key=lambda choice: tuple(c in choice for c in candidates))
+        else:
+            first = group.first_in_order(member, fixed, part, budget)
+            found.add(first)
+        others = sorted(found - {first}, key=_alternative_order)
+        settled.append((candidates, first, others, len(found) if complete else None))
+
+    in_conflict = {c for candidates, *_ in settled for c in candidates}
+    forced = chosen - in_conflict
+    best = frozenset(forced.union(*(first for _, first, _, _ in settled)))
+    if best == chosen:
+        atoms = group.atoms(raw)
+    else:
+        atoms = group.with_chosen(member, literals, best, budget)
+        _check(atoms)
+        chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
+        if chosen != best:
+            raise EngineError("the selection could not fix its chosen set")
+
+    counts = [count for _, _, _, count in settled]
+    count: int | None = None if None in counts else prod(c for c in counts if c is not None) - 1
+    wholes = _first_sets([[forced], *([first, *others] for _, first, others, _ in settled)], ALTERNATIVES_LIMIT + 1)
+    alternatives = [s for s in wholes if s != chosen][:ALTERNATIVES_LIMIT]
+    tied = [Choices(tuple(c), first, others[:CHOICES_LIMIT], n) for c, first, others, n in settled if n != 1]
+    truncated = (
+        count is None
+        or count > ALTERNATIVES_LIMIT
+        or len(tied) > GROUPS_LIMIT
+        or any(len(others) > CHOICES_LIMIT for _, _, others, _ in settled)
+    )
+    return _derived(atoms, chosen, alternatives, count, tied[:GROUPS_LIMIT], truncated)
+
+
+# Each part's choices still possible in a walk of ``_first_sets``, with how far each is taken.
+_Alive = list[list[tuple[tuple[Term, ...], int]]]
+
+
+def _first_sets(parts: Sequence[Sequence[frozenset[Term]]], limit: int) -> list[frozenset[Term]]:
+    """The first ``limit`` sets made of one choice from each part (parts disjoint), ordered by their sorted candidates.
+
+    That is the order alternatives were always listed in (``_alternative_order``):
+    as Python compares sorted lists, a set that is a prefix of another comes
+    first. The walk adds the candidates of a set in ascending order, trying
+    "stop here" before each next candidate; every step it takes can still be
+    completed, so it costs about ``limit`` times the set size, however many
+    sets there are.
+    """
+    found: list[frozenset[Term]] = []
+    owner = {c: index for index, part in enumerate(parts) for choice in part for c in choice}
+
+    def step(alive: _Alive, nxt: Term) -> _Alive | None:
+        moved = []
+        for index, part in enumerate(alive):
+            if index == owner[nxt]:
+                kept = [(c, i + 1) for c, i in part if i < len(c) and c[i] == nxt]
+            else:  # nxt is not among this part's candidates: none of its own may come before it
+                kept = [(c, i) for c, i in part if i == len(c) or c[i] > nxt]
+            if not kept:
+                return None
+            moved.append(kept)
+        return moved
+
+    # A loop with a stack rather than recursion: a set may hold more candidates than
+    # Python's recursion limit. stack[d] is the node whose prefix is prefix[:d].
+    prefix: list[Term] = []
+    stack: list[tuple[_Alive, list[Term]]] = []
+
+    def enter(alive: _Alive) -> None:
+        if all(any(i == len(c) for c, i in part) for part in alive):
+            found.append(frozenset(prefix))
+        stack.append((alive, sorted({c[i] for part in alive for c, i in part if i < len(c)}, reverse=True)))
+
+    enter([[(tuple(sorted(choice)), 0) for choice in part] for part in parts])
+    while stack and len(found) < limit:
+        alive, nexts = stack[-1]
+        if not nexts:
+            stack.pop()
+            if prefix:
+                prefix.pop()
+            continue
+        nxt = nexts.pop()
+        child = step(alive, nxt)
+        if child is not None:
+            prefix.append(nxt)
+            enter(child)
+    return found[:limit]
+
+
+def _derived(atoms: dict[str, list[Term]], chosen: frozenset[Term], alternatives: list[frozenset[Term]],
+             count: int | None, groups: list[Choices], truncated: bool = False) -> Derived:
     interpretations = tuple(sorted(sym.arguments[0].string for sym in atoms.get("interpretation", [])))
     return Derived(
         atoms=atoms,
@@ -210,66 +596,14 @@ def _derived(selection: tuple[dict[str, list[Term]], frozenset[Term], list[froze
         alternatives=alternatives,
         alternatives_truncated=truncated,
         interpretations=interpretations,
+        alternative_groups=groups,
+        alternatives_count=count,
     )
 
 
 def _alternative_order(candidates: frozenset[Term]) -> list[Term]:
     """Alternatives are listed by their candidates in clingo's symbol order: the same on every run."""
     return sorted(candidates)
-
-
-def select(
-    ctl: clingo.Control,
-    assume: Sequence[int],
-    tiebreak: int,
-    choices: Sequence[tuple[int, Term]],
-    reader: Reader,
-) -> tuple[dict[str, list[Term]], frozenset[Term], list[frozenset[Term]], bool]:
-    """Run select.lp's optimisation on a grounded group (SPEC §4.2) for the member that ``assume`` opens.
-
-    ``assume`` holds program literals (negative: false); ``tiebreak`` is the
-    literal of the tie-break switch, and ``choices`` pairs
-    each of the member's ``chosen`` literals with its candidate. Returns the
-    shown atoms of the chosen answer set by predicate, the chosen candidates,
-    the other equally favourable sets (never the chosen one, in a fixed order)
-    and whether that list was cut at ALTERNATIVES_LIMIT, all read once into
-    Terms (``symbols.py``) by ``reader``. The optimum is read
-    from the chosen atoms, never from ``Model.cost``, which clingo truncates to
-    32 bits.
-    """
-    # Weights above 2^31 are split over atoms of their own (select.lp); equivalence
-    # preprocessing would merge those atoms, and their weights, back into one.
-    ctl.configuration.asp.eq = "0"  # type: ignore[union-attr]
-    # Solve 1: the optimum with the fixed candidate order as the last tie-break,
-    # so the chosen set never depends on the search.
-    ctl.configuration.solve.opt_mode = "opt"  # type: ignore[union-attr]
-    best: list[Symbol] | None = None
-    with ctl.solve(assumptions=[*assume, tiebreak], yield_=True) as handle:
-        for model in handle:
-            best = model.symbols(shown=True)
-        result = handle.get()
-    if best is None or not result.exhausted:
-        raise EngineError("the selection found no optimal set of awards")
-    atoms = _group(reader.terms(best))
-    _check(atoms)
-    chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
-
-    # Solve 2: every set equally favourable to the enterprise and to the measure
-    # (the tie-break off), less the chosen one.
-    ctl.configuration.solve.opt_mode = "optN"  # type: ignore[union-attr]
-    others: set[frozenset[Term]] = set()
-    with ctl.solve(assumptions=[*assume, -tiebreak], yield_=True) as handle:
-        for model in handle:
-            if not model.optimality_proven:
-                continue
-            picked = frozenset(candidate for literal, candidate in choices if model.is_true(literal))
-            if picked != chosen:
-                others.add(picked)
-            if len(others) >= ALTERNATIVES_SCAN:
-                break
-    truncated = len(others) > ALTERNATIVES_LIMIT
-    alternatives = sorted(others, key=_alternative_order)[:ALTERNATIVES_LIMIT]
-    return atoms, chosen, alternatives, truncated
 
 
 def _check(atoms: dict[str, list[Term]]) -> None:

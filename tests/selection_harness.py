@@ -6,7 +6,7 @@ under other Pinggu policies (`other_support(I, Basis, Policy, eligible)` with
 its amount). `run_select` loads asp_rules/money.lp, input.lp, select.lp and
 show.lp, adds the facts that award.lp and the article files would derive
 through clingo's symbol API, and runs pinggu_asp.solve.decide_group: the same
-grouped program and two solves the engine runs. `brute_force` enumerates every subset.
+grouped program and selection the engine runs. `brute_force` enumerates every subset.
 
 SPEC §4.2: the chosen set has no two candidates sharing a basis (unless a
 stack_pair lets two awards stack), the largest total benefit, then the most

@@ -2,8 +2,8 @@
 
 On small random conflict graphs (this measure's awards resting on one or more
 basis keys, some pairs allowed to stack, and competing support under other
-Pinggu policies), the real select.lp, run by the engine's own two solves
-(pinggu_asp.solve.select), must:
+Pinggu policies), the real select.lp, run by the engine's own selection
+(pinggu_asp.solve.decide_group), must:
 - choose a conflict-free set with the largest total benefit, then the most
   paid by this measure, each summed exactly (weights may pass 2^31 in sum);
 - choose the set the fixed candidate order prefers, whatever the seed;

@@ -7,6 +7,7 @@ of them half-written.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import signal
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..solve import Ruleset, default_ruleset
+from ..solve import TIME_LIMIT, Ruleset, default_ruleset
 from .compare import Comparison, reform_ruleset
 from .reading import BatchInputError, check_input, count_items, read_items
 from .run import Outcome, Plan, run
@@ -40,6 +41,7 @@ class BatchOptions:
     cluster: str | None = None
     chunk_size: int | None = None
     progress: bool | None = None  # None: on a terminal only
+    time_limit: float | None = TIME_LIMIT  # seconds per declaration's selection (solve.TIME_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,13 @@ def execute(options: BatchOptions) -> BatchReport:
 
 def _execute(options: BatchOptions) -> BatchReport:
     _check_options(options)
-    baseline = default_ruleset(options.interpretations, options.parameters)
+    baseline = dataclasses.replace(default_ruleset(options.interpretations, options.parameters),
+                                   time_limit=options.time_limit)
     baseline.modules  # noqa: B018 - validates the switches before any work
     reform = reform_ruleset(baseline, options.compare_parameters, options.compare_params,
                             options.compare_interpretations)
+    if reform is not None:
+        reform = dataclasses.replace(reform, time_limit=options.time_limit)
     suffix = options.output.suffix.lower()
     plan = Plan(baseline=baseline, reform=reform, lines=suffix == ".jsonl", rows=suffix != ".jsonl")
     summary = Summary(_provenance(baseline))
