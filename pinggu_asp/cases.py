@@ -17,7 +17,7 @@ A case file (``pinggu-cases/1``) holds named bases and a list of cases::
         awards: {}                                    # every award: clause (or clause[basis]) -> yuan
         total_yuan: 0
         statuses: {art9.procurement: ineligible}      # clause, or clause[subject]; `absent`: not listed
-        conditions: {art9.orders_sum: fail}           # condition or gate id, or id[subject]
+        conditions: {art9.orders_sum: fail}           # condition or gate id; id[clause] or id[subject]
 
 A case's changes are made by ``whatif.set_path``, its parameters by
 ``reform.with_overrides`` and its readings by the same switches ``-i`` takes,
@@ -424,11 +424,12 @@ def compare(spec: CaseSpec, result: dict[str, Any]) -> list[str]:
         got = sorted({e["status"] for e in entries}) or ["absent"]
         if got != [status]:
             out.append(f"statuses.{key}: expected {status}, got {', '.join(got)}; decided by {decided_by(result, entries)}")
-    conditions = [c for entry in result["clauses"] for c in entry["conditions"]] + result["gates"]
-    subjects = [entry["subject"] for entry in result["clauses"] for _ in entry["conditions"]] + [None] * len(result["gates"])
+    # A condition of every entry that has it, or of one clause or subject: art4.first_time[art4.new_plant].
+    conditions = [(c, (entry["clause"], entry["subject"])) for entry in result["clauses"] for c in entry["conditions"]]
+    conditions += [(g, ()) for g in result["gates"]]
     for key, expected in spec.conditions.items():
         cid, subject = _key(key)
-        found = [c for c, s in zip(conditions, subjects, strict=True) if c["id"] == cid and subject in (None, s)]
+        found = [c for c, owner in conditions if c["id"] == cid and (subject is None or subject in owner)]
         got = sorted({c["status"] for c in found})
         if got != [expected]:
             shown = "; ".join(_condition_text(c) for c in found) or "no such condition in the result"
