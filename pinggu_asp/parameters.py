@@ -40,6 +40,7 @@ class Parameter:
     description_zh: str = ""
     description_en: str = ""
     range: tuple[Any, Any] | None = None  # (least, greatest), converted as the values are
+    step: Any = None  # values are whole multiples of it, where the rules need that
 
     def display(self) -> str:
         return display_value(self.kind, self.value)
@@ -77,6 +78,12 @@ def check_range(name: str, spec: dict[str, Any], value: Any, where: str) -> None
         raise ParameterError(
             f"{where}: {display_value(kind, value)} is outside the range of {name}, "
             f"{display_value(kind, low)} to {display_value(kind, high)}, in which the rules decide exactly"
+        )
+    step = spec.get("step")
+    if step is not None and value % step:
+        raise ParameterError(
+            f"{where}: {display_value(kind, value)} is not a whole multiple of {display_value(kind, step)}, "
+            f"as {name} must be for the rules to decide exactly"
         )
 
 
@@ -120,6 +127,7 @@ class ParameterSet:
                 description_zh=description["zh"],
                 description_en=description["en"],
                 range=spec["range"],
+                step=spec.get("step"),
             )
         return chosen
 
@@ -162,7 +170,7 @@ def _convert(kind: str, value: Any, where: str) -> Any:
     return value
 
 
-FIELDS = {"kind", "unit", "description", "reference", "range", "values", "interpretation", "note"}
+FIELDS = {"kind", "unit", "description", "reference", "range", "step", "values", "interpretation", "note"}
 
 
 def _check_metadata(spec: dict[str, Any], where: str) -> None:
@@ -187,6 +195,15 @@ def _range(kind: str, bounds: Any, where: str) -> tuple[Any, Any]:
     if _comparable(kind, low) > _comparable(kind, high):
         raise ParameterError(f"{where}: the least value is above the greatest")
     return (low, high)
+
+
+def _step(kind: str, step: Any, where: str) -> Any:
+    if kind not in ("money", "int"):
+        raise ParameterError(f"{where}: only money and int parameters have a step")
+    value = _convert(kind, step, where)
+    if not value:
+        raise ParameterError(f"{where}: must be above 0")
+    return value
 
 
 def load_parameters(path: Path | None = None) -> ParameterSet:
@@ -245,13 +262,18 @@ def _parsed(path: Path, raw_bytes: bytes) -> ParameterSet:
         values = spec.get("values")
         if not isinstance(values, dict) or not values:
             raise ParameterError(f"{where}.values: must map a start date to a value")
-        checked = {"kind": kind, "range": bounds if bounds is not None else shipped_raw.get(name, {}).get("range")}
+        step = _step(kind, spec["step"], f"{where}.step") if "step" in spec else shipped_raw.get(name, {}).get("step")
+        if is_reform and "step" in spec and step != shipped_raw[name].get("step"):
+            raise ParameterError(f"{where}.step: a reform cannot change the step the rules need")
+        checked = {"kind": kind, "step": step,
+                   "range": bounds if bounds is not None else shipped_raw.get(name, {}).get("range")}
         converted: dict[dt.date, Any] = {}
         for since, value in values.items():
             here = f"{where}.values.{since}"
             converted[_to_date(since, f"{where}.values")] = number = _convert(kind, value, here)
             check_range(name, checked, number, here)
-        out[name] = {**spec, "values": converted, **({"range": bounds} if bounds is not None else {})}
+        out[name] = {**spec, "values": converted, **({"range": bounds} if bounds is not None else {}),
+                     **({"step": step} if "step" in spec else {})}
     if is_reform:
         out = _overlay(shipped_raw, out)
     return ParameterSet(source=str(path), sha256=hashlib.sha256(raw_bytes).hexdigest(), raw=out)
@@ -302,6 +324,8 @@ def describe(params: dict[str, Parameter]) -> dict[str, dict[str, Any]]:
             "reference": {"article": p.article, "phrase_zh": p.phrase_zh},
             "written": written(p.kind, p.value),
             "range": None if p.range is None else [written(p.kind, low), written(p.kind, high)],
-            "range_text": None if p.range is None else f"{display_value(p.kind, low)} – {display_value(p.kind, high)}",
+            "range_text": None if p.range is None else f"{display_value(p.kind, low)} – {display_value(p.kind, high)}"
+            + ("" if p.step is None else f", × {display_value(p.kind, p.step)}"),
+            "step": None if p.step is None else written(p.kind, p.step),
         }
     return out
