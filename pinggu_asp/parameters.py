@@ -164,9 +164,8 @@ def _convert(kind: str, value: Any, where: str) -> Any:
         return _to_date(value, where)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ParameterError(f"{where}: must be an integer")
-    if value < 0:
-        # Years, counts and divisions: a negative one would silently turn a look-back around.
-        raise ParameterError(f"{where}: must not be negative")
+    # Years, counts and divisions: the range (check_range, which follows every conversion)
+    # refuses a negative one, which would silently turn a look-back around.
     return value
 
 
