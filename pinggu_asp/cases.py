@@ -169,8 +169,8 @@ def _line(node: yaml.Node, loc: Sequence[Any]) -> int:
 class _Bases:
     """Resolves a base name or path to plain declaration data, each once, refusing a cycle."""
 
-    def __init__(self, file: Path, specs: dict[str, BaseSpec], lines: dict[str, int]) -> None:
-        self.file, self.specs, self.lines = file, specs, lines
+    def __init__(self, file: Path, specs: dict[str, BaseSpec], root: yaml.Node) -> None:
+        self.file, self.specs, self.root = file, specs, root
         self.done: dict[str, dict[str, Any]] = {}
 
     def data(self, ref: str, where: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -179,8 +179,9 @@ class _Bases:
                 raise CaseFileError(f"{where}: the bases {' -> '.join((*seen, ref))} refer to each other")
             if ref not in self.done:
                 spec = self.specs[ref]
-                here = f"{self.file}:{self.lines[ref]}"
-                self.done[ref] = changed(self._source(spec, here, (*seen, ref)), spec.set, here)
+                here = f"{self.file}:{_line(self.root, ('bases', ref))}"
+                self.done[ref] = changed(self._source(spec, here, (*seen, ref)), spec.set,
+                                         lambda path: f"{self.file}:{_line(self.root, ('bases', ref, 'set', path))}")
             return copy.deepcopy(self.done[ref])
         path = (self.file.parent / ref).resolve()
         try:
@@ -200,8 +201,8 @@ class _Bases:
         return self.data(spec.base, where, seen)
 
 
-def changed(data: dict[str, Any], changes: dict[str, Any], where: str) -> dict[str, Any]:
-    """``data`` with each ``path: value`` made, by the what-if path setter."""
+def changed(data: dict[str, Any], changes: dict[str, Any], where: Callable[[str], str]) -> dict[str, Any]:
+    """``data`` with each ``path: value`` made, by the what-if path setter; ``where(path)`` is its file:line."""
     fields = _fields_of(Declaration)
     data = _plain(data)
     for path, value in changes.items():
@@ -209,7 +210,7 @@ def changed(data: dict[str, Any], changes: dict[str, Any], where: str) -> dict[s
             set_path(data, fields, str(path), _plain(value))
         except InputError as exc:
             problems = "; ".join(f"{p}: {reason}" for p, reason in exc.problems)
-            raise CaseFileError(f"{where}: set {problems}") from None
+            raise CaseFileError(f"{where(str(path))}: set {problems}") from None
     return data
 
 
@@ -230,16 +231,17 @@ class _Rulesets:
         self.shipped = load_parameters()
         self.made: dict[tuple[str, tuple[str, ...]], Ruleset] = {}
 
-    def get(self, parameters: dict[str, Any], readings: Iterable[str], where: str) -> Ruleset:
+    def get(self, parameters: dict[str, Any], readings: Iterable[str], where: str, where_readings: str) -> Ruleset:
         overrides = [f"{name}={_param_text(value)}" for name, value in parameters.items()]
         try:
             params: ParameterSet = with_overrides(self.shipped, overrides, option=f"{where}: parameters")
-            ruleset = Ruleset(parameters=params, switches=tuple(sorted(set(readings))))
-            ruleset.modules  # noqa: B018 - raises InterpretationError on an unknown switch
         except ParameterError as exc:
             raise CaseFileError(str(exc)) from None
+        ruleset = Ruleset(parameters=params, switches=tuple(sorted(set(readings))))
+        try:
+            ruleset.modules  # noqa: B018 - raises InterpretationError on an unknown switch
         except InterpretationError as exc:
-            raise CaseFileError(f"{where}: readings: {exc}") from None
+            raise CaseFileError(f"{where_readings}: readings: {exc}") from None
         key = (params.sha256, ruleset.switches)
         return self.made.setdefault(key, ruleset)
 
@@ -271,8 +273,7 @@ def load_case_file(path: Path, rulesets: _Rulesets | None = None) -> list[Case]:
         raise CaseFileError(
             f"{path}:{_line(root, loc)}: {shown or 'the file'}: {message}" + (f" (and {more} more)" if more else "")
         ) from None
-    base_lines = {name: _line(root, ("bases", name)) for name in doc.bases}
-    bases = _Bases(path, doc.bases, base_lines)
+    bases = _Bases(path, doc.bases, root)
     cases: list[Case] = []
     names: dict[str, int] = {}
     for index, spec in enumerate(doc.cases):
@@ -281,14 +282,19 @@ def load_case_file(path: Path, rulesets: _Rulesets | None = None) -> list[Case]:
         if spec.name in names:
             raise CaseFileError(f"{where}: the name {spec.name!r} is already the case at line {names[spec.name]}")
         names[spec.name] = line
-        source = copy.deepcopy(spec.declaration) if spec.declaration is not None else bases.data(str(spec.base), where)
-        data = changed(source, spec.set, where)
+        source = (copy.deepcopy(spec.declaration) if spec.declaration is not None
+                  else bases.data(str(spec.base), f"{path}:{_line(root, ('cases', index, 'base'))}"))
+        def set_line(key: str, index: int = index) -> str:
+            return f"{path}:{_line(root, ('cases', index, 'set', key))}"
+
+        data = changed(source, spec.set, set_line)
         try:
             declaration = declaration_from_data(data, where)
         except InputError as exc:
             problems = "; ".join(f"{p}: {reason}" if p else reason for p, reason in exc.problems)
             raise CaseFileError(f"{where}: the case's declaration is invalid: {problems}") from None
-        ruleset = rulesets.get(spec.parameters, spec.readings, where)
+        ruleset = rulesets.get(spec.parameters, spec.readings, f"{path}:{_line(root, ('cases', index, 'parameters'))}",
+                               f"{path}:{_line(root, ('cases', index, 'readings'))}")
         cases.append(Case(file=path, line=line, spec=spec, declaration=declaration, ruleset=ruleset))
     return cases
 
@@ -425,7 +431,9 @@ def compare(spec: CaseSpec, result: dict[str, Any]) -> list[str]:
         if got != [status]:
             out.append(f"statuses.{key}: expected {status}, got {', '.join(got)}; decided by {decided_by(result, entries)}")
     # A condition of every entry that has it, or of one clause or subject: art4.first_time[art4.new_plant].
-    conditions = [(c, (entry["clause"], entry["subject"])) for entry in result["clauses"] for c in entry["conditions"]]
+    conditions: list[tuple[dict[str, Any], tuple[str, ...]]] = [
+        (c, (entry["clause"], entry["subject"])) for entry in result["clauses"] for c in entry["conditions"]
+    ]
     conditions += [(g, ()) for g in result["gates"]]
     for key, expected in spec.conditions.items():
         cid, subject = _key(key)
