@@ -75,9 +75,11 @@ def check_range(name: str, spec: dict[str, Any], value: Any, where: str) -> None
     low, high = bounds
     kind = spec["kind"]
     if not _comparable(kind, low) <= _comparable(kind, value) <= _comparable(kind, high):
+        negative = kind == "int" and value < 0
         raise ParameterError(
             f"{where}: {display_value(kind, value)} is outside the range of {name}, "
             f"{display_value(kind, low)} to {display_value(kind, high)}, in which the rules decide exactly"
+            + ("; it must not be negative" if negative else "")
         )
     step = spec.get("step")
     if step is not None and value % step:
