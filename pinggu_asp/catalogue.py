@@ -18,6 +18,7 @@ import clingo
 from clingo import SymbolType
 
 from .loading import declaration_from_data
+from .parameters import describe
 from .rules_files import program_paths
 from .solve import Ruleset, solve
 from .symbols import Reader, Term
@@ -227,20 +228,17 @@ def catalogue(ruleset: Ruleset) -> dict[str, Any]:
         "clauses": ordered,
         "gates": gates,
         "interpretations": list(derived.interpretations),
-        "parameters": {
-            name: {"value": p.display(), "article": p.article, "phrase_zh": p.phrase_zh, "since": p.since.isoformat()}
-            for name, p in sorted(in_force.items())
-        },
+        "parameters": describe(in_force),
     }
 
 
 _WORDS = {
     "zh": {"title": "条款一览", "article": "第{n}条", "basis": "依据", "payer": "支付方", "amount": "金额",
            "up_to": "不超过 ", "cap": "上限", "gates": "适用条件", "parameters": "参数（现行值）",
-           "since": "自", "interpretations": "采用的解释："},
+           "since": "自", "interpretations": "采用的解释：", "range": "精确范围"},
     "en": {"title": "Clauses", "article": "Art {n}", "basis": "basis", "payer": "payer", "amount": "amount",
            "up_to": "up to ", "cap": "cap", "gates": "Gates", "parameters": "Parameters in force",
-           "since": "since", "interpretations": "Interpretations: "},
+           "since": "since", "interpretations": "Interpretations: ", "range": "exact in"},
 }
 
 
@@ -272,6 +270,7 @@ def render_catalogue(cat: dict[str, Any], lang: str = "zh") -> str:
     for name, p in cat["parameters"].items():
         article = words["article"].format(n=p["article"])
         lines.append(f"  {name:<30} {p['value']:<18} {article} 「{p['phrase_zh']}」 {words['since']} {p['since']}")
+        lines.append(f"      {p['description'][lang]}  ({p['unit']}; {words['range']} {p['range_text']})")
     lines.append("")
     lines.append(words["interpretations"] + ", ".join(cat["interpretations"]))
     return "\n".join(lines) + "\n"

@@ -482,6 +482,20 @@ def serve(
               keep_alive=keep_alive)
 
 
+@app.command("test")
+def test_cases(
+    paths: Annotated[list[Path], typer.Argument(help="Case files (pinggu-cases/1), or folders to search for them.")],
+) -> None:
+    """Run YAML cases: print each failing case with what it expected, what it got and the condition that decided.
+
+    Exit 0 when every case passes, 1 when one fails, 2 when a case file is malformed (its file and line named).
+    """
+    from .cases import run
+
+    code = run(paths, echo=typer.echo, echo_error=lambda line: typer.echo(line, err=True))
+    raise typer.Exit(code)
+
+
 def main() -> None:
     app()
 

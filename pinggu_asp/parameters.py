@@ -36,20 +36,57 @@ class Parameter:
     value: Any  # fen (int) for money, (num, den) for rate, date, or int
     since: dt.date
     interpretation: str | None = None
+    unit: str = ""
+    description_zh: str = ""
+    description_en: str = ""
+    range: tuple[Any, Any] | None = None  # (least, greatest), converted as the values are
+    step: Any = None  # values are whole multiples of it, where the rules need that
 
     def display(self) -> str:
-        if self.kind == "money":
-            return f"{self.value // 100:,} 元"
-        if self.kind == "rate":
-            num, den = self.value
-            percent = Fraction(num * 100, den)
-            if percent.denominator == 1:
-                return f"{percent.numerator}%"
-            exact = Decimal(percent.numerator) / Decimal(percent.denominator)
-            return f"{exact.normalize()}%" if exact * percent.denominator == percent.numerator else f"{num}/{den}"
-        if self.kind == "date":
-            return self.value.isoformat()
-        return str(self.value)
+        return display_value(self.kind, self.value)
+
+
+def display_value(kind: str, value: Any) -> str:
+    """A converted value as a reader writes it: money in yuan, a rate as a percentage where exact."""
+    if kind == "money":
+        yuan, fen = divmod(value, 100)
+        return f"{yuan:,}.{fen:02d} 元" if fen else f"{yuan:,} 元"
+    if kind == "rate":
+        num, den = value
+        percent = Fraction(num * 100, den)
+        if percent.denominator == 1:
+            return f"{percent.numerator}%"
+        exact = Decimal(percent.numerator) / Decimal(percent.denominator)
+        return f"{exact.normalize()}%" if exact * percent.denominator == percent.numerator else f"{num}/{den}"
+    if kind == "date":
+        return str(value.isoformat())
+    return str(value)
+
+
+def _comparable(kind: str, value: Any) -> Any:
+    return Fraction(*value) if kind == "rate" else value
+
+
+def check_range(name: str, spec: dict[str, Any], value: Any, where: str) -> None:
+    """Refuse a value outside the range in which the rules decide exactly, naming the parameter, range and value."""
+    bounds = spec.get("range")
+    if bounds is None:
+        return
+    low, high = bounds
+    kind = spec["kind"]
+    if not _comparable(kind, low) <= _comparable(kind, value) <= _comparable(kind, high):
+        negative = kind == "int" and value < 0
+        raise ParameterError(
+            f"{where}: {display_value(kind, value)} is outside the range of {name}, "
+            f"{display_value(kind, low)} to {display_value(kind, high)}, in which the rules decide exactly"
+            + ("; it must not be negative" if negative else "")
+        )
+    step = spec.get("step")
+    if step is not None and value % step:
+        raise ParameterError(
+            f"{where}: {display_value(kind, value)} is not a whole multiple of {display_value(kind, step)}, "
+            f"as {name} must be for the rules to decide exactly"
+        )
 
 
 @dataclass(frozen=True)
@@ -78,14 +115,21 @@ class ParameterSet:
                 # was not in force, which the window rule reports. Use the first value.
                 dated = sorted(spec["values"].items())[:1]
             since, value = dated[-1]
+            reference = spec["reference"]
+            description = spec["description"]
             chosen[name] = Parameter(
                 name=name,
                 kind=spec["kind"],
-                article=spec["article"],
-                phrase_zh=spec["phrase_zh"],
+                article=reference["article"],
+                phrase_zh=reference["phrase_zh"],
                 value=value,
                 since=since,
                 interpretation=spec.get("interpretation"),
+                unit=spec["unit"],
+                description_zh=description["zh"],
+                description_en=description["en"],
+                range=spec["range"],
+                step=spec.get("step"),
             )
         return chosen
 
@@ -122,9 +166,44 @@ def _convert(kind: str, value: Any, where: str) -> Any:
         return _to_date(value, where)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ParameterError(f"{where}: must be an integer")
-    if value < 0:
-        # Years, counts and divisions: a negative one would silently turn a look-back around.
-        raise ParameterError(f"{where}: must not be negative")
+    # Years, counts and divisions: the range (check_range, which follows every conversion)
+    # refuses a negative one, which would silently turn a look-back around.
+    return value
+
+
+FIELDS = {"kind", "unit", "description", "reference", "range", "step", "values", "interpretation", "note"}
+
+
+def _check_metadata(spec: dict[str, Any], where: str) -> None:
+    """The shipped file describes each parameter: a reader (and `rules`) gets its unit, meaning, source and range."""
+    reference, description = spec.get("reference"), spec.get("description")
+    if not (isinstance(reference, dict) and set(reference) == {"article", "phrase_zh"}
+            and isinstance(reference["article"], int) and isinstance(reference["phrase_zh"], str)):
+        raise ParameterError(f"{where}.reference: needs article (a number) and phrase_zh (the text it comes from)")
+    if not (isinstance(description, dict) and set(description) == {"zh", "en"}
+            and all(isinstance(text, str) and text for text in description.values())):
+        raise ParameterError(f"{where}.description: needs zh and en, one line each")
+    if not isinstance(spec.get("unit"), str) or not spec["unit"]:
+        raise ParameterError(f"{where}.unit: needs the unit it measures (元, rate, date, years, ...)")
+    if "range" not in spec:
+        raise ParameterError(f"{where}.range: needs [least, greatest], the values in which the rules are exact")
+
+
+def _range(kind: str, bounds: Any, where: str) -> tuple[Any, Any]:
+    if not isinstance(bounds, list) or len(bounds) != 2:
+        raise ParameterError(f"{where}: must be [least, greatest]")
+    low, high = (_convert(kind, bound, where) for bound in bounds)
+    if _comparable(kind, low) > _comparable(kind, high):
+        raise ParameterError(f"{where}: the least value is above the greatest")
+    return (low, high)
+
+
+def _step(kind: str, step: Any, where: str) -> Any:
+    if kind not in ("money", "int"):
+        raise ParameterError(f"{where}: only money and int parameters have a step")
+    value = _convert(kind, step, where)
+    if not value:
+        raise ParameterError(f"{where}: must be above 0")
     return value
 
 
@@ -161,7 +240,7 @@ def _parsed(path: Path, raw_bytes: bytes) -> ParameterSet:
             raise ParameterError(f"{where}: a name is lower-case letters, digits and _")
         if not isinstance(spec, dict):
             raise ParameterError(f"{where}: must be a mapping")
-        unknown = set(spec) - {"kind", "article", "phrase_zh", "values", "interpretation", "note"}
+        unknown = set(spec) - FIELDS
         if unknown:
             raise ParameterError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
         # In a reform, a parameter the rules know needs only its values: the rest is shipped.
@@ -173,18 +252,29 @@ def _parsed(path: Path, raw_bytes: bytes) -> ParameterSet:
         kind = spec.get("kind", shipped_kinds.get(name))
         if kind not in KINDS:
             raise ParameterError(f"{where}.kind: must be one of {', '.join(KINDS)}")
-        if not is_reform and (
-            not isinstance(spec.get("article"), int) or not isinstance(spec.get("phrase_zh"), str)
-        ):
-            raise ParameterError(f"{where}: needs article (a number) and phrase_zh (the text it comes from)")
+        if is_reform and kind != shipped_kinds[name]:
+            raise ParameterError(f"{where}.kind: must be {shipped_kinds[name]}, as the rules use it")
+        if not is_reform:
+            _check_metadata(spec, where)
+        bounds = _range(kind, spec["range"], f"{where}.range") if "range" in spec else None
+        if is_reform and bounds is not None and bounds != shipped_raw[name]["range"]:
+            # The range is where the rules are exact, a property of the rules, not of a reform.
+            raise ParameterError(f"{where}.range: a reform cannot change the range in which the rules are exact")
         values = spec.get("values")
         if not isinstance(values, dict) or not values:
             raise ParameterError(f"{where}.values: must map a start date to a value")
-        converted = {
-            _to_date(since, f"{where}.values"): _convert(kind, value, f"{where}.values.{since}")
-            for since, value in values.items()
-        }
-        out[name] = {**spec, "values": converted}
+        step = _step(kind, spec["step"], f"{where}.step") if "step" in spec else shipped_raw.get(name, {}).get("step")
+        if is_reform and "step" in spec and step != shipped_raw[name].get("step"):
+            raise ParameterError(f"{where}.step: a reform cannot change the step the rules need")
+        checked = {"kind": kind, "step": step,
+                   "range": bounds if bounds is not None else shipped_raw.get(name, {}).get("range")}
+        converted: dict[dt.date, Any] = {}
+        for since, value in values.items():
+            here = f"{where}.values.{since}"
+            converted[_to_date(since, f"{where}.values")] = number = _convert(kind, value, here)
+            check_range(name, checked, number, here)
+        out[name] = {**spec, "values": converted, **({"range": bounds} if bounds is not None else {}),
+                     **({"step": step} if "step" in spec else {})}
     if is_reform:
         out = _overlay(shipped_raw, out)
     return ParameterSet(source=str(path), sha256=hashlib.sha256(raw_bytes).hexdigest(), raw=out)
@@ -205,3 +295,38 @@ def _overlay(shipped: dict[str, Any], reform: dict[str, Any]) -> dict[str, Any]:
         # A value copied unchanged from the shipped file is not a reform of it.
         merged[name] = {**shipped[name], **spec, "reformed": spec["values"] != shipped[name]["values"]}
     return merged
+
+
+def written(kind: str, value: Any) -> Any:
+    """A converted value as the parameters file writes it: yuan (int, or a decimal string with fen), "n/d", a date."""
+    if kind == "money":
+        yuan, fen = divmod(value, 100)
+        return f"{yuan}.{fen:02d}" if fen else yuan
+    if kind == "rate":
+        return f"{value[0]}/{value[1]}"
+    if kind == "date":
+        return value.isoformat()
+    return value
+
+
+def describe(params: dict[str, Parameter]) -> dict[str, dict[str, Any]]:
+    """Each parameter in force, described as `rules` prints it and `/v1/parameters` serves it."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, p in sorted(params.items()):
+        low, high = p.range if p.range is not None else (None, None)
+        out[name] = {
+            "value": p.display(),
+            "article": p.article,
+            "phrase_zh": p.phrase_zh,
+            "since": p.since.isoformat(),
+            "kind": p.kind,
+            "unit": p.unit,
+            "description": {"zh": p.description_zh, "en": p.description_en},
+            "reference": {"article": p.article, "phrase_zh": p.phrase_zh},
+            "written": written(p.kind, p.value),
+            "range": None if p.range is None else [written(p.kind, low), written(p.kind, high)],
+            "range_text": None if p.range is None else f"{display_value(p.kind, low)} – {display_value(p.kind, high)}"
+            + ("" if p.step is None else f", × {display_value(p.kind, p.step)}"),
+            "step": None if p.step is None else written(p.kind, p.step),
+        }
+    return out

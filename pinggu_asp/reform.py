@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from .parameters import ParameterError, ParameterSet, _convert
+from .parameters import ParameterError, ParameterSet, _convert, check_range
 
 
 def parse_override(text: str, option: str = "--param") -> tuple[str, str]:
@@ -46,7 +46,9 @@ def with_overrides(parameters: ParameterSet, overrides: Sequence[str], option: s
             close = difflib.get_close_matches(name, list(raw), n=1)
             hint = f" (did you mean {close[0]}?)" if close else "; `pinggu-asp rules` lists the names"
             raise ParameterError(f"{option} {name}: unknown parameter{hint}")
-        converted = _convert(spec["kind"], _typed(spec["kind"], value), f"{option} {name} ({spec['kind']})")
+        where = f"{option} {name} ({spec['kind']})"
+        converted = _convert(spec["kind"], _typed(spec["kind"], value), where)
+        check_range(name, spec, converted, where)
         first = min(spec["values"])
         raw[name] = {**spec, "values": {first: converted}}
     digest = hashlib.sha256(parameters.sha256.encode())

@@ -8,35 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from pinggu_asp.engine import check
-from pinggu_asp.loading import declaration_from_data
+from pinggu_asp.loading import declaration_from_data, parse_text
 from pinggu_asp.solve import Ruleset, default_ruleset
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "declaration.yaml"
 
-_BASELINE: dict[str, Any] = {
-    "schema": "pinggu-declaration/1",
-    "support_year": 2025,
-    "declaration_date": "2026-04-10",
-    "enterprise": {
-        "credit_code": "91110117MA01C4QX37",
-        "name": "测试企业",
-        "registered_in_pinggu": True,
-        "operating_in_pinggu": True,
-        "industry_code": "C3670",
-        "strategic_fit": True,
-        "stable_in_beijing": True,
-        "related_output_abnormal": False,
-        "credit_good": True,
-        "locality": "马坊镇",
-        "sectors": [],
-    },
-    "annual": [
-        {"year": 2023, "gross_output": 50_000_000, "rd_expense": 1_000_000},
-        {"year": 2024, "gross_output": 60_000_000, "rd_expense": 1_100_000},
-        {"year": 2025, "gross_output": 61_000_000, "rd_expense": 1_150_000},
-    ],
-}
+# The one baseline, shared with the YAML cases (tests/cases/baseline.yaml).
+BASELINE_FILE = REPO / "tests" / "cases" / "baseline.yaml"
+_BASELINE: dict[str, Any] = parse_text(BASELINE_FILE.read_text(encoding="utf-8"), str(BASELINE_FILE))
 
 
 def baseline(**overrides: Any) -> dict[str, Any]:

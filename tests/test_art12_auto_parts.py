@@ -3,7 +3,10 @@
 "对年度执行新增整车企业订单超过2000万元的，按照年度实际执行金额0.5%给予企业最高不超过200万元资金支持，
 同一订单最多连续支持不超过2年" — orders from NEV makers (新能源整车企业, 含一级供应商).
 Support year 2025, declared 2026-04-10; the validity window opens 2025-08-29.
-Each test's name says the expected conclusion and why.
+Each test's name says the expected conclusion and why. The boundary tables (one yuan on each side of
+20,000,000 and of the 400,000,000 that reaches the cap), the counterparty kinds, the consecutive-year
+limit and the one-condition-at-a-time table are cases in tests/cases/art12.yaml; what stays here is
+what a case cannot state (order verdicts and reasons, gaps, observed sums, sources).
 """
 
 from typing import Any
@@ -75,12 +78,6 @@ def test_two_orders_sum_past_the_threshold_so_granted():
 
 # --- "新能源整车企业（含一级供应商）" -----------------------------------------------------
 
-def test_tier1_supplier_counts_as_nev_maker():
-    """含一级供应商: a tier-1 supplier's order counts."""
-    entry = oem(parts_maker(oem_order("o-1", 25_000_000, counterparty_kind="nev_tier1")))
-    assert entry["status"] == "granted"
-
-
 def test_other_counterparty_kind_is_excluded_so_ineligible():
     """An order from a buyer that is neither a NEV maker nor its tier-1 supplier does not count."""
     entry = oem(parts_maker(oem_order("o-1", 25_000_000, counterparty_kind="other")))
@@ -88,12 +85,6 @@ def test_other_counterparty_kind_is_excluded_so_ineligible():
     assert condition(entry, "art12.orders_sum")["observed"] == 0
     assert verdicts(entry) == {"o-1": ("excluded", ["counterparty_kind"])}
     assert entry["orders"][0]["reasons"][0]["detail"] == "other"
-
-
-def test_art9_counterparty_fields_play_no_part_in_art12():
-    """Art 12 does not ask for a Pinggu or non-affiliated counterparty."""
-    entry = oem(parts_maker(oem_order("o-1", 25_000_000, counterparty_in_pinggu=False, counterparty_affiliated=True)))
-    assert entry["status"] == "granted"
 
 
 # --- "新增" (I-new-order-in-window) ----------------------------------------------------
@@ -104,18 +95,7 @@ def test_order_signed_2025_08_28_before_window_is_not_new_so_denied():
     assert verdicts(entry) == {"o-1": ("excluded", ["signed_outside_window"])}
 
 
-def test_order_signed_2025_08_29_is_counted_so_granted():
-    entry = oem(parts_maker(oem_order("o-1", 25_000_000, signed_date="2025-08-29")))
-    assert entry["status"] == "granted"
-    assert entry["amount_yuan"] == 125_000
-
-
 # --- "同一订单最多连续支持不超过2年" ---------------------------------------------------------
-
-def test_order_supported_last_year_gets_its_second_year():
-    entry = oem(parts_maker(oem_order("o-1", 25_000_000, supported_years=[2024])))
-    assert entry["status"] == "granted"
-
 
 def test_order_supported_two_years_running_is_denied_a_third():
     entry = oem(parts_maker(oem_order("o-1", 25_000_000, supported_years=[2023, 2024])))
@@ -141,12 +121,6 @@ def test_order_executed_only_in_another_year_is_excluded():
 
 # --- "支持零部件企业" and listing ------------------------------------------------------------
 
-def test_orders_without_auto_parts_sector_are_ineligible():
-    entry = oem(parts_maker(oem_order("o-1", 25_000_000), sectors=("pharma",)))
-    assert entry["status"] == "ineligible"
-    assert statuses(entry) == {"art12.orders_sum": "pass", "art12.sector_auto_parts": "fail"}
-
-
 def test_sector_alone_lists_the_clause_with_sum_zero():
     entry = oem(parts_maker())
     assert entry["status"] == "ineligible"
@@ -165,11 +139,6 @@ def test_central_kitchen_orders_do_not_count_for_art12():
 
 # --- "最高不超过200万元": exact at scale -------------------------------------------------------
 
-def test_order_of_400m_pays_exactly_the_cap():
-    """0.5% of 400,000,000 is 2,000,000."""
-    assert oem(parts_maker(oem_order("o-1", 400_000_000)))["amount_yuan"] == 2_000_000
-
-
 def test_order_of_10_to_the_11_yuan_still_pays_exactly_the_cap():
     """10^11 yuan does not fit a clingo integer; the sum and the 0.5% stay exact and the cap applies."""
     entry = oem(parts_maker(oem_order("o-1", 100_000_000_000)))
@@ -178,43 +147,7 @@ def test_order_of_10_to_the_11_yuan_still_pays_exactly_the_cap():
     assert entry["amount_yuan"] == 2_000_000
 
 
-# --- second reading: one yuan on each side of every threshold and cap ----------------------------
-
-import pytest  # noqa: E402
-
-
-@pytest.mark.parametrize("amount, status", [(19_999_999, "ineligible"), (20_000_000, "ineligible"), (20_000_001, "granted")])
-def test_threshold_one_yuan_on_each_side_of_20m(amount, status):
-    """超过2000万元 is > 20,000,000: 19,999,999 and 20,000,000 fail, 20,000,001 passes."""
-    entry = oem(parts_maker(oem_order("o-1", amount)))
-    assert condition(entry, "art12.orders_sum")["status"] == ("pass" if status == "granted" else "fail")
-    assert entry["status"] == status
-
-
-@pytest.mark.parametrize("amount, paid", [(399_999_999, 1_999_000), (400_000_000, 2_000_000), (400_000_001, 2_000_000)])
-def test_cap_one_yuan_on_each_side_of_400m(amount, paid):
-    """0.5% reaches the 2,000,000 cap at 400,000,000: below it 1,999,999.99 floors to 1,999,000; above, the cap."""
-    entry = oem(parts_maker(oem_order("o-1", amount)))
-    assert (entry["status"], entry["amount_yuan"]) == ("granted", paid)
-
-
-# --- second reading: one condition at a time --------------------------------------------------------
-
-OEM_PASS = {"art12.orders_sum": "pass", "art12.sector_auto_parts": "pass"}
-
-
-@pytest.mark.parametrize("failing", sorted(OEM_PASS))
-def test_one_condition_at_a_time(failing):
-    """From a granted 25,000,000 order, each change fails exactly the condition it touches: ineligible."""
-    assert oem(parts_maker(oem_order("o-1", 25_000_000)))["status"] == "granted"
-    if failing == "art12.orders_sum":
-        data = parts_maker(oem_order("o-1", 20_000_000))
-    else:
-        data = parts_maker(oem_order("o-1", 25_000_000), sectors=("pharma",))
-    entry = oem(data)
-    assert statuses(entry) == {**OEM_PASS, failing: "fail"}
-    assert entry["status"] == "ineligible"
-
+# --- what is not a case: sources -------------------------------------------------------------------
 
 def test_every_condition_names_its_source():
     entry = oem(parts_maker(oem_order("o-1", 25_000_000)))

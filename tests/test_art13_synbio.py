@@ -2,14 +2,17 @@
 
 "对于固定资产实际投资额（不含地价款）在 500 万元（含）以上（产业地产项目与数据中心项目除外）且投产后年产值
 达到 2000 万元的项目，按固定资产投资额的 5%给予资金奖励，最高不超过 300 万元。"
-Support year 2025, declared 2026-04-10. Each test's name says the expected conclusion and why.
+Support year 2025, declared 2026-04-10. Each test's name says the expected conclusion and why. The
+boundaries (investment, output, the cap, 投产后), the one-condition-at-a-time table and several
+projects are cases in tests/cases/art13.yaml; what stays here is what a case cannot state (gaps,
+missing fields, observed and required values, the unrounded amount, sources).
 """
 
 from typing import Any
 
 import pytest
 
-from support import baseline, clause, condition, decide, set_annual, statuses
+from support import baseline, clause, condition, decide, statuses
 
 CLAUSE = "art13.synbio_project"
 
@@ -55,13 +58,6 @@ def test_investment_4999999_is_below_5m_so_ineligible():
     assert entry["status"] == "ineligible"
 
 
-def test_investment_exactly_5m_is_included_so_granted_250000():
-    """（含）: 5,000,000 itself qualifies; 5% is 250,000."""
-    entry = synbio(project(fixed_asset_investment=5_000_000))
-    assert entry["status"] == "granted"
-    assert entry["amount_yuan"] == 250_000
-
-
 # --- "年产值达到 2000 万元": inclusive (I-art13-output-in-Y) ------------------------------
 
 def test_output_19999999_is_short_of_20m_so_ineligible():
@@ -71,11 +67,6 @@ def test_output_19999999_is_short_of_20m_so_ineligible():
     assert entry["status"] == "ineligible"
 
 
-def test_output_exactly_20m_reaches_it_so_granted():
-    """达到 includes the number."""
-    assert synbio(project(output={2025: 20_000_000}))["status"] == "granted"
-
-
 def test_output_of_support_year_missing_is_unknown_so_undetermined():
     """Only 2024 output is declared: the support year's output is unknown, never false."""
     entry = synbio(project(output={2024: 30_000_000}))
@@ -83,19 +74,6 @@ def test_output_of_support_year_missing_is_unknown_so_undetermined():
     assert cond["status"] == "unknown"
     assert cond["missing"] == "investment_projects[p-1].output.2025"
     assert entry["status"] == "undetermined"
-
-
-def test_output_reaching_20m_in_a_later_year_pays_in_that_year():
-    """I-art13-output-in-Y: 2025 short, 2026 reaches 20,000,000, so support year 2026 pays."""
-    data = baseline(
-        support_year=2026,
-        declaration_date="2027-03-01",
-        investment_projects=[project(output={2025: 15_000_000, 2026: 22_000_000})],
-    )
-    set_annual(data, 2026, gross_output=62_000_000, rd_expense=1_200_000)
-    entry = clause(decide(data), CLAUSE, "investment:p-1")
-    assert entry["status"] == "granted"
-    assert entry["amount_yuan"] == 600_000
 
 
 # --- "投产后" -------------------------------------------------------------------------------
@@ -108,41 +86,6 @@ def test_commissioned_date_missing_is_unknown_so_undetermined():
     assert entry["status"] == "undetermined"
 
 
-def test_commissioned_after_the_support_year_fails():
-    """Commissioned 2026-01-05: not in production by the end of 2025."""
-    entry = synbio(project(commissioned_date="2026-01-05"))
-    assert statuses(entry)["art13.commissioned"] == "fail"
-    assert entry["status"] == "ineligible"
-
-
-def test_commissioned_on_last_day_of_support_year_passes():
-    entry = synbio(project(commissioned_date="2025-12-31"))
-    assert statuses(entry)["art13.commissioned"] == "pass"
-
-
-def test_commissioned_before_the_window_still_passes():
-    """The text asks no newness of the project, only that it is in production."""
-    entry = synbio(project(commissioned_date="2024-06-01"))
-    assert entry["status"] == "granted"
-
-
-# --- one condition at a time ----------------------------------------------------------------
-
-def test_other_field_is_ineligible():
-    entry = synbio(project(field="biopharma"))
-    assert statuses(entry)["art13.field"] == "fail" and entry["status"] == "ineligible"
-
-
-def test_not_tech_transfer_is_ineligible():
-    entry = synbio(project(tech_transfer=False))
-    assert statuses(entry)["art13.tech_transfer"] == "fail" and entry["status"] == "ineligible"
-
-
-def test_not_in_pinggu_is_ineligible():
-    entry = synbio(project(in_pinggu=False))
-    assert statuses(entry)["art13.in_pinggu"] == "fail" and entry["status"] == "ineligible"
-
-
 def test_industrial_real_estate_project_is_excluded():
     """产业地产项目…除外."""
     entry = synbio(project(kind="industrial_real_estate"))
@@ -151,12 +94,6 @@ def test_industrial_real_estate_project_is_excluded():
     assert cond["observed"] == "industrial_real_estate"
     assert cond["required"] == ["industrial_real_estate", "data_center"]
     assert entry["status"] == "ineligible"
-
-
-def test_data_center_project_is_excluded():
-    """数据中心项目除外."""
-    entry = synbio(project(kind="data_center"))
-    assert statuses(entry)["art13.project_kind"] == "fail" and entry["status"] == "ineligible"
 
 
 def test_project_already_paid_is_ineligible():
@@ -168,66 +105,13 @@ def test_project_already_paid_is_ineligible():
     assert entry["status"] == "ineligible"
 
 
-def test_prior_award_on_another_project_does_not_matter():
-    prior = [{"clause": "art13.synbio_project", "basis": "investment:p-9", "year": 2025, "amount": 600_000}]
-    assert synbio(prior_awards=prior)["status"] == "granted"
-
-
 # --- "最高不超过 300 万元": the cap, exact at scale -----------------------------------------
-
-def test_investment_60m_pays_exactly_the_cap():
-    """5% × 60,000,000 = 3,000,000: the cap itself."""
-    entry = synbio(project(fixed_asset_investment=60_000_000))
-    assert entry["amount_yuan"] == 3_000_000
-    assert entry["amount_before_rounding_yuan"] == 3_000_000
-
 
 def test_investment_just_under_cap_point_is_floored_not_capped():
     """5% × 59,999,999 = 2,999,999.95, floored to 2,999,000 (第十七条)."""
     entry = synbio(project(fixed_asset_investment=59_999_999))
     assert entry["amount_before_rounding_yuan"] == "2999999.95"
     assert entry["amount_yuan"] == 2_999_000
-
-
-def test_investment_of_10_to_the_11_yuan_pays_exactly_the_cap():
-    entry = synbio(project(fixed_asset_investment=100_000_000_000, output={2025: 300_000_000_000}))
-    assert entry["status"] == "granted"
-    assert entry["amount_yuan"] == 3_000_000
-
-
-def test_each_project_is_its_own_entry_and_award():
-    data = baseline(investment_projects=[project(), project(id="p-2", fixed_asset_investment=8_000_000)])
-    result = decide(data)
-    assert clause(result, CLAUSE, "investment:p-2")["amount_yuan"] == 400_000
-    granted = sorted(a["basis"] for a in result["awards"] if a["clause"] == CLAUSE)
-    assert granted == ["investment:p-1", "investment:p-2"]
-
-
-# --- boundaries: one yuan on each side ----------------------------------------------------------
-
-
-@pytest.mark.parametrize("investment,status,amount", [
-    (4_999_999, "ineligible", None),
-    (5_000_000, "granted", 250_000),
-    (5_000_001, "granted", 250_000),  # 250,000.05 floored to 250,000 (第十七条)
-])
-def test_investment_boundary(investment, status, amount):
-    """"500 万元（含）以上": T−1 fails, T and T+1 pass; only art13.investment_5m moves."""
-    entry = synbio(project(fixed_asset_investment=investment))
-    assert entry["status"] == status
-    failing = {c for c, s in statuses(entry).items() if s != "pass"}
-    assert failing == ({"art13.investment_5m"} if status == "ineligible" else set())
-    if amount is not None:
-        assert entry["amount_yuan"] == amount
-
-
-@pytest.mark.parametrize("output,status", [(19_999_999, "ineligible"), (20_000_000, "granted"), (20_000_001, "granted")])
-def test_output_boundary(output, status):
-    """"年产值达到 2000 万元": T−1 fails, T and T+1 pass; only art13.output_20m moves."""
-    entry = synbio(project(output={2025: output}))
-    assert entry["status"] == status
-    failing = {c for c, s in statuses(entry).items() if s != "pass"}
-    assert failing == ({"art13.output_20m"} if status == "ineligible" else set())
 
 
 @pytest.mark.parametrize("investment,before_rounding,amount", [
@@ -239,41 +123,6 @@ def test_cap_boundary(investment, before_rounding, amount):
     entry = synbio(project(fixed_asset_investment=investment))
     assert entry["amount_before_rounding_yuan"] == before_rounding
     assert entry["amount_yuan"] == amount
-
-
-@pytest.mark.parametrize("date,status", [("2025-12-31", "pass"), ("2026-01-01", "fail")])
-def test_commissioned_year_boundary(date, status):
-    """"投产后" by the end of the support year: 2025-12-31 passes, 2026-01-01 fails."""
-    entry = synbio(project(commissioned_date=date))
-    assert {c for c, s in statuses(entry).items() if s != "pass"} == (set() if status == "pass" else {"art13.commissioned"})
-
-
-# --- one condition at a time ----------------------------------------------------------------------
-
-ONE_AT_A_TIME = [
-    ("art13.field", {"field": "biopharma"}),
-    ("art13.tech_transfer", {"tech_transfer": False}),
-    ("art13.in_pinggu", {"in_pinggu": False}),
-    ("art13.project_kind", {"kind": "industrial_real_estate"}),
-    ("art13.project_kind", {"kind": "data_center"}),
-    ("art13.investment_5m", {"fixed_asset_investment": 1_000_000}),
-    ("art13.commissioned", {"commissioned_date": "2026-02-01"}),
-    ("art13.output_20m", {"output": {2025: 1_000_000}}),
-]
-
-
-@pytest.mark.parametrize("cond_id,change", ONE_AT_A_TIME, ids=[f"{c}-{list(v.values())[0]}" for c, v in ONE_AT_A_TIME])
-def test_each_condition_fails_alone(cond_id, change):
-    """Changing one fact fails exactly its condition; the others still pass."""
-    entry = synbio(project(**change))
-    assert entry["status"] == "ineligible"
-    assert {c for c, s in statuses(entry).items() if s != "pass"} == {cond_id}
-
-
-def test_prior_award_fails_alone():
-    prior = [{"clause": "art13.synbio_project", "basis": "investment:p-1", "year": 2024, "amount": 600_000}]
-    entry = synbio(prior_awards=prior)
-    assert {c for c, s in statuses(entry).items() if s != "pass"} == {"art13.not_paid"}
 
 
 # --- every condition names the declared field it read, with the project id ----------------------

@@ -4,17 +4,15 @@
 标杆、国家智能制造示范工厂、卓越级智能工厂、领航级智能工厂的企业，给予不超过 100 万元奖励。对新
 获评世界经济论坛“灯塔工厂”的企业，给予不超过 200 万元奖励。"
 
-Each test's name says why the clause passes or fails; each ends in the expected conclusion.
+Each test's name says why the clause passes or fails; each ends in the expected conclusion. The
+date boundaries (window, support year), each title, the one-condition-at-a-time tables and the
+upgrade difference are cases in tests/cases/art6.yaml; what stays here is what a case cannot state
+(observed ratings, notes, sources, what superseded what).
 """
 
 from typing import Any
 
-import pytest
-
 from support import baseline, clause, condition, decide, set_annual, statuses
-
-WHOLE_YEAR = ("I-events-whole-year",)
-FULL = ("I-upgrade-full",)
 
 
 def rating(rid: str, kind: str, date: str, **extra: Any) -> dict[str, Any]:
@@ -57,25 +55,6 @@ def test_beijing_advanced_new_in_2025_is_granted_up_to_500000():
     assert entry["payer"] == "district"
 
 
-@pytest.mark.parametrize(
-    "kind", ["national_smart_benchmark", "national_smart_demo_factory", "excellence_smart_factory", "leading_smart_factory"]
-)
-def test_each_national_title_is_granted_up_to_1000000(kind):
-    """Each of the four national titles named by the text makes art6.national: granted, 1,000,000."""
-    result = decide(declaration(rating("r-1", kind, "2025-10-01")))
-    entry = clause(result, "art6.national")
-    assert entry["status"] == "granted"
-    assert entry["amount_yuan"] == 1_000_000
-    assert [c["clause"] for c in result["clauses"] if c["article"] == 6] == ["art6.national"]
-
-
-def test_lighthouse_new_in_2025_is_granted_up_to_2000000():
-    """A WEF Lighthouse newly obtained in 2025: granted, up to 2,000,000."""
-    entry = clause(decide(declaration(rating("r-1", "wef_lighthouse", "2025-12-01"))), "art6.lighthouse")
-    assert entry["status"] == "granted"
-    assert entry["amount_yuan"] == 2_000_000
-
-
 # --- the validity window (SPEC §1) ---------------------------------------------
 
 def test_rated_2025_08_28_is_before_the_window_so_not_counted():
@@ -85,21 +64,6 @@ def test_rated_2025_08_28_is_before_the_window_so_not_counted():
     assert cond["status"] == "fail"
     assert cond["notes"] == ["outside_validity_window(20250828)"]
     assert entry["status"] == "ineligible"
-
-
-def test_rated_2025_08_29_is_the_first_day_of_the_window_so_counted():
-    """2025-08-29, the day of publication, is inside the window: granted."""
-    entry = clause(decide(declaration(rating("r-1", BEIJING, "2025-08-29"))), "art6.beijing_advanced")
-    assert entry["status"] == "granted"
-
-
-def test_rated_2025_03_01_counts_only_under_events_whole_year():
-    """Before the window: ineligible by default, granted under I-events-whole-year."""
-    data = declaration(rating("r-1", BEIJING, "2025-03-01"))
-    assert clause(decide(data), "art6.beijing_advanced")["status"] == "ineligible"
-    result = decide(data, interpretations=WHOLE_YEAR)
-    assert "I-events-whole-year" in result["interpretations"]
-    assert clause(result, "art6.beijing_advanced")["status"] == "granted"
 
 
 def test_rated_in_an_earlier_year_is_listed_but_not_new_in_the_support_year():
@@ -170,63 +134,7 @@ def test_same_year_beijing_and_national_pays_only_the_national_title():
     assert result["total_yuan"] == 1_000_000
 
 
-def test_national_after_a_paid_beijing_title_pays_the_difference():
-    """Beijing advanced paid 500,000 in 2025, national in 2026: 500,000 by default, 1,000,000 under I-upgrade-full."""
-    prior = [{"clause": "art6.beijing_advanced", "basis": "rating:smart:2025", "year": 2025, "amount": 500_000}]
-    data = declaration(rating("r-1", BEIJING, "2025-11-20"), rating("r-2", "excellence_smart_factory", "2026-06-01"),
-                       year=2026, prior=prior)
-    result = decide(data)
-    entry = clause(result, "art6.national")
-    assert (entry["status"], entry["amount_yuan"], entry["cap_yuan"]) == ("granted", 500_000, 1_000_000)
-    assert clause(result, "art6.beijing_advanced")["status"] == "ineligible"
-    assert clause(decide(data, interpretations=FULL), "art6.national")["amount_yuan"] == 1_000_000
-
-
-# --- one condition at a time, from an eligible declaration ----------------------------------
-
 ELIGIBLE = [rating("r-1", BEIJING, "2025-11-20")]
-ONE_AT_A_TIME = {
-    "art6.beijing_advanced_in_year": dict(ratings=[rating("r-1", BEIJING, "2025-08-01")]),  # before the window
-    "art6.beijing_advanced_new": dict(ratings=[rating("r-0", BEIJING, "2024-01-15"), *ELIGIBLE]),
-    "art6.beijing_advanced_not_paid": dict(
-        ratings=ELIGIBLE,
-        prior=[{"clause": "art6.beijing_advanced", "basis": "rating:smart:2024", "year": 2024, "amount": 500_000}],
-    ),
-}
-
-
-@pytest.mark.parametrize("failing", sorted(ONE_AT_A_TIME))
-def test_one_condition_at_a_time_fails_only_that_condition(failing):
-    """Changing one fact of an eligible declaration fails exactly the condition it touches: ineligible."""
-    case = ONE_AT_A_TIME[failing]
-    data = declaration(*case["ratings"], prior=case.get("prior"))
-    entry = clause(decide(data), "art6.beijing_advanced")
-    assert statuses(entry) == {**ALL_PASS, failing: "fail"}
-    assert entry["status"] == "ineligible"
-
-
-def test_eligible_declaration_passes_every_condition():
-    """The baseline for the one-at-a-time tests is itself granted."""
-    entry = clause(decide(declaration(*ELIGIBLE)), "art6.beijing_advanced")
-    assert statuses(entry) == ALL_PASS
-    assert entry["status"] == "granted"
-
-
-# --- what is listed (SPEC §5) ---------------------------------------------------------
-
-def test_no_smart_rating_lists_no_art6_clause():
-    """Without a smart-factory rating, Art 6 is not listed at all."""
-    result = decide(declaration(rating("r-1", "beijing_green_factory", "2025-11-20")))
-    assert [c for c in result["clauses"] if c["article"] == 6] == []
-
-
-def test_a_failed_gate_bars_the_title():
-    """Credit record not good (第十六条): the title is barred, though every condition passes."""
-    data = declaration(*ELIGIBLE)
-    data["enterprise"]["credit_good"] = False
-    entry = clause(decide(data), "art6.beijing_advanced")
-    assert statuses(entry) == ALL_PASS
-    assert entry["status"] == "barred"
 
 
 # --- second reading: every condition names the declared field it read (cond_source) -----------
@@ -251,37 +159,3 @@ def test_every_condition_names_its_source_when_failed():
         "art6.beijing_advanced_new": "ratings[r-0]",
         "art6.beijing_advanced_not_paid": "prior_awards[0]",
     }
-
-
-# --- second reading: the other two clauses, one condition at a time -----------------------------
-
-OTHER_CLAUSES = {"art6.national": "excellence_smart_factory", "art6.lighthouse": "wef_lighthouse"}
-
-
-@pytest.mark.parametrize("clause_id", sorted(OTHER_CLAUSES))
-@pytest.mark.parametrize("failing", ["in_year", "new", "not_paid"])
-def test_national_and_lighthouse_one_condition_at_a_time(clause_id, failing):
-    """art6.national and art6.lighthouse: from a granted title, each change fails exactly its condition."""
-    kind = OTHER_CLAUSES[clause_id]
-    eligible = rating("r-1", kind, "2025-11-20")
-    all_pass = {f"{clause_id}_{name}": "pass" for name in ("in_year", "new", "not_paid")}
-    assert clause(decide(declaration(eligible)), clause_id)["status"] == "granted"
-    ratings, prior = [eligible], None
-    if failing == "in_year":
-        ratings = [rating("r-1", kind, "2025-08-28")]
-    elif failing == "new":
-        ratings = [rating("r-0", kind, "2024-01-15"), eligible]
-    else:
-        prior = [{"clause": clause_id, "basis": "rating:smart:2024", "year": 2024, "amount": 100_000}]
-    entry = clause(decide(declaration(*ratings, prior=prior)), clause_id)
-    assert statuses(entry) == {**all_pass, f"{clause_id}_{failing}": "fail"}
-    assert entry["status"] == "ineligible"
-
-
-# --- second reading: the calendar-year boundary of the support year ----------------------------
-
-@pytest.mark.parametrize("date, status", [("2025-12-31", "ineligible"), ("2026-01-01", "granted")])
-def test_support_year_2026_counts_from_1_january(date, status):
-    """Support year 2026: a title of 31 December 2025 belongs to 2025, one of 1 January 2026 to 2026."""
-    entry = clause(decide(declaration(rating("r-1", BEIJING, date), year=2026)), "art6.beijing_advanced")
-    assert entry["status"] == status

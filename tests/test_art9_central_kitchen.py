@@ -3,7 +3,10 @@
 "对于执行新增采购订单超过 500 万元的，按照年度实际执行金额的 1% 给予最高不超过 200 万元资金支持，
 同一订单最多连续支持不超过 2 年" and "对于已正式实施标准的牵头编制单位，给予最高 30 万元支持".
 Support year 2025, declared 2026-04-10; the validity window opens 2025-08-29.
-Each test's name says the expected conclusion and why.
+Each test's name says the expected conclusion and why. The boundary tables (one yuan on each side of
+5,000,000 and of the 200,000,000 cap), the one-condition-at-a-time tables, the consecutive-year limit
+and its reform are cases in tests/cases/art9.yaml; what stays here is what a case cannot state
+(order verdicts and their reasons, gaps, sources, notes).
 """
 
 from typing import Any
@@ -67,13 +70,6 @@ def test_sum_5000001_is_over_so_granted_50000():
     assert entry["basis"] == SUBJECT and entry["payer"] == "district"
 
 
-def test_sum_5000000_01_is_over_by_one_fen_so_granted():
-    """Thresholds compare unrounded values: one fen over passes."""
-    entry = procurement(kitchen(ck_order("o-1", "5000000.01")))
-    assert entry["status"] == "granted"
-    assert entry["amount_yuan"] == 50_000
-
-
 def test_two_orders_below_alone_sum_past_threshold_so_granted():
     """I-orders-sum: 3,000,000 + 2,500,000 = 5,500,000 > 5,000,000; 1% = 55,000."""
     entry = procurement(kitchen(ck_order("o-1", 3_000_000), ck_order("o-2", 2_500_000)))
@@ -121,14 +117,6 @@ def test_order_signed_before_window_2025_08_28_is_not_new_so_denied():
     assert entry["orders"][0]["reasons"][0]["detail"] == "2025-08-28"
 
 
-def test_order_signed_on_first_day_2025_08_29_is_counted_so_granted():
-    """The window includes its first day (自发布之日起施行)."""
-    entry = procurement(kitchen(ck_order("o-1", 6_000_000, signed_date="2025-08-29")))
-    assert entry["status"] == "granted"
-    assert entry["amount_yuan"] == 60_000
-    assert verdicts(entry) == {"o-1": ("qualifies", ["counted"])}
-
-
 # --- "年度实际执行金额" -------------------------------------------------------------
 
 def test_order_without_amount_executed_in_support_year_is_excluded():
@@ -139,13 +127,6 @@ def test_order_without_amount_executed_in_support_year_is_excluded():
 
 
 # --- "同一订单最多连续支持不超过 2 年" -------------------------------------------------
-
-def test_order_supported_last_year_may_have_its_second_year_so_granted():
-    """[Y-1] supported: 2025 is the second consecutive year, allowed."""
-    entry = procurement(kitchen(ck_order("o-1", 6_000_000, supported_years=[2024])))
-    assert entry["status"] == "granted"
-    assert verdicts(entry) == {"o-1": ("qualifies", ["counted"])}
-
 
 def test_order_supported_two_years_running_is_denied_a_third():
     """[Y-2, Y-1] supported: 2025 would be a third consecutive year."""
@@ -170,14 +151,6 @@ def test_order_already_supported_in_the_support_year_is_denied():
     assert verdicts(entry) == {"o-1": ("excluded", ["supported_in_or_after"])}
 
 
-def test_excluded_order_does_not_spoil_the_qualifying_ones():
-    """A third-year order drops out of the sum; the other order still carries the clause."""
-    entry = procurement(kitchen(ck_order("o-1", 6_000_000), ck_order("o-2", 9_000_000, supported_years=[2023, 2024])))
-    assert entry["status"] == "granted"
-    assert condition(entry, "art9.orders_sum")["observed"] == 6_000_000
-    assert entry["amount_yuan"] == 60_000
-
-
 def test_auto_parts_orders_do_not_count_for_art9():
     """Only orders of the central_kitchen program are Art 9 orders."""
     auto = {
@@ -191,13 +164,6 @@ def test_auto_parts_orders_do_not_count_for_art9():
 
 # --- "中央厨房产业链上下游企业" and listing --------------------------------------------
 
-def test_orders_without_central_kitchen_sector_are_listed_but_ineligible():
-    """An order lists the clause (SPEC §5), but the enterprise must be in the chain."""
-    entry = procurement(kitchen(ck_order("o-1", 6_000_000), sectors=()))
-    assert entry["status"] == "ineligible"
-    assert statuses(entry) == {"art9.orders_sum": "pass", "art9.sector_central_kitchen": "fail"}
-
-
 def test_sector_without_orders_is_listed_with_sum_zero_so_ineligible():
     entry = procurement(kitchen())
     assert entry["status"] == "ineligible"
@@ -205,24 +171,7 @@ def test_sector_without_orders_is_listed_with_sum_zero_so_ineligible():
     assert entry["orders"] == []
 
 
-def test_neither_sector_nor_orders_lists_no_procurement_entry():
-    result = decide(baseline())
-    assert not [c for c in result["clauses"] if c["clause"] == PROCUREMENT]
-
-
-def test_failed_gate_bars_the_clause():
-    data = kitchen(ck_order("o-1", 6_000_000))
-    data["enterprise"]["credit_good"] = False
-    assert procurement(data)["status"] == "barred"
-
-
 # --- "最高不超过 200 万元": exact at scale ---------------------------------------------
-
-def test_order_of_200m_pays_exactly_the_cap():
-    """1% of 200,000,000 is 2,000,000: the cap itself."""
-    entry = procurement(kitchen(ck_order("o-1", 200_000_000)))
-    assert entry["amount_yuan"] == 2_000_000
-
 
 def test_order_of_10_to_the_11_yuan_still_pays_exactly_the_cap():
     """10^11 yuan does not fit a clingo integer; money.lp keeps it exact and the cap applies."""
@@ -254,38 +203,6 @@ def test_standard_led_and_implemented_in_year_is_granted_up_to_300000():
     assert set(statuses(entry).values()) == {"pass"}
 
 
-def test_standard_of_any_level_qualifies():
-    """团体、地方、行业、国家、国际: no level condition."""
-    for level in ("local", "industry", "national", "international"):
-        assert standard_entry(standard(level=level))["status"] == "granted", level
-
-
-def test_standard_outside_central_kitchen_field_is_ineligible():
-    entry = standard_entry(standard(field="bakery"))
-    assert statuses(entry)["art9.standard_field"] == "fail"
-    assert entry["status"] == "ineligible"
-
-
-def test_standard_not_led_by_the_enterprise_is_ineligible():
-    """牵头编制单位: a participating drafter is not enough."""
-    entry = standard_entry(standard(lead_drafter=False))
-    assert statuses(entry)["art9.standard_lead_drafter"] == "fail"
-    assert entry["status"] == "ineligible"
-
-
-def test_standard_implemented_the_year_before_is_ineligible():
-    entry = standard_entry(standard(implemented_date="2024-12-15"))
-    assert statuses(entry)["art9.standard_implemented"] == "fail"
-
-
-def test_standard_implemented_before_the_window_fails_unless_whole_year_reading():
-    """I-events-in-window: 2025-08-28 is before the measures; I-events-whole-year counts it."""
-    data = baseline(standards=[standard(implemented_date="2025-08-28")])
-    assert clause(decide(data), "art9.standard")["status"] == "ineligible"
-    whole_year = clause(decide(data, interpretations=["I-events-whole-year"]), "art9.standard")
-    assert whole_year["status"] == "granted"
-
-
 def test_standard_already_paid_is_ineligible():
     """One award per standard: a prior award on standard:s-1 ends it."""
     prior = [{"clause": "art9.standard", "basis": "standard:s-1", "year": 2025, "amount": 300_000}]
@@ -295,90 +212,7 @@ def test_standard_already_paid_is_ineligible():
     assert entry["status"] == "ineligible"
 
 
-def test_two_standards_are_two_awards():
-    result = decide(baseline(standards=[standard(), standard(id="s-2", level="local")]))
-    granted = [a for a in result["awards"] if a["clause"] == "art9.standard"]
-    assert sorted(a["basis"] for a in granted) == ["standard:s-1", "standard:s-2"]
-    assert all(a["amount_yuan"] == 300_000 for a in granted)
-
-
-# --- a reform: the consecutive-year limit comes from the parameters, not the rules ------------
-
-def test_limit_of_three_years_allows_a_third_consecutive_year_but_not_a_fourth(tmp_path):
-    """order_max_consecutive_years: 3 (a what-if) lets [Y-2, Y-1] through and stops [Y-3, Y-2, Y-1]."""
-    from support import REPO
-
-    text = (REPO / "asp_rules" / "parameters.yaml").read_text(encoding="utf-8")
-    marker = "  order_max_consecutive_years:"
-    head, tail = text.split(marker, 1)
-    tail = tail.replace("values: {2025-08-29: 2}", "values: {2025-08-29: 3}", 1)
-    reform = tmp_path / "parameters.yaml"
-    reform.write_text(head + marker + tail, encoding="utf-8")
-
-    third = kitchen(ck_order("o-1", 6_000_000, supported_years=[2023, 2024]))
-    assert clause(decide(third, parameters=reform), PROCUREMENT)["status"] == "granted"
-    fourth = kitchen(ck_order("o-1", 6_000_000, supported_years=[2022, 2023, 2024]))
-    entry = clause(decide(fourth, parameters=reform), PROCUREMENT)
-    assert verdicts(entry) == {"o-1": ("excluded", ["support_limit_reached"])}
-
-
-# --- second reading: one yuan on each side of every threshold and cap ----------------------------
-
-import pytest  # noqa: E402
-
-
-@pytest.mark.parametrize("amount, status", [(4_999_999, "ineligible"), (5_000_000, "ineligible"), (5_000_001, "granted")])
-def test_threshold_one_yuan_on_each_side_of_5m(amount, status):
-    """超过 500 万元 is > 5,000,000: 4,999,999 and 5,000,000 fail, 5,000,001 passes."""
-    entry = procurement(kitchen(ck_order("o-1", amount)))
-    assert condition(entry, "art9.orders_sum")["status"] == ("pass" if status == "granted" else "fail")
-    assert entry["status"] == status
-
-
-@pytest.mark.parametrize("amount, paid", [(199_999_999, 1_999_000), (200_000_000, 2_000_000), (200_000_001, 2_000_000)])
-def test_cap_one_yuan_on_each_side_of_200m(amount, paid):
-    """1% reaches the 2,000,000 cap at 200,000,000: below it 1,999,999.99 floors to 1,999,000 (第十七条); above, the cap."""
-    entry = procurement(kitchen(ck_order("o-1", amount)))
-    assert (entry["status"], entry["amount_yuan"]) == ("granted", paid)
-
-
-# --- second reading: one condition at a time --------------------------------------------------------
-
-PROCUREMENT_PASS = {"art9.orders_sum": "pass", "art9.sector_central_kitchen": "pass"}
-
-
-@pytest.mark.parametrize("failing", sorted(PROCUREMENT_PASS))
-def test_procurement_one_condition_at_a_time(failing):
-    """From a granted 6,000,000 order, each change fails exactly the condition it touches: ineligible."""
-    assert procurement(kitchen(ck_order("o-1", 6_000_000)))["status"] == "granted"
-    if failing == "art9.orders_sum":
-        data = kitchen(ck_order("o-1", 5_000_000))
-    else:
-        data = kitchen(ck_order("o-1", 6_000_000), sectors=("pharma",))
-    entry = procurement(data)
-    assert statuses(entry) == {**PROCUREMENT_PASS, failing: "fail"}
-    assert entry["status"] == "ineligible"
-
-
-STANDARD_PASS = {f"art9.standard_{name}": "pass" for name in ("field", "lead_drafter", "implemented", "not_paid")}
-STANDARD_ONE_AT_A_TIME = {
-    "art9.standard_field": dict(std=standard(field="bakery")),
-    "art9.standard_lead_drafter": dict(std=standard(lead_drafter=False)),
-    "art9.standard_implemented": dict(std=standard(implemented_date="2025-08-28")),
-    "art9.standard_not_paid": dict(
-        std=standard(), prior=[{"clause": "art9.standard", "basis": "standard:s-1", "year": 2025, "amount": 300_000}]
-    ),
-}
-
-
-@pytest.mark.parametrize("failing", sorted(STANDARD_ONE_AT_A_TIME))
-def test_standard_one_condition_at_a_time(failing):
-    """From a granted standard, each change fails exactly the condition it touches: ineligible."""
-    case = STANDARD_ONE_AT_A_TIME[failing]
-    entry = standard_entry(case["std"], prior_awards=case.get("prior", []))
-    assert statuses(entry) == {**STANDARD_PASS, failing: "fail"}
-    assert entry["status"] == "ineligible"
-
+# --- what is not a case: the notes, sources and blocks the result carries -------------------------
 
 def test_standard_implemented_in_year_before_the_window_says_so():
     """Dated in the support year but before 2025-08-29: the condition notes it lies outside the validity window."""

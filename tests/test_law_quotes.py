@@ -109,6 +109,7 @@ def test_parameter_phrases_quote_their_article(articles: dict[int, str]) -> None
     params = yaml.safe_load((REPO / "asp_rules" / "parameters.yaml").read_text(encoding="utf-8"))["parameters"]
     assert len(params) >= 50
     for name, entry in params.items():
-        text = articles[entry["article"]]
-        missing = [part for part in quoted_parts(entry["phrase_zh"]) if part not in text]
-        assert not missing, f"parameters.{name}: not in 第{entry['article']}条: {missing}"
+        reference = entry["reference"]
+        text = articles[reference["article"]]
+        missing = [part for part in quoted_parts(reference["phrase_zh"]) if part not in text]
+        assert not missing, f"parameters.{name}: not in 第{reference['article']}条: {missing}"

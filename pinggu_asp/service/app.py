@@ -7,6 +7,7 @@ checks the token and the size, and streams.
 
 
 import asyncio
+import datetime as dt
 import hmac
 import logging
 import os
@@ -29,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..interpretations import SWITCHES
+from ..parameters import describe, load_parameters
 from . import work
 from .pool import OverTime, WorkerLost, Workers
 from .schemas import BatchOptions, DecideRequest, ErrorBody, Health, ReachRequest, WhatifRequest, request_schema
@@ -231,6 +233,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         interpretation: Annotated[list[str], Query(description="A reading switch; repeatable.")] = [],  # noqa: B006
     ) -> Response:
         return await run(work.do_rules, list(interpretation))
+
+    @v1.get("/parameters", summary="Every parameter in force: value, unit, description, the article it cites and "
+            "the range in which the rules are exact, as `pinggu-asp rules` lists them")
+    async def parameters(
+        on: Annotated[Optional[dt.date], Query(description="The parameters in force on this date; default today.")] = None,
+    ) -> dict[str, Any]:
+        day = on or dt.date.today()
+        # The shipped file, parsed once per content: cheap enough for the event loop.
+        return {"schema": "pinggu-parameters-in-force/1", "on": day.isoformat(),
+                "parameters": describe(load_parameters().in_force(day))}
 
     @v1.get("/health", response_model=Health, summary="Liveness, versions and the readings accepted")
     async def health() -> dict[str, Any]:
