@@ -458,6 +458,49 @@ def batch(
                f"decided, {outcome.invalid} invalid, {outcome.engine_errors} engine errors", err=True)
 
 
+class SchemaName(str, Enum):
+    declaration = "declaration"
+    result = "result"
+    whatif = "whatif"
+    summary = "summary"
+
+
+@app.command()
+def schema(
+    name: Annotated[SchemaName, typer.Argument(help="declaration (pinggu-declaration/1), result (pinggu-result/1), "
+                                               "whatif (pinggu-whatif/1) or summary (pinggu-summary/1).")],
+    output: OutputOpt = None,
+) -> None:
+    """Print the JSON Schema of a document the tool reads or writes, generated from its model."""
+    from .schemas import dumps as schema_dumps
+    from .schemas import generate
+
+    _format_from(output, ("json",), "json")
+    _write(schema_dumps(generate(name.value)), output)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="The folder to fill; created if missing.")],
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not empty "
+                                        "(the starter files are overwritten, nothing else is touched).")] = False,
+) -> None:
+    """A starter kit: the example declaration, the batch workbook template and a sample population of 20."""
+    from .starter import write_starter
+
+    if directory.exists() and not directory.is_dir():
+        _fail(f"{directory} is a file, not a folder", EXIT_INPUT)
+    if directory.is_dir() and any(directory.iterdir()) and not force:
+        _fail(f"{directory} is not empty; choose an empty or new folder, or add --force", EXIT_INPUT)
+    try:
+        written = write_starter(directory)
+    except OSError as exc:
+        _fail(f"cannot write into {directory}: {exc.strerror or exc}", EXIT_INPUT)
+    for path in written:
+        typer.echo(str(path))
+    typer.echo(f"next: pinggu-asp check {written[0]}    pinggu-asp batch {written[2]} -o results.xlsx", err=True)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on; only this machine by default.")] = "127.0.0.1",
@@ -493,8 +536,8 @@ def serve(
             _fail(f"the token file {token_file} is empty", EXIT_INPUT)
     main_module = sys.modules["__main__"]
     main_spec = getattr(main_module, "__spec__", None)
-    if main_spec is not None and main_spec.name == "pinggu_asp.cli":
-        # Run as `python -m pinggu_asp.cli`: anyio's workers re-run the parent's main
+    if main_spec is not None and main_spec.name in ("pinggu_asp.cli", "pinggu_asp.__main__"):
+        # Run as `python -m pinggu_asp` (or .cli): anyio's workers re-run the parent's main
         # file as a script, which a module with relative imports cannot be. The
         # workers need nothing from it (their work is in pinggu_asp.service.work).
         main_module.__file__ = None  # type: ignore[assignment]

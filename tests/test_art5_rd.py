@@ -84,7 +84,7 @@ def test_growth_exactly_10_percent_granted():
 
 def test_growth_gap_names_what_would_pass():
     entry = clause(decide(rd(5_000_000, 5_500_000, 6_049_999)), GROWTH)
-    assert condition(entry, "art5.growth_y")["gap"] == {"passes_at": 6_050_000, "short_by": 1}
+    assert condition(entry, "art5.growth_y")["gap"] == {"passes_at": 6_050_000, "short_by": 1, "passes_at_fen": 605_000_000, "short_by_fen": 100}
 
 
 @pytest.mark.parametrize(
