@@ -371,10 +371,7 @@ def readings(
     """List every named reading of the text (SPEC §7), switchable or not, with its one-line description."""
     import datetime as dt
 
-    from .interpretations import DEFAULT_MODULES, SWITCHES
-    from .readings import catalogue as reading_catalogue
-    from .readings import describe
-    from .templates import filler_for
+    from .readings import document
 
     chosen = _format_from(output, ("json", "text", "jsonl"), "text", format.value if format is not None else None)
     try:
@@ -382,23 +379,15 @@ def readings(
     except ValueError:
         _fail(f"--on: {on!r} is not a date YYYY-MM-DD", EXIT_INPUT)
     try:
-        params = default_ruleset((), parameters).parameters
-        fill = filler_for(params.sha256, params.in_force(day))
+        doc = document(day, default_ruleset((), parameters).parameters)
     except ParameterError as exc:
         _fail(str(exc), EXIT_INPUT)
-    entries = []
-    for name in sorted(reading_catalogue()):
-        entry = describe(name, fill)
-        entry["default"] = name not in SWITCHES
-        entry["switchable"] = name in SWITCHES or name in DEFAULT_MODULES
-        entries.append(entry)
     if chosen != "text":
-        doc = {"schema": "pinggu-readings/1", "on": day.isoformat(), "readings": entries}
         _write(dumps(doc) if chosen == "json" else dumps_line(doc) + "\n", output)
         return
     from .render_text import render_readings
 
-    _write(render_readings(entries, lang.value), output)
+    _write(render_readings(doc["readings"], lang.value), output)
 
 
 @app.command()
