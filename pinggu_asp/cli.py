@@ -107,8 +107,8 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _write(text: str, output: Path | None) -> None:
-    """Print, or write the whole file at once: never a half-written result."""
-    if output is None:
+    """Print, or write the whole file at once: never a half-written result. `-o -` prints."""
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return

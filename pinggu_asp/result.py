@@ -14,8 +14,8 @@ import clingo
 
 from . import __version__
 from .model import Declaration
-from .parameters import Parameter
 from .money import FEN_PER_YUAN
+from .parameters import Parameter
 from .readings import describe_all
 from .solve import Derived, Ruleset
 from .symbols import Term, fun, num

@@ -9,9 +9,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 def _check_outputs_against_schemas() -> None:
     """Every result support.decide returns and every JSON the CLI prints in a test is checked against
     the published schema of its kind (tests/schema_check.py)."""
+    from typer.testing import CliRunner
+
     import support
     from schema_check import check_document, check_text
-    from typer.testing import CliRunner
 
     decide = support.decide
 

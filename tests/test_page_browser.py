@@ -224,6 +224,10 @@ def test_a_reform_of_a_parameter_on_the_page(browser, base):
 def test_what_would_it_take_on_the_page(browser, base):
     doc = pinggu_asp.reach(EXAMPLE, "art9.procurement")
     _check_example(browser, base)
+    # (on the way: the total says how much of it is ceilings, and an ineligible clause shows no amount)
+    assert "不超过" in browser.find_element(By.ID, "total-note").text
+    header = browser.find_element(By.CSS_SELECTOR, "#clauses .clause[data-clause='art4.new_plant'] header")
+    assert "万元" not in header.text
     Select(browser.find_element(By.ID, "reach-clause")).select_by_value("art9.procurement")
     browser.find_element(By.ID, "run-reach").click()
     result = _wait(browser, lambda b: b.find_element(By.ID, "reach-result").text and b.find_element(By.ID, "reach-result"))

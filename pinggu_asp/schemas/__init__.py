@@ -30,7 +30,9 @@ def _model(name: str) -> type[BaseModel]:
         from ..model import Declaration
 
         return Declaration
-    return {"result": models.Result, "whatif": models.Whatif, "summary": models.Summary}[name]
+    documents: dict[str, type[BaseModel]] = {"result": models.Result, "whatif": models.Whatif,
+                                              "summary": models.Summary}
+    return documents[name]
 
 
 def generate(name: str) -> dict[str, Any]:

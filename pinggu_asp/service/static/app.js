@@ -203,9 +203,11 @@ function render() {
   $("enterprise").textContent = `${label("enterprise")}: ${model.enterprise.name} (${model.enterprise.credit_code}) · `
     + `${label("support_year")}: ${model.support_year}`;
   $("total").textContent = bi(model.total_text);
+  // The total adds exact sums and "up to" ceilings (SPEC §0.3): say how much is which.
+  $("total-note").textContent = bi(model.total_note);
 
   const awards = model.awards.map((a) => el("tr", {}, el("td", {}, a.clause), el("td", {}, a.basis),
-    el("td", { class: "num" }, bi(a.amount_text)), el("td", {}, bi(a.payer_text))));
+    el("td", { class: "num" }, upTo(a, bi(a.amount_text))), el("td", {}, bi(a.payer_text))));
   $("awards").tBodies[0].replaceChildren(...(awards.length ? awards
     : [el("tr", {}, el("td", { colSpan: 4 }, label("no_awards")))]));
 
@@ -221,11 +223,12 @@ function render() {
 }
 
 // An amount beside a clause only when it is paid, or said as what it would be, with "up to" for a ceiling.
+function upTo(entry, text) {
+  return text && entry.up_to && !String(text).includes(label("up_to")) ? `${label("up_to")} ${text}` : text;
+}
+
 function amountText(c) {
-  const text = bi(c.amount_text);
-  if (!text) return "";
-  const up = c.up_to && !String(text).includes(label("up_to")) ? `${label("up_to")} ` : "";
-  return ["granted", "superseded"].includes(c.status) ? `${up}${text}` : "";
+  return ["granted", "superseded"].includes(c.status) ? upTo(c, bi(c.amount_text)) : "";
 }
 
 function renderClause(c) {
