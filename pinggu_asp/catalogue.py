@@ -18,6 +18,7 @@ import clingo
 from clingo import SymbolType
 
 from .loading import declaration_from_data
+from .result import parameter_value
 from .rules_files import program_paths
 from .solve import Ruleset, solve
 from .symbols import Reader, Term
@@ -228,7 +229,8 @@ def catalogue(ruleset: Ruleset) -> dict[str, Any]:
         "gates": gates,
         "interpretations": list(derived.interpretations),
         "parameters": {
-            name: {"value": p.display(), "article": p.article, "phrase_zh": p.phrase_zh, "since": p.since.isoformat()}
+            # value and unit as data, display as people read it (README "Contracts"), as in pinggu-result/1
+            name: {**parameter_value(p), "article": p.article, "phrase_zh": p.phrase_zh, "since": p.since.isoformat()}
             for name, p in sorted(in_force.items())
         },
     }
@@ -271,7 +273,7 @@ def render_catalogue(cat: dict[str, Any], lang: str = "zh") -> str:
     lines.append(words["parameters"])
     for name, p in cat["parameters"].items():
         article = words["article"].format(n=p["article"])
-        lines.append(f"  {name:<30} {p['value']:<18} {article} 「{p['phrase_zh']}」 {words['since']} {p['since']}")
+        lines.append(f"  {name:<30} {p['display']:<18} {article} 「{p['phrase_zh']}」 {words['since']} {p['since']}")
     lines.append("")
     lines.append(words["interpretations"] + ", ".join(cat["interpretations"]))
     return "\n".join(lines) + "\n"
