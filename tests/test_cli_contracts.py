@@ -192,3 +192,18 @@ def test_python_dash_m_and_the_package_conventions():
     # the version is written once: pyproject reads it from the package
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert 'dynamic = ["version"]' in pyproject and "\nversion =" not in pyproject
+
+
+def test_the_wheel_carries_the_law_spec_schemas_and_starter_files():
+    import tomllib
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    included = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert included["policy/SPEC.md"] == "pinggu_asp/policy/SPEC.md"
+    assert included["policy/measures-2025.zh.txt"] == "pinggu_asp/policy/measures-2025.zh.txt"
+    for source in included:
+        assert (REPO / source).exists(), source
+    # package data beside the modules goes into the wheel with the package
+    for name in ("schemas/result.schema.json", "starter/population.jsonl", "py.typed"):
+        assert (REPO / "pinggu_asp" / name).is_file(), name
+    assert "slow" in " ".join(pyproject["tool"]["pytest"]["ini_options"]["markers"])
