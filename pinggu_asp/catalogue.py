@@ -269,8 +269,8 @@ def render_catalogue(cat: dict[str, Any], lang: str = "zh") -> str:
     lines.append(words["parameters"])
     for name, p in cat["parameters"].items():
         article = words["article"].format(n=p["article"])
-        lines.append(f"  {name:<30} {p['value']:<18} {article} 「{p['phrase_zh']}」 {words['since']} {p['since']}")
-        lines.append(f"      {p['description'][lang]}  ({p['unit']}; {words['range']} {p['range_text']})")
+        lines.append(f"  {name:<30} {p['display']:<18} {article} 「{p['phrase_zh']}」 {words['since']} {p['since']}")
+        lines.append(f"      {p['description'][lang]}  ({p['unit_label']}; {words['range']} {p['range_text']})")
     lines.append("")
     lines.append(words["interpretations"] + ", ".join(cat["interpretations"]))
     return "\n".join(lines) + "\n"

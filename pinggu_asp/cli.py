@@ -27,10 +27,14 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Eligibility checker for Pinggu District's 2025 high-end manufacturing measures (京平科信发〔2025〕8号).",
     pretty_exceptions_enable=False,
+    # Markdown, not Rich markup: Rich markup takes `orders[o-9]` and `.[cluster]` for
+    # style tags and drops them, so the help would show a syntax that fails.
+    rich_markup_mode="markdown",
 )
 
 EXIT_INPUT = 2
-EXIT_ENGINE = 3
+EXIT_ENGINE = 3  # only: the engine could not decide exactly
+EXIT_SERVE = 4  # `serve` could not start (the port is taken, the address is wrong)
 
 
 class Format(str, Enum):
@@ -75,13 +79,27 @@ def _load(file: Path) -> Any:
     return load_declaration(file)
 
 
-def _format_from(output: Path | None, known: tuple[str, ...], default: str) -> str:
-    """The format the -o suffix names (report.html, result.json), when -f is not given."""
-    if output is not None:
-        suffix = {".txt": "text", ".text": "text", ".markdown": "md"}.get(output.suffix.lower(), output.suffix.lower().lstrip("."))
-        if suffix in known:
-            return suffix
-    return default
+# The format each output suffix holds; a command writes only the formats it knows.
+SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".txt": "text", ".text": "text", ".md": "md",
+                  ".markdown": "md", ".html": "html", ".htm": "html"}
+
+
+def _format_from(output: Path | None, known: tuple[str, ...], default: str, given: str | None = None) -> str:
+    """The format to write: -f when given, else the one the -o suffix names (report.html, result.json).
+
+    A suffix names a format, so a suffix this command cannot write, or one that
+    contradicts -f, is a mistake in the command (exit 2), never a JSON file called
+    report.html. A name without a suffix (or `-`) takes -f or the default."""
+    suffix = output.suffix.lower() if output is not None and str(output) != "-" else ""
+    if not suffix:
+        return given or default
+    named = SUFFIX_FORMATS.get(suffix)
+    if named not in known:
+        writes = ", ".join(s for s, f in SUFFIX_FORMATS.items() if f in known)
+        _fail(f"-o {output}: this command cannot write {suffix} files; it writes {writes}", EXIT_INPUT)
+    if given is not None and given != named:
+        _fail(f"-o {output} names {named} but -f asks for {given}; give a {given} file name or drop -f", EXIT_INPUT)
+    return named
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -90,8 +108,8 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _write(text: str, output: Path | None) -> None:
-    """Print, or write the whole file at once: never a half-written result."""
-    if output is None:
+    """Print, or write the whole file at once: never a half-written result. `-o -` prints."""
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
@@ -168,7 +186,7 @@ def check(
     time_limit: TimeLimitOpt = TIME_LIMIT,
 ) -> None:
     """Decide every clause for one declaration, choose the awards, and print the result."""
-    chosen = format.value if format is not None else _format_from(output, ("json", "text", "jsonl"), "json")
+    chosen = _format_from(output, ("json", "text", "jsonl"), "json", format.value if format is not None else None)
     result = _decide(file, interpretation, parameters, time_limit)
     if chosen == "jsonl":
         text = dumps_line(result) + "\n"
@@ -206,7 +224,8 @@ def explain(
     from .explain import dumps as explanation_dumps
     from .i18n import LABELS as EXPLAIN_LABELS
 
-    chosen = format or ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text"))
+    chosen = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text",
+                                        format.value if format is not None else None))
     if clause is not None:
         from .catalogue import known_clauses
 
@@ -254,23 +273,26 @@ def validate(file: FileArg) -> None:
 
 @app.command()
 def rules(
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json (pinggu-rules/1).")] = Format.text,
+    format: Annotated[Optional[Format], typer.Option(
+        "--format", "-f", help="text, json (pinggu-rules/1) or jsonl. Default: from the -o suffix, else text.")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the text listing.")] = Lang.zh,
     interpretation: InterpretationOpt = None,
     parameters: ParametersOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """List every clause: article, the Chinese text of its conditions, amount, cap, basis, and the parameters in force."""
     from .catalogue import catalogue, render_catalogue
 
+    chosen = _format_from(output, ("json", "text", "jsonl"), "text", format.value if format is not None else None)
     try:
         ruleset = default_ruleset(interpretation or [], parameters)
         cat = catalogue(ruleset)
     except (ParameterError, InterpretationError) as exc:
         _fail(str(exc), EXIT_INPUT)
-    if format is not Format.text:
-        _write(dumps(cat) if format is Format.json else dumps_line(cat) + "\n", None)
+    if chosen != "text":
+        _write(dumps(cat) if chosen == "json" else dumps_line(cat) + "\n", output)
     else:
-        _write(render_catalogue(cat, lang.value), None)
+        _write(render_catalogue(cat, lang.value), output)
 
 
 @app.command()
@@ -318,6 +340,8 @@ def whatif(
     from . import api
     from .render_whatif import reach_html, reach_text, whatif_html, whatif_text
 
+    format = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text",
+                                        format.value if format is not None else None))
     try:
         declaration = _load(file)
         if reach_clause is not None:
@@ -335,7 +359,6 @@ def whatif(
     except EngineError as exc:
         _fail(str(exc), EXIT_ENGINE)
     is_reach = reach_clause is not None
-    format = format or ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text"))
     if format is ExplainFormat.json:
         text = dumps(doc)
     elif format is ExplainFormat.html:
@@ -348,50 +371,45 @@ def whatif(
 
 @app.command()
 def readings(
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json (pinggu-readings/1).")] = Format.text,
+    format: Annotated[Optional[Format], typer.Option(
+        "--format", "-f", help="text, json (pinggu-readings/1) or jsonl. Default: from the -o suffix, else text.")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the text listing.")] = Lang.zh,
     on: Annotated[
         Optional[str], typer.Option("--on", help="Describe with the parameters in force on this date (YYYY-MM-DD); default today.")
     ] = None,
     parameters: ParametersOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """List every named reading of the text (SPEC §7), switchable or not, with its one-line description."""
     import datetime as dt
 
-    from .interpretations import DEFAULT_MODULES, SWITCHES
-    from .readings import catalogue as reading_catalogue
-    from .readings import describe
-    from .templates import filler_for
+    from .readings import document
 
+    chosen = _format_from(output, ("json", "text", "jsonl"), "text", format.value if format is not None else None)
     try:
         day = dt.date.fromisoformat(on) if on else dt.date.today()
     except ValueError:
         _fail(f"--on: {on!r} is not a date YYYY-MM-DD", EXIT_INPUT)
     try:
-        params = default_ruleset((), parameters).parameters
-        fill = filler_for(params.sha256, params.in_force(day))
+        doc = document(day, default_ruleset((), parameters).parameters)
     except ParameterError as exc:
         _fail(str(exc), EXIT_INPUT)
-    entries = []
-    for name in sorted(reading_catalogue()):
-        entry = describe(name, fill)
-        entry["default"] = name not in SWITCHES
-        entry["switchable"] = name in SWITCHES or name in DEFAULT_MODULES
-        entries.append(entry)
-    if format is Format.json:
-        _write(dumps({"schema": "pinggu-readings/1", "on": day.isoformat(), "readings": entries}), None)
+    if chosen != "text":
+        _write(dumps(doc) if chosen == "json" else dumps_line(doc) + "\n", output)
         return
     from .render_text import render_readings
 
-    _write(render_readings(entries, lang.value), None)
+    _write(render_readings(doc["readings"], lang.value), output)
 
 
 @app.command()
 def batch(
-    input: Annotated[Path, typer.Argument(help="Declarations: .jsonl (one pinggu-declaration/1 a line) or .xlsx "
-                                          "(one sheet per list; see the README).")],
+    input: Annotated[list[Path], typer.Argument(
+        help="Declarations: one .jsonl (one pinggu-declaration/1 a line) or .xlsx (one sheet per list; see the "
+        "README); or a folder of .yaml/.json declarations, several such files, or - for JSON Lines on standard input.")],
     output: Annotated[Path, typer.Option("--output", "-o", help=".jsonl: one pinggu-result/1 a line, in input order; "
-                                         ".xlsx: awards, clauses, invalid and summary sheets; .csv: the awards.")],
+                                         ".xlsx: awards, clauses, invalid and summary sheets; .csv: the awards; "
+                                         "-: JSON Lines on standard output.")],
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: every core).")] = None,
     interpretation: InterpretationOpt = None,
     parameters: ParametersOpt = None,
@@ -413,8 +431,13 @@ def batch(
     from .batch.command import BatchOptions, execute
     from .batch.reading import BatchInputError
 
+    to_stdout = str(output) == "-"
+    scratch = tempfile.TemporaryDirectory(prefix="pinggu-batch-") if to_stdout else None
+    if scratch is not None:
+        # The results are staged whole, as for a file, and printed once the batch is done.
+        output = Path(scratch.name) / "results.jsonl"
     options = BatchOptions(
-        input=input, output=output, jobs=jobs, interpretations=interpretation or [], parameters=parameters,
+        input=input[0], more_inputs=tuple(input[1:]), output=output, jobs=jobs, interpretations=interpretation or [], parameters=parameters,
         summary=summary, report=report, compare_parameters=compare_parameters, compare_params=compare_param or [],
         compare_interpretations=compare_interpretation or [], cluster=cluster, chunk_size=chunk_size,
         time_limit=time_limit,
@@ -425,8 +448,60 @@ def batch(
         _fail(str(exc), EXIT_INPUT)
     except OSError as exc:
         _fail(f"cannot write the outputs: {exc}", EXIT_INPUT)
+    finally:
+        if scratch is not None and not output.exists():
+            scratch.cleanup()
+    if scratch is not None:
+        with output.open("rb") as results:
+            while chunk := results.read(1 << 20):
+                sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
+        scratch.cleanup()
     typer.echo(f"{outcome.declarations} declarations: {outcome.declarations - outcome.invalid - outcome.engine_errors} "
                f"decided, {outcome.invalid} invalid, {outcome.engine_errors} engine errors", err=True)
+
+
+class SchemaName(str, Enum):
+    declaration = "declaration"
+    result = "result"
+    whatif = "whatif"
+    summary = "summary"
+
+
+@app.command()
+def schema(
+    name: Annotated[SchemaName, typer.Argument(help="declaration (pinggu-declaration/1), result (pinggu-result/1), "
+                                               "whatif (pinggu-whatif/1) or summary (pinggu-summary/1).")],
+    output: OutputOpt = None,
+) -> None:
+    """Print the JSON Schema of a document the tool reads or writes, generated from its model."""
+    from .schemas import dumps as schema_dumps
+    from .schemas import generate
+
+    _format_from(output, ("json",), "json")
+    _write(schema_dumps(generate(name.value)), output)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="The folder to fill; created if missing.")],
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not empty "
+                                        "(the starter files are overwritten, nothing else is touched).")] = False,
+) -> None:
+    """A starter kit: the example declaration, the batch workbook template and a sample population of 20."""
+    from .starter import write_starter
+
+    if directory.exists() and not directory.is_dir():
+        _fail(f"{directory} is a file, not a folder", EXIT_INPUT)
+    if directory.is_dir() and any(directory.iterdir()) and not force:
+        _fail(f"{directory} is not empty; choose an empty or new folder, or add --force", EXIT_INPUT)
+    try:
+        written = write_starter(directory)
+    except OSError as exc:
+        _fail(f"cannot write into {directory}: {exc.strerror or exc}", EXIT_INPUT)
+    for path in written:
+        typer.echo(str(path))
+    typer.echo(f"next: pinggu-asp check {written[0]}    pinggu-asp batch {written[2]} -o results.xlsx", err=True)
 
 
 @app.command()
@@ -471,15 +546,25 @@ def serve(
             _fail(f"the token file {token_file} is empty", EXIT_INPUT)
     main_module = sys.modules["__main__"]
     main_spec = getattr(main_module, "__spec__", None)
-    if main_spec is not None and main_spec.name == "pinggu_asp.cli":
-        # Run as `python -m pinggu_asp.cli`: anyio's workers re-run the parent's main
+    if main_spec is not None and main_spec.name in ("pinggu_asp.cli", "pinggu_asp.__main__"):
+        # Run as `python -m pinggu_asp` (or .cli): anyio's workers re-run the parent's main
         # file as a script, which a module with relative imports cannot be. The
         # workers need nothing from it (their work is in pinggu_asp.service.work).
         main_module.__file__ = None  # type: ignore[assignment]
+    busy = _cannot_listen(host, port)
+    if busy is not None:
+        _fail(busy, EXIT_SERVE)
     settings = Settings(token=token, time_limit=time_limit, max_body=max_body, max_batch_body=max_batch_body,
                         **({"workers": workers} if workers else {}))
-    serve_app(create_app(settings), host, port, header_timeout=header_timeout, limit_concurrency=limit_concurrency,
-              keep_alive=keep_alive)
+    try:
+        serve_app(create_app(settings), host, port, header_timeout=header_timeout, limit_concurrency=limit_concurrency,
+                  keep_alive=keep_alive)
+    except SystemExit as exc:
+        # uvicorn exits 3 when it cannot start; 3 is this tool's "could not decide exactly".
+        if exc.code == 3:
+            _fail(f"the service could not start on {host}:{port} (see the log above)", EXIT_SERVE)
+        raise
+
 
 
 @app.command("test")
@@ -494,6 +579,23 @@ def test_cases(
 
     code = run(paths, echo=typer.echo, echo_error=lambda line: typer.echo(line, err=True))
     raise typer.Exit(code)
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the service could not listen on host:port (taken, or no such address), checked before starting workers."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        return f"cannot listen on {host}:{port}: {exc.strerror}"
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            return f"cannot listen on {host}:{port}: {exc.strerror} (exit {EXIT_SERVE}: the service did not start)"
+    return None
 
 
 def main() -> None:

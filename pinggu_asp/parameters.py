@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .money import MoneyError, parse_yuan, yuan_to_fen
+from .money import FEN_PER_YUAN, MoneyError, parse_yuan, yuan_to_fen
 from .rules_files import rules_dir
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -309,18 +309,38 @@ def written(kind: str, value: Any) -> Any:
     return value
 
 
+def value_as_data(p: Parameter) -> dict[str, Any]:
+    """A parameter as data: ``value`` in ``unit``, as `--param NAME=VALUE` takes it, and the text people read.
+
+    money: an integer of yuan (unit "yuan"), or of fen (unit "fen") for an amount
+    that is not whole yuan; rate: "numerator/denominator" (unit "ratio"); date:
+    "YYYY-MM-DD" (unit "date"); int: an integer (unit "count")."""
+    if p.kind == "money":
+        yuan, fen = divmod(p.value, FEN_PER_YUAN)
+        value: Any = yuan if fen == 0 else p.value
+        unit = "yuan" if fen == 0 else "fen"
+    elif p.kind == "rate":
+        value, unit = f"{p.value[0]}/{p.value[1]}", "ratio"
+    elif p.kind == "date":
+        value, unit = p.value.isoformat(), "date"
+    else:
+        value, unit = p.value, "count"
+    return {"value": value, "unit": unit, "display": p.display()}
+
+
 def describe(params: dict[str, Parameter]) -> dict[str, dict[str, Any]]:
     """Each parameter in force, described as `rules` prints it and `/v1/parameters` serves it."""
     out: dict[str, dict[str, Any]] = {}
     for name, p in sorted(params.items()):
         low, high = p.range if p.range is not None else (None, None)
         out[name] = {
-            "value": p.display(),
+            # value and unit as data, display as people read it (as in pinggu-result/1)
+            **value_as_data(p),
             "article": p.article,
             "phrase_zh": p.phrase_zh,
             "since": p.since.isoformat(),
             "kind": p.kind,
-            "unit": p.unit,
+            "unit_label": p.unit,
             "description": {"zh": p.description_zh, "en": p.description_en},
             "reference": {"article": p.article, "phrase_zh": p.phrase_zh},
             "written": written(p.kind, p.value),

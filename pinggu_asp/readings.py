@@ -42,3 +42,19 @@ def describe(name: str, fill: Filler) -> dict[str, Any]:
 
 def describe_all(names: list[str] | tuple[str, ...], fill: Filler) -> list[dict[str, Any]]:
     return [describe(name, fill) for name in names]
+
+
+def document(day: Any, parameters: Any) -> dict[str, Any]:
+    """``pinggu-readings/1``: every named reading described with the parameters in force on ``day``
+    (a ``datetime.date``; ``parameters`` a ``ParameterSet``), as `readings -f json` and /v1/readings give it."""
+    from .interpretations import DEFAULT_MODULES, SWITCHES
+    from .templates import filler_for
+
+    fill = filler_for(parameters.sha256, parameters.in_force(day))
+    entries = []
+    for name in sorted(catalogue()):
+        entry = describe(name, fill)
+        entry["default"] = name not in SWITCHES
+        entry["switchable"] = name in SWITCHES or name in DEFAULT_MODULES
+        entries.append(entry)
+    return {"schema": "pinggu-readings/1", "on": day.isoformat(), "readings": entries}

@@ -15,6 +15,7 @@ import clingo
 from . import __version__
 from .model import Declaration
 from .money import FEN_PER_YUAN
+from .parameters import Parameter, value_as_data
 from .readings import describe_all
 from .solve import Derived, Ruleset
 from .symbols import Term, fun, num
@@ -131,7 +132,8 @@ def _derivation(reader: _Reader, observed: Term, required: Term) -> dict[str, An
         if key in seen:
             continue
         seen.add(key)
-        facts.append({"field": source_field(key) or text(key), "value": _yuan(reader.fen(key))})
+        fen = reader.fen(key)
+        facts.append({"field": source_field(key) or text(key), "value": _yuan(fen), "value_fen": fen})
     return {
         "observed_kind": observed.name,
         "required_kind": required.name,
@@ -169,7 +171,9 @@ def _work_out(reader: _Reader, c: Term, s: Term) -> dict[str, Any] | None:
     steps["base"] = steps.pop("base_amount", None)
     for name in ("base", "raw", "fixed", "cap", "already_paid", "before_rounding", "after_rounding"):
         step = steps.get(name)
-        out[f"{name}_yuan"] = _yuan(reader.fen(step)) if step is not None else None
+        fen = reader.fen(step) if step is not None else None
+        out[f"{name}_yuan"] = _yuan(fen)
+        out[f"{name}_fen"] = fen  # exact: the _yuan key is a decimal string when not whole yuan
     base = steps.get("base")
     out["base_formula"] = key_formula(base) if base is not None else None
     rate = reader.by_cs["amount_rate"].get((c, s))
@@ -180,7 +184,9 @@ def _work_out(reader: _Reader, c: Term, s: Term) -> dict[str, Any] | None:
     else:
         out["rate"] = out["rate_text"] = None
     out["minimum_yuan"] = _yuan(reader.minimum)
+    out["minimum_fen"] = reader.minimum
     out["round_unit_yuan"] = _yuan(reader.round_unit)
+    out["round_unit_fen"] = reader.round_unit
     return out
 
 
@@ -214,7 +220,8 @@ def _condition(reader: _Reader, atom: Term) -> dict[str, Any]:
     for gap in reader.by_cs["gap"].get((c, s), []):
         if gap.arguments[2] == cid:
             need, short = reader.fen(gap.arguments[3]), reader.fen(gap.arguments[4])
-            entry["gap"] = {"passes_at": _yuan(need), "short_by": _yuan(short)}
+            entry["gap"] = {"passes_at": _yuan(need), "short_by": _yuan(short), "passes_at_fen": need,
+                            "short_by_fen": short}
     years = sorted(a.arguments[3].number for a in reader.by_cs["looked_at"].get((c, s), []) if a.arguments[2] == cid)
     if years:
         entry["years_looked_at"] = years
@@ -263,8 +270,10 @@ def _orders(reader: _Reader, c: Term, s: Term) -> list[dict[str, Any]]:
         if (ac, asub) != (c, s):
             continue
         executed = fun("executed", oid, s.arguments[-1])
+        executed_fen = reader.fen(executed)
         entry = orders.setdefault(oid.string, {"order": oid.string, "verdict": verdict.name,
-                                               "executed_yuan": _yuan(reader.fen(executed)), "reasons": []})
+                                               "executed_yuan": _yuan(executed_fen), "executed_fen": executed_fen,
+                                               "reasons": []})
         zh, en = (t.string for t in texts[reason.name]) if reason.name in texts else (None, None)
         entry["reasons"].append({"code": reason.name, "text_zh": zh, "text_en": en,
                                  "detail": value_json(reason.arguments[0], reader.values) if reason.arguments else None})
@@ -286,6 +295,8 @@ def _clause(reader: _Reader, decl: Declaration, c: Term, s: Term) -> dict[str, A
         "status": status[0].arguments[2].name if status else "unknown",
         "amount_yuan": _yuan(reader.amount(c, s)),
         "amount_before_rounding_yuan": _yuan(reader.amount_before_rounding(c, s)),
+        # Before 第十七条's rounding an amount may hold fen: the _fen key is the exact integer to add up.
+        "amount_before_rounding_fen": reader.amount_before_rounding(c, s),
         "derivation": _amount_derivation(reader, c, s),
         "cap_yuan": _yuan(reader.fen(cap_key)) if cap_key is not None else None,
         "up_to": c in reader.ceiling,
@@ -491,7 +502,7 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
         "interpretations": list(derived.interpretations),
         "readings": describe_all(derived.interpretations, fill),
         "parameters": {
-            name: {"value": p.display(), "article": p.article, "since": p.since.isoformat()}
+            name: {**value_as_data(p), "article": p.article, "since": p.since.isoformat()}
             for name, p in sorted(params.items())
         },
         "provenance": {

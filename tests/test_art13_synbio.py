@@ -54,7 +54,7 @@ def test_investment_4999999_is_below_5m_so_ineligible():
     entry = synbio(project(fixed_asset_investment=4_999_999))
     cond = condition(entry, "art13.investment_5m")
     assert cond["status"] == "fail"
-    assert cond["gap"] == {"passes_at": 5_000_000, "short_by": 1}
+    assert cond["gap"] == {"passes_at": 5_000_000, "short_by": 1, "passes_at_fen": 500_000_000, "short_by_fen": 100}
     assert entry["status"] == "ineligible"
 
 

@@ -26,7 +26,7 @@ def test_one_yuan_below_5_percent_is_ineligible_with_the_gap():
     assert entry["status"] == "ineligible"
     cond = condition(entry, "art3.growth")
     assert cond["status"] == "fail"
-    assert cond["gap"] == {"passes_at": 210_000_000, "short_by": 1}
+    assert cond["gap"] == {"passes_at": 210_000_000, "short_by": 1, "passes_at_fen": 21_000_000_000, "short_by_fen": 100}
 
 
 def test_growth_from_a_base_year_of_zero_fails():

@@ -56,7 +56,7 @@ def test_sum_exactly_5m_is_not_over_5m_so_ineligible():
     cond = condition(entry, "art9.orders_sum")
     assert cond["status"] == "fail"
     assert cond["observed"] == 5_000_000 and cond["required"] == 5_000_000
-    assert cond["gap"] == {"passes_at": "5000000.01", "short_by": "0.01"}
+    assert cond["gap"] == {"passes_at": "5000000.01", "short_by": "0.01", "passes_at_fen": 500_000_001, "short_by_fen": 1}
 
 
 def test_sum_5000001_is_over_so_granted_50000():

@@ -180,8 +180,8 @@ def test_overlay_reform_of_one_parameter(tmp_path):
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert clause(doc, "art3.output_growth")["amount_yuan"] == 50_000
-    assert doc["parameters"]["art3_cap"]["value"] == "50,000 元"
-    assert doc["parameters"]["art3_rate"]["value"] == "0.5%"
+    assert doc["parameters"]["art3_cap"]["display"] == "50,000 元" and doc["parameters"]["art3_cap"]["value"] == 50_000
+    assert doc["parameters"]["art3_rate"]["display"] == "0.5%"
     assert doc["provenance"]["parameters_source"] == "overlay.yaml"
 
 

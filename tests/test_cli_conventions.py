@@ -52,10 +52,12 @@ def test_format_follows_the_output_suffix(tmp_path: Path):
     data = tmp_path / "explanation.json"
     assert runner.invoke(app, ["explain", str(EXAMPLE), "-o", str(data)]).exit_code == 0
     assert json.loads(data.read_text(encoding="utf-8"))["schema"] == "pinggu-explanation/1"
-    # -f, when given, wins over the suffix
-    forced = tmp_path / "forced.txt"
+    # -f names the format of a file without a suffix; a suffix that contradicts it is refused
+    # (issue 19 §6; tests/test_cli_contracts.py)
+    forced = tmp_path / "forced"
     assert runner.invoke(app, ["check", str(EXAMPLE), "-f", "json", "-o", str(forced)]).exit_code == 0
     assert json.loads(forced.read_text(encoding="utf-8"))["schema"] == "pinggu-result/1"
+    assert runner.invoke(app, ["check", str(EXAMPLE), "-f", "json", "-o", str(tmp_path / "forced.txt")]).exit_code == 2
 
 
 def _with(tmp_path: Path, old: str, new: str) -> Path:

@@ -87,18 +87,17 @@ def test_load_the_example_see_the_total_switch_to_english_and_open_a_clause(brow
     assert "Total awarded" in browser.find_element(By.ID, "result").text
     assert first["text"]["en"] in browser.find_element(By.ID, "clauses").text
 
+    # The justification opens in the clause's own card and shows that clause, not the whole report.
     clause = "art5.first_5m"
     browser.find_element(By.CSS_SELECTOR, f"button.open-clause[data-clause='{clause}']").click()
-    frame = _wait(browser, EC.visibility_of_element_located((By.ID, "justification")))
-    _wait(browser, lambda b: b.find_element(By.ID, "justification").get_attribute("srcdoc"))
-    browser.switch_to.frame(frame)
-    try:
-        text = _wait(browser, lambda b: b.find_element(By.TAG_NAME, "body").text)
-        assert clause in text
-        sentence = next(c for c in expected["clauses"] if c["clause"] == clause)["conditions"][0]["text"]["en"]
-        assert sentence in text
-    finally:
-        browser.switch_to.default_content()
+    panel = _wait(browser, EC.visibility_of_element_located(
+        (By.CSS_SELECTOR, f"#clauses .clause[data-clause='{clause}'] #justification")))
+    text = _wait(browser, lambda b: panel.text)
+    assert clause in text
+    sentence = next(c for c in expected["clauses"] if c["clause"] == clause)["conditions"][0]["text"]["en"]
+    assert sentence in text
+    others = [c["clause"] for c in expected["clauses"] if not c["clause"].startswith("art5.")]
+    assert others and not [other for other in others if other in text]
 
 
 def test_a_validation_error_is_shown_by_the_form(browser, base):
@@ -109,7 +108,10 @@ def test_a_validation_error_is_shown_by_the_form(browser, base):
     browser.find_element(By.ID, "check").click()
     box = _wait(browser, EC.visibility_of_element_located((By.ID, "form-errors")))
     assert "declaration.support_year" in box.text
-    assert "declaration.enterprise: required field is missing" in box.text
+    # in the page's language: Chinese first, English once switched
+    assert "declaration.enterprise: 缺少必填字段" in box.text
+    Select(browser.find_element(By.ID, "lang")).select_by_value("en")
+    _wait(browser, lambda b: "declaration.enterprise: required field is missing" in box.text)
     assert "Traceback" not in browser.page_source
     assert not browser.find_element(By.ID, "result").is_displayed()
 
@@ -151,3 +153,84 @@ def test_a_bad_change_is_shown_by_the_what_if_form(browser, base):
     errors = _wait(browser, EC.visibility_of_element_located((By.ID, "whatif-errors")))
     assert "changes.annual[2031]" in errors.text
     assert "Traceback" not in browser.page_source
+
+
+def _record_errors(browser: Any) -> None:
+    browser.execute_script(
+        "window.__errors = [];"
+        "window.addEventListener('error', (e) => window.__errors.push(String(e.message)));"
+        "window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason)));")
+
+
+def _check_example(browser: Any, base: str) -> None:
+    _open(browser, base)
+    browser.find_element(By.ID, "load-example").click()
+    _wait(browser, lambda b: "pinggu-declaration/1" in b.find_element(By.ID, "declaration").get_property("value"))
+    browser.find_element(By.ID, "check").click()
+    _wait(browser, EC.visibility_of_element_located((By.ID, "total")))
+    _wait(browser, lambda b: b.find_element(By.ID, "run-whatif").is_enabled())
+
+
+def test_compare_waits_for_a_check(browser, base):
+    _open(browser, base)
+    _record_errors(browser)
+    section = _wait(browser, EC.visibility_of_element_located((By.ID, "whatif")))
+    compare = section.find_element(By.ID, "run-whatif")
+    assert not compare.is_enabled() and not browser.find_element(By.ID, "run-reach").is_enabled()
+    # even called directly (as a click that got through would), it asks for a check and throws nothing
+    browser.execute_script("runWhatif()")
+    errors = _wait(browser, EC.visibility_of_element_located((By.ID, "whatif-errors")))
+    assert "请先审查申报材料" in errors.text
+    assert browser.execute_script("return window.__errors") == []
+    assert browser.find_element(By.ID, "whatif-result").text == ""
+
+
+def test_a_stale_what_if_is_cleared_by_an_error(browser, base):
+    _check_example(browser, base)
+    browser.find_element(By.ID, "changes").send_keys("annual[2025].gross_output=96000000")
+    browser.find_element(By.ID, "run-whatif").click()
+    _wait(browser, EC.visibility_of_element_located((By.ID, "whatif-totals")))
+    box = browser.find_element(By.ID, "changes")
+    box.clear()
+    box.send_keys("annual[2031].gross_output=1")
+    browser.find_element(By.ID, "run-whatif").click()
+    _wait(browser, EC.visibility_of_element_located((By.ID, "whatif-errors")))
+    assert browser.find_element(By.ID, "whatif-result").text == ""
+    # a check that fails takes the comparison with it
+    box.clear()
+    browser.find_element(By.ID, "run-whatif").click()
+    _wait(browser, EC.visibility_of_element_located((By.ID, "whatif-totals")))
+    area = browser.find_element(By.ID, "declaration")
+    area.clear()
+    area.send_keys("{}")
+    browser.find_element(By.ID, "check").click()
+    _wait(browser, EC.visibility_of_element_located((By.ID, "form-errors")))
+    assert browser.find_element(By.ID, "whatif-result").text == ""
+    assert not browser.find_element(By.ID, "run-whatif").is_enabled()
+
+
+def test_a_reform_of_a_parameter_on_the_page(browser, base):
+    reform = "art5_first_max=400000"
+    doc = pinggu_asp.whatif(EXAMPLE, params=[reform])
+    _check_example(browser, base)
+    browser.find_element(By.ID, "params").send_keys(reform)
+    browser.find_element(By.ID, "run-whatif").click()
+    totals = _wait(browser, EC.visibility_of_element_located((By.ID, "whatif-totals")))
+    cells = [row.find_element(By.TAG_NAME, "td").text for row in totals.find_elements(By.TAG_NAME, "tr")]
+    before, after = doc["total_before_yuan"], doc["total_after_yuan"]
+    assert before != after and cells == [f"{before:,}", f"{after:,}", f"{after - before:,}"]
+
+
+def test_what_would_it_take_on_the_page(browser, base):
+    doc = pinggu_asp.reach(EXAMPLE, "art9.procurement")
+    _check_example(browser, base)
+    # (on the way: the total says how much of it is ceilings, and an ineligible clause shows no amount)
+    assert "不超过" in browser.find_element(By.ID, "total-note").text
+    header = browser.find_element(By.CSS_SELECTOR, "#clauses .clause[data-clause='art4.new_plant'] header")
+    assert "万元" not in header.text
+    Select(browser.find_element(By.ID, "reach-clause")).select_by_value("art9.procurement")
+    browser.find_element(By.ID, "run-reach").click()
+    result = _wait(browser, lambda b: b.find_element(By.ID, "reach-result").text and b.find_element(By.ID, "reach-result"))
+    assert "art9.procurement" in result.text
+    for blocker in doc["blocked_by"]:
+        assert blocker["id"] in result.text

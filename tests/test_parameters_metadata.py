@@ -75,8 +75,9 @@ def test_rules_json_describes_every_parameter() -> None:
     params = json.loads(result.stdout)["parameters"]
     assert set(params) == set(RAW)
     cap = params["art3_cap"]
-    assert cap["value"] == "5,000,000 元" and cap["written"] == 5_000_000
-    assert cap["unit"] == "元" and cap["description"]["en"] == RAW["art3_cap"]["description"]["en"]
+    assert cap["value"] == 5_000_000 and cap["unit"] == "yuan" and cap["display"] == "5,000,000 元"
+    assert cap["written"] == 5_000_000
+    assert cap["unit_label"] == "元" and cap["description"]["en"] == RAW["art3_cap"]["description"]["en"]
     assert cap["reference"] == {"article": 3, "phrase_zh": "奖励资金最高不超过500万元"}
     assert cap["range"] == [0, 1_000_000_000_000]
     assert params["penalty_lookback_years"]["range"] == [0, 100]

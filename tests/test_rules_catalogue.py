@@ -52,7 +52,8 @@ def test_parameters_in_force_follow_a_reform(tmp_path):
     reform = tmp_path / "reform.yaml"
     reform.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     cat = _catalogue("--parameters", str(reform))
-    assert cat["parameters"]["art3_cap"]["value"] == "8,000,000 元"
+    assert cat["parameters"]["art3_cap"]["display"] == "8,000,000 元"
+    assert (cat["parameters"]["art3_cap"]["value"], cat["parameters"]["art3_cap"]["unit"]) == (8_000_000, "yuan")
     assert {c["clause"]: c for c in cat["clauses"]}["art3.output_growth"]["cap_yuan"] == 8_000_000
 
 

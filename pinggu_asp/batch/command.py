@@ -20,7 +20,8 @@ from typing import Any
 
 from ..solve import TIME_LIMIT, Ruleset, default_ruleset
 from .compare import Comparison, reform_ruleset
-from .reading import BatchInputError, check_input, count_items, read_items
+from .inputs import Inputs
+from .reading import BatchInputError
 from .run import Outcome, Plan, run
 from .summary import Summary
 from .writing import OUTPUT_SUFFIXES, Staged, dumps_summary, open_sink, stage_text
@@ -30,6 +31,7 @@ from .writing import OUTPUT_SUFFIXES, Staged, dumps_summary, open_sink, stage_te
 class BatchOptions:
     input: Path
     output: Path
+    more_inputs: tuple[Path, ...] = ()  # a folder, declaration files or - (see inputs.py) after the first
     jobs: int | None = None
     interpretations: list[str] = field(default_factory=list)
     parameters: Path | None = None
@@ -61,8 +63,12 @@ def _provenance(ruleset: Ruleset) -> dict[str, Any]:
     }
 
 
+def _inputs(options: BatchOptions) -> Inputs:
+    return Inputs((options.input, *options.more_inputs))
+
+
 def _check_options(options: BatchOptions) -> None:
-    check_input(options.input)
+    _inputs(options).check()
     if options.output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise BatchInputError(f"{options.output}: the output must be .jsonl, .xlsx or .csv")
     outputs = [p for p in (options.output, options.summary, options.report) if p is not None]
@@ -149,7 +155,7 @@ def _execute(options: BatchOptions) -> BatchReport:
     jobs = options.jobs or os.cpu_count() or 1
     show = sys.stderr.isatty() if options.progress is None else options.progress
     # Reading starts inside run(); an unreadable workbook raises before any output exists.
-    items = read_items(options.input)
+    items = _inputs(options).items()
     running = run(items, plan, jobs=jobs, cluster=options.cluster, chunk_size=options.chunk_size)
     try:
         return _write(options, running, show, summary, comparison)
@@ -162,7 +168,7 @@ def _execute(options: BatchOptions) -> BatchReport:
 def _write(options: BatchOptions, outcomes: Iterator[Outcome], show: bool, summary: Summary,
            comparison: Comparison | None) -> BatchReport:
     if show:
-        outcomes = _progress(outcomes, count_items(options.input))
+        outcomes = _progress(outcomes, _inputs(options).count())
     # The first outcome comes before any output is opened: an input that cannot be
     # read at all (a damaged workbook) fails here, with nothing staged.
     outcomes = iter(outcomes)

@@ -22,18 +22,30 @@ from typing import Annotated, Any, Literal, Optional
 import clingo
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from swagger_ui_bundle import swagger_ui_path
 
 from .. import __version__
 from ..interpretations import SWITCHES
 from ..parameters import describe, load_parameters
+from ..model import Declaration
 from . import work
 from .pool import OverTime, WorkerLost, Workers
-from .schemas import BatchOptions, DecideRequest, ErrorBody, Health, ReachRequest, WhatifRequest, request_schema
+from .schemas import (
+    REF_TEMPLATE,
+    BatchOptions,
+    DecideRequest,
+    ErrorBody,
+    Health,
+    ReachRequest,
+    WhatifRequest,
+    request_schema,
+)
 
 log = logging.getLogger("pinggu_asp.service")
 
@@ -131,6 +143,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Eligibility for Pinggu District's 2025 high-end manufacturing measures (京平科信发〔2025〕8号), "
         "decided by answer-set programs. Each JSON answer is byte for byte what the CLI prints for the same input.",
         lifespan=lifespan,
+        # /docs is served below from the swagger-ui-bundle package, so it works offline; ReDoc
+        # would need a CDN, so it is not offered.
+        docs_url=None,
+        redoc_url=None,
     )
     bearer = HTTPBearer(auto_error=False, description="Required when the service was started with --token-file.")
 
@@ -148,6 +164,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(authorize)], responses=ERROR_RESPONSES)
     decide_body, definitions = request_schema(DecideRequest)
+    declaration_body, declaration_definitions = request_schema(Declaration)
+    definitions.update(declaration_definitions)
+    definitions["Declaration"] = declaration_body
+    # /v1/check, /v1/explain and /v1/validate take the envelope or a bare declaration.
+    decide_body = {"anyOf": [decide_body, {"$ref": REF_TEMPLATE.format(model="Declaration")}]}
     options_schema, option_definitions = request_schema(BatchOptions)
     definitions.update(option_definitions)
     whatif_body, whatif_definitions = request_schema(WhatifRequest)
@@ -243,6 +264,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The shipped file, parsed once per content: cheap enough for the event loop.
         return {"schema": "pinggu-parameters-in-force/1", "on": day.isoformat(),
                 "parameters": describe(load_parameters().in_force(day))}
+    @v1.post("/validate", summary="Check a declaration against pinggu-declaration/1 without deciding, "
+             "as `pinggu-asp validate`", openapi_extra=json_body(decide_body),
+             responses={200: {"content": {"application/json": {}}, "description": "pinggu-validation/1"}})
+    async def validate(request: Request) -> Response:
+        return await run(work.do_validate, await read_body(request, settings.max_body))
+
+    @v1.get("/readings", summary="Every named reading of the text (pinggu-readings/1), as "
+            "`pinggu-asp readings -f json`",
+            responses={200: {"content": {"application/json": {}}, "description": "pinggu-readings/1"}})
+    async def readings(
+        on: Annotated[Optional[str], Query(max_length=10, description="Describe with the parameters in force on "
+                                           "this date (YYYY-MM-DD); default today.")] = None,
+    ) -> Response:
+        return await run(work.do_readings, on)
 
     @v1.get("/health", response_model=Health, summary="Liveness, versions and the readings accepted")
     async def health() -> dict[str, Any]:
@@ -260,6 +295,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return PlainTextResponse(_example_path().read_text(encoding="utf-8"), media_type="application/yaml")
 
     app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> Response:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="pinggu-asp API",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs-assets/favicon-32x32.png")
 
     @app.exception_handler(Refusal)
     async def refusal(_: Request, exc: Refusal) -> Response:

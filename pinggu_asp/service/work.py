@@ -80,9 +80,13 @@ def _parse_json_body(body: bytes) -> Any:
         raise Refused(400, [("body", "not valid JSON: nested too deeply")]) from None
 
 
-def _envelope(body: bytes, fields: dict[str, Callable[[Any], bool]], required: Sequence[str]) -> dict[str, Any]:
+_UNPARSED: Any = object()
+
+
+def _envelope(body: bytes, fields: dict[str, Callable[[Any], bool]], required: Sequence[str],
+              parsed: Any = _UNPARSED) -> dict[str, Any]:
     """The request object, with its own fields checked (the declaration is checked by the model)."""
-    data = _parse_json_body(body)
+    data = _parse_json_body(body) if parsed is _UNPARSED else parsed
     if not isinstance(data, dict):
         raise Refused(400, [("body", "must be a JSON object")])
     problems = [(key, "unknown field") for key in data if key not in fields]
@@ -122,6 +126,18 @@ COMMON_FIELDS: dict[str, Callable[[Any], bool]] = {
     "interpretations": _strings,
     "parameters": _text_or_none,
 }
+
+
+DECLARATION_SCHEMA = "pinggu-declaration/1"
+
+
+def _decide_request(body: bytes) -> dict[str, Any]:
+    """A /v1/check or /v1/explain request: the {"declaration": ...} envelope, or a bare declaration,
+    recognised by its ``schema: pinggu-declaration/1`` field (as the example file is written)."""
+    data = _parse_json_body(body)
+    if isinstance(data, dict) and data.get("schema") == DECLARATION_SCHEMA:
+        return {"declaration": data}
+    return _envelope(body, COMMON_FIELDS, ["declaration"], data)
 
 
 def _declaration(value: Any, field: str = "declaration") -> Declaration:
@@ -205,7 +221,7 @@ def _guarded(work: Callable[[], Reply]) -> Reply:
 
 def do_check(body: bytes) -> Reply:
     def work() -> Reply:
-        data = _envelope(body, COMMON_FIELDS, ["declaration"])
+        data = _decide_request(body)
         rules = ruleset(data.get("interpretations", []), data.get("parameters"))
         return Reply(200, JSON, dumps(_decide(_declaration(data["declaration"]), rules)))
 
@@ -249,7 +265,7 @@ def do_explain(body: bytes, lang: str, fmt: str, clause: str | None) -> Reply:
     from ..explain import ClauseNotListed
 
     def work() -> Reply:
-        data = _envelope(body, COMMON_FIELDS, ["declaration"])
+        data = _decide_request(body)
         rules = ruleset(data.get("interpretations", []), data.get("parameters"))
         result = _decide(_declaration(data["declaration"]), rules)
         try:
@@ -258,6 +274,38 @@ def do_explain(body: bytes, lang: str, fmt: str, clause: str | None) -> Reply:
             listed = ", ".join(exc.listed) or "-"
             raise Refused(422, [("clause", f"{exc.clause} is not listed for this declaration; listed: {listed}")]) from None
         return Reply(200, EXPLAIN_MEDIA[fmt], text)
+
+    return _guarded(work)
+
+
+def do_validate(body: bytes) -> Reply:
+    """As ``pinggu-asp validate``: the declaration checked against pinggu-declaration/1, nothing decided."""
+
+    def work() -> Reply:
+        decl = _declaration(_decide_request(body)["declaration"])
+        return Reply(200, JSON, dumps({"schema": "pinggu-validation/1", "valid": True, "declaration": DECLARATION_SCHEMA,
+                                       "enterprise": {"name": decl.enterprise.name,
+                                                      "credit_code": decl.enterprise.credit_code},
+                                       "support_year": decl.support_year}))
+
+    return _guarded(work)
+
+
+def do_readings(on: str | None) -> Reply:
+    """As ``pinggu-asp readings -f json [--on DATE]``."""
+    import datetime as dt
+
+    from ..readings import document
+
+    def work() -> Reply:
+        try:
+            day = dt.date.fromisoformat(on) if on else dt.date.today()
+        except ValueError:
+            raise Refused(422, [("on", f"{on!r} is not a date YYYY-MM-DD")]) from None
+        try:
+            return Reply(200, JSON, dumps(document(day, ruleset([], None).parameters)))
+        except ParameterError as exc:
+            raise Refused(422, [("on", str(exc))]) from None
 
     return _guarded(work)
 

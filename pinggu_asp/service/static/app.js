@@ -13,7 +13,12 @@ const LABELS = {
     whatif_help: "每行一个变更，格式 路径=值，例如 annual[2025].gross_output=120000000", run_whatif: "比较",
     observed: "申报", required: "要求", open: "查看理由", no_awards: "无奖励", before: "变更前", after: "变更后",
     difference: "差额", enterprise: "企业", support_year: "支持年度", empty: "请先上传或粘贴申报材料",
-    failed: "请求失败",
+    failed: "请求失败", whatif_errors: "变更有误",
+    params_help: "参数改革：每行一个 名称=值（名称见 pinggu-asp rules），例如 art3_cap=8000000 或 art3_rate=1/100",
+    reach: "怎样才能符合", reach_help: "选择一个条款：求使其符合的、对一项申报数字的最小改动。",
+    run_reach: "计算", reach_status: "当前结论", already: "该条款已符合。", no_change: "改动一项申报数字不足以使其符合。",
+    field: "申报字段", from: "现值", to: "改为", verified: "已复核", blocked: "仍需满足",
+    check_first: "请先审查申报材料", up_to: "不超过",
   },
   en: {
     title: "Pinggu high-end manufacturing measures: eligibility", language: "Language", token: "Access token",
@@ -26,11 +31,54 @@ const LABELS = {
     whatif_help: "One change a line, PATH=VALUE, e.g. annual[2025].gross_output=120000000", run_whatif: "Compare",
     observed: "declared", required: "required", open: "Justification", no_awards: "No awards", before: "Before",
     after: "After", difference: "Difference", enterprise: "Enterprise", support_year: "Support year",
-    empty: "Upload or paste a declaration first", failed: "The request failed",
+    empty: "Upload or paste a declaration first", failed: "The request failed", whatif_errors: "The change is invalid",
+    params_help: "Reforms: one NAME=VALUE a line (names as pinggu-asp rules lists them), e.g. art3_cap=8000000 or "
+      + "art3_rate=1/100",
+    reach: "What would it take", reach_help: "Choose a clause: the smallest change of one declared number that makes it "
+      + "qualify.", run_reach: "Find", reach_status: "Verdict now", already: "The clause already qualifies.",
+    no_change: "No change of one declared number makes it qualify.", field: "Declared field", from: "Now", to: "Change to",
+    verified: "Verified", blocked: "Still needed", check_first: "Check a declaration first", up_to: "up to",
   },
 };
 
-const state = { explanation: null, request: null, clause: null };
+// The service's messages are in English; the page says the common ones in Chinese when the page is.
+// Field paths, values and ids are kept as they are written.
+const MESSAGES_ZH = [
+  [/^required field is missing$/, () => "缺少必填字段"],
+  [/^unknown field; did you mean (.+)\?$/, (m) => `未知字段；是否指 ${m[1]}？`],
+  [/^unknown field$/, () => "未知字段"],
+  [/^not valid (JSON|YAML): (.*)$/s, (m) => `不是有效的 ${m[1]}：${m[2]}`],
+  [/^must not be negative \(got (.+)\)$/, (m) => `不能为负数（填写为 ${m[1]}）`],
+  [/^binary floating-point amounts are not exact.*$/, () => "二进制浮点数金额不精确：请写成整数或小数字符串，如 \"1234.56\""],
+  [/^has more than two decimal places.*$/, () => "小数超过两位：金额精确到分"],
+  [/^Input should be a valid integer.*$/, () => "应为整数"],
+  [/^Input should be a valid date.*$/, () => "应为日期，格式 YYYY-MM-DD"],
+  [/^Input should be a valid boolean.*$/, () => "应为 true 或 false"],
+  [/^Input should be a valid string.*$/, () => "应为文本"],
+  [/^Input should be a valid (list|array).*$/, () => "应为列表"],
+  [/^Input should be a valid dictionary.*$/, () => "应为字段映射"],
+  [/^Input should be greater than or equal to (.+)$/, (m) => `应不小于 ${m[1]}`],
+  [/^Input should be greater than (.+)$/, (m) => `应大于 ${m[1]}`],
+  [/^Input should be less than or equal to (.+)$/, (m) => `应不大于 ${m[1]}`],
+  [/^(.+) is not allowed: input should be (.+)$/, (m) => `${m[1]} 不是允许的值：应为 ${m[2]}`],
+  [/^must be a JSON object$/, () => "应为 JSON 对象"],
+  [/^empty: send a JSON object$/, () => "内容为空：请提交 JSON 对象"],
+  [/^no item (.+) in (.+)$/, (m) => `${m[2]} 中没有 ${m[1]} 项`],
+  [/^no field (\S+)(.*)$/, (m) => `没有字段 ${m[1]}${m[2]}`],
+  [/^a change is written PATH=VALUE.*$/, () => "变更的写法是 路径=值，例如 annual[2025].gross_output=120000000"],
+  [/^(.+): unknown parameter.*$/, (m) => `${m[1]}：没有这个参数（名称见 pinggu-asp rules）`],
+];
+
+function message(text) {
+  if (lang() !== "zh") return text;
+  for (const [pattern, say] of MESSAGES_ZH) {
+    const match = pattern.exec(text);
+    if (match) return say(match);
+  }
+  return text;
+}
+
+const state = { explanation: null, request: null, clause: null, errors: {} };
 const $ = (id) => document.getElementById(id);
 const lang = () => $("lang").value;
 const label = (key) => LABELS[lang()][key] || key;
@@ -86,10 +134,25 @@ function relabel() {
 }
 
 function showErrors(box, errors) {
+  // Kept so that switching the language says them again in the other one.
+  state.errors[box.id] = errors;
   const list = box.querySelector("ul");
-  list.replaceChildren(...errors.map((e) => el("li", {}, e.field ? el("span", { class: "field" }, e.field) : null,
-    e.field ? ": " : null, e.message)));
+  list.replaceChildren(...errors.map((e) => el("li", { title: e.message },
+    e.field ? el("span", { class: "field" }, e.field) : null, e.field ? ": " : null, message(e.message))));
   box.hidden = errors.length === 0;
+}
+
+function reshowErrors() {
+  for (const [id, errors] of Object.entries(state.errors)) showErrors($(id), errors);
+}
+
+// What-if, reforms and reach compare against the checked declaration: they wait for a result,
+// and what they showed goes when the check it rested on is replaced or fails.
+function setComparable(on) {
+  for (const id of ["run-whatif", "run-reach"]) $(id).disabled = !on;
+  $("whatif-result").replaceChildren();
+  $("reach-result").replaceChildren();
+  showErrors($("whatif-errors"), []);
 }
 
 function requestBody() {
@@ -110,11 +173,17 @@ async function runCheck(event) {
   try {
     state.explanation = JSON.parse(await post("/v1/explain?format=json", body));
     state.request = body;
+    state.clause = null;
+    state.panel.hidden = true;
     showErrors($("form-errors"), []);
     render();
-    $("whatif-result").replaceChildren();
+    fillReachClauses();
+    setComparable(true);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
+    state.explanation = null;
+    state.request = null;
+    setComparable(false);
     showErrors($("form-errors"), error.errors);
     $("result").hidden = true;
     if (error.status === 401) $("token").focus();
@@ -134,9 +203,11 @@ function render() {
   $("enterprise").textContent = `${label("enterprise")}: ${model.enterprise.name} (${model.enterprise.credit_code}) · `
     + `${label("support_year")}: ${model.support_year}`;
   $("total").textContent = bi(model.total_text);
+  // The total adds exact sums and "up to" ceilings (SPEC §0.3): say how much is which.
+  $("total-note").textContent = bi(model.total_note);
 
   const awards = model.awards.map((a) => el("tr", {}, el("td", {}, a.clause), el("td", {}, a.basis),
-    el("td", { class: "num" }, bi(a.amount_text)), el("td", {}, bi(a.payer_text))));
+    el("td", { class: "num" }, upTo(a, bi(a.amount_text))), el("td", {}, bi(a.payer_text))));
   $("awards").tBodies[0].replaceChildren(...(awards.length ? awards
     : [el("tr", {}, el("td", { colSpan: 4 }, label("no_awards")))]));
 
@@ -145,8 +216,19 @@ function render() {
     statusCell(g.status, `${g.mark || ""} ${bi(g.status_text)}`),
     el("td", { class: "phrase" }, bi(g.article_text), " ", el("q", {}, g.phrase_zh)))));
 
+  // The justification panel lives in a clause's card: keep it while the cards are drawn anew.
+  document.querySelector("main").append(state.panel);
   $("clauses").replaceChildren(...model.clauses.map(renderClause));
   if (state.clause) openClause(state.clause);
+}
+
+// An amount beside a clause only when it is paid, or said as what it would be, with "up to" for a ceiling.
+function upTo(entry, text) {
+  return text && entry.up_to && !String(text).includes(label("up_to")) ? `${label("up_to")} ${text}` : text;
+}
+
+function amountText(c) {
+  return ["granted", "superseded"].includes(c.status) ? upTo(c, bi(c.amount_text)) : "";
 }
 
 function renderClause(c) {
@@ -161,22 +243,26 @@ function renderClause(c) {
   return el("div", { class: "clause", "data-clause": c.clause },
     el("header", {}, el("h4", {}, c.clause), el("span", {}, c.subject),
       el("span", { class: `status status-${c.status}` }, bi(c.status_text)),
-      el("span", {}, bi(c.amount_text)), button),
+      el("span", {}, amountText(c)), button),
     el("ul", {}, ...(c.sentences?.[lang()] || []).map((s) => el("li", {}, s))),
     el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, label("condition")), el("th", {}, label("status")),
       el("th", {}, `${label("observed")} / ${label("required")}`), el("th", {}, label("law")))),
     el("tbody", {}, ...rows)));
 }
 
+// One clause's justification tree, opened inside that clause's card (not the whole report).
 async function openClause(clause) {
   state.clause = clause;
-  const query = new URLSearchParams({ format: "html", lang: lang(), clause });
+  const query = new URLSearchParams({ format: "text", lang: lang(), clause });
   try {
-    const html = await post(`/v1/explain?${query}`, state.request);
-    $("justification-clause").textContent = clause;
-    $("justification").srcdoc = html;
-    $("justification-panel").hidden = false;
-    $("justification-panel").scrollIntoView();
+    const text = await post(`/v1/explain?${query}`, state.request);
+    const card = document.querySelector(`#clauses .clause[data-clause="${CSS.escape(clause)}"]`);
+    const panel = state.panel;
+    panel.querySelector("#justification-clause").textContent = clause;
+    panel.querySelector("#justification").textContent = text;
+    if (card) card.append(panel);
+    panel.hidden = false;
+    panel.scrollIntoView({ block: "nearest" });
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     showErrors($("form-errors"), error.errors);
@@ -213,21 +299,72 @@ async function downloadReport() {
   }
 }
 
+const lines = (id) => $(id).value.split("\n").map((line) => line.trim()).filter(Boolean);
+
 async function runWhatif() {
-  const changes = $("changes").value.split("\n").map((line) => line.trim()).filter(Boolean);
-  // The readings chosen for the check are in force before and after: only the changed facts differ.
+  if (!state.request) {
+    showErrors($("whatif-errors"), [{ field: "", message: label("check_first") }]);
+    return;
+  }
+  // The readings chosen for the check are in force before and after: only the changed facts
+  // and parameters (a reform) differ.
   const { declaration, interpretations } = state.request;
+  const body = { declaration, changes: lines("changes"), params: lines("params"), base_interpretations: interpretations };
   try {
-    const doc = JSON.parse(await post("/v1/whatif", { declaration, changes, base_interpretations: interpretations }));
+    const doc = JSON.parse(await post("/v1/whatif", body));
     showErrors($("whatif-errors"), []);
     renderWhatif(doc);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
+    $("whatif-result").replaceChildren();  // never a difference left over from an earlier question
     showErrors($("whatif-errors"), error.errors);
   }
 }
 
-const money = (yuan) => (yuan === null || yuan === undefined ? "" : Number(yuan).toLocaleString("en-US"));
+function fillReachClauses() {
+  const clauses = [...new Set((state.explanation?.clauses || []).map((c) => c.clause))];
+  $("reach-clause").replaceChildren(...clauses.map((id) => el("option", { value: id }, id)));
+}
+
+async function runReach() {
+  if (!state.request) return;
+  const { declaration, interpretations } = state.request;
+  try {
+    const doc = JSON.parse(await post("/v1/reach", { declaration, clause: $("reach-clause").value, interpretations }));
+    showErrors($("whatif-errors"), []);
+    renderReach(doc);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    $("reach-result").replaceChildren();
+    showErrors($("whatif-errors"), error.errors);
+  }
+}
+
+function renderReach(doc) {
+  const out = [el("p", {}, `${doc.clause} · ${label("reach_status")}: ${doc.status}`)];
+  if (doc.already_qualifies) out.push(el("p", { class: "reach-already" }, label("already")));
+  else if (doc.changes.length) {
+    out.push(el("table", { id: "reach-changes" },
+      el("thead", {}, el("tr", {}, ...["field", "from", "to", "amount", "verified"].map((k) => el("th", {}, label(k))))),
+      el("tbody", {}, ...doc.changes.map((c) => el("tr", {}, el("td", {}, c.field), el("td", { class: "num" }, money(c.from)),
+        el("td", { class: "num" }, money(c.to)), el("td", {}, `${c.status} ${money(c.amount_yuan)}`),
+        el("td", {}, c.verified ? "✓" : "✗"))))));
+  } else out.push(el("p", {}, label("no_change")));
+  if (doc.blocked_by.length) {
+    out.push(el("p", {}, `${label("blocked")}:`), el("ul", {}, ...doc.blocked_by.map((b) => el("li", {},
+      `${b.id}: ${lang() === "zh" ? b.text_zh ?? "" : b.text_en ?? ""}`, b.phrase_zh ? el("q", {}, b.phrase_zh) : null))));
+  }
+  $("reach-result").replaceChildren(...out);
+}
+
+// Exact: amounts arrive as integers or decimal strings, grouped here without a binary float.
+function money(yuan) {
+  if (yuan === null || yuan === undefined) return "";
+  const [whole, fen] = String(yuan).split(".");
+  const negative = whole.startsWith("-");
+  const digits = (negative ? whole.slice(1) : whole).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative ? "-" : ""}${digits}${fen ? `.${fen}` : ""}`;
+}
 const side = (s) => (s ? `${s.status}${s.amount_yuan !== null && s.amount_yuan !== undefined ? ` ${money(s.amount_yuan)}` : ""}` : "");
 
 function renderWhatif(doc) {
@@ -271,8 +408,9 @@ async function detectWhatif() {
 }
 
 function init() {
+  state.panel = $("justification-panel");
   relabel();
-  $("lang").addEventListener("change", () => { relabel(); render(); });
+  $("lang").addEventListener("change", () => { relabel(); render(); reshowErrors(); });
   $("form").addEventListener("submit", runCheck);
   $("file").addEventListener("change", async () => {
     const file = $("file").files[0];
@@ -285,9 +423,12 @@ function init() {
   $("download-report").addEventListener("click", downloadReport);
   $("close-justification").addEventListener("click", () => {
     state.clause = null;
-    $("justification-panel").hidden = true;
+    state.panel.hidden = true;
+    document.querySelector("main").append(state.panel);
   });
   $("run-whatif").addEventListener("click", runWhatif);
+  $("run-reach").addEventListener("click", runReach);
+  setComparable(false);
   $("token").addEventListener("change", loadReadings);
   loadReadings();
   detectWhatif();

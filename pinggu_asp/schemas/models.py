@@ -1,0 +1,452 @@
+"""The documents the tool writes, as pydantic models: the source of their published JSON Schemas.
+
+The documents themselves are built as plain dicts (result.py, whatif.py,
+batch/summary.py); these models describe them, and the tests validate every
+document against the schemas generated here, so the two cannot drift apart.
+
+Money (README "Money in the JSON documents"): a ``*_yuan`` key that is always a
+whole number of yuan (awards, totals, caps) is an integer. An amount that may
+hold fen (declared figures and the steps worked out from them, before
+第十七条's rounding) has an exact integer ``*_fen`` key beside its ``*_yuan``
+key; the ``*_yuan`` key there is for reading (an integer when whole, else a
+decimal string) and the ``*_fen`` key is the one to add up.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# SPEC §6: keys may be added within a schema version, so readers accept keys they do not know.
+OPEN = ConfigDict(extra="allow")
+
+Yuan = Annotated[int, Field(description="Whole yuan, exact.")]
+Fen = Annotated[int, Field(description="Fen (1/100 yuan), exact: the figure to add up.")]
+YuanText = Annotated[
+    Union[int, Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]{1,2}$")]],
+    Field(description="Yuan for reading: an integer when whole, else an exact decimal string; "
+          "add up the *_fen key beside it."),
+]
+Value = Annotated[Any, Field(description="An observed or required value; its kind is in observed_kind / "
+                             "required_kind (money as YuanText, dates as YYYY-MM-DD, ranges as pairs).")]
+
+
+class Doc(BaseModel):
+    model_config = OPEN
+
+
+# --- pinggu-result/1 -------------------------------------------------------------------------------------------
+
+
+class Enterprise(Doc):
+    name: str
+    credit_code: str
+
+
+class Derivation(Doc):
+    """How an award was worked out: base × rate = raw, min with the cap, less what was paid, then rounding."""
+
+    base_yuan: Optional[YuanText]
+    base_fen: Optional[Fen]
+    raw_yuan: Optional[YuanText]
+    raw_fen: Optional[Fen]
+    fixed_yuan: Optional[YuanText]
+    fixed_fen: Optional[Fen]
+    cap_yuan: Optional[YuanText]
+    cap_fen: Optional[Fen]
+    already_paid_yuan: Optional[YuanText]
+    already_paid_fen: Optional[Fen]
+    before_rounding_yuan: Optional[YuanText]
+    before_rounding_fen: Optional[Fen]
+    after_rounding_yuan: Optional[YuanText]
+    after_rounding_fen: Optional[Fen]
+    base_formula: Optional[str]
+    rate: Optional[str] = Field(description="numerator/denominator")
+    rate_text: Optional[str]
+    minimum_yuan: Optional[YuanText]
+    minimum_fen: Optional[Fen]
+    round_unit_yuan: Optional[YuanText]
+    round_unit_fen: Optional[Fen]
+
+
+class Award(Doc):
+    clause: str
+    basis: str
+    bases: list[str]
+    amount_yuan: Yuan
+    cap_yuan: Optional[Yuan]
+    up_to: bool = Field(description="The amount is a ceiling (不超过), not an exact sum.")
+    payer: str
+    derivation: Optional[Derivation]
+
+
+class Fact(Doc):
+    field: str
+    value: Optional[YuanText]
+    value_fen: Optional[Fen]
+
+
+class Gap(Doc):
+    passes_at: Optional[YuanText]
+    short_by: Optional[YuanText]
+    passes_at_fen: Optional[Fen]
+    short_by_fen: Optional[Fen]
+
+
+class NoteDetail(Doc):
+    code: str
+    args: list[Any]
+
+
+class Check(Doc):
+    """A condition of a clause, or a gate: observed against required, with the text behind it."""
+
+    id: str
+    status: Literal["pass", "fail", "unknown"]
+    observed: Value
+    required: Value
+    comparison: Optional[str]
+    article: Optional[int]
+    phrase_zh: Optional[str]
+    text_zh: Optional[str]
+    text_en: Optional[str]
+    source_field: Optional[str]
+    observed_kind: str
+    required_kind: str
+    required_formula: Optional[str]
+    facts: list[Fact]
+    missing: Optional[str] = Field(default=None, description="The declared field whose absence makes it unknown.")
+
+
+class Condition(Check):
+    gap: Optional[Gap] = None
+    years_looked_at: Optional[list[int]] = None
+    notes: Optional[list[str]] = None
+    note_details: Optional[list[NoteDetail]] = None
+
+
+class Gate(Check):
+    effect: Optional[str]
+    evidence: list[str]
+
+
+class Candidate(Doc):
+    """An award of these measures (clause, basis, subject) or support under another policy."""
+
+    clause: Optional[str] = None
+    basis: str
+    subject: Optional[str] = None
+    policy: Optional[str] = None
+    other_pinggu_support: Optional[int] = None
+    amount_yuan: Optional[YuanText]
+
+
+class Blocker(Doc):
+    prior_award: Optional[int] = None
+    other_pinggu_support: Optional[int] = None
+    policy: str
+    clause: Optional[str] = None
+    basis: str
+    year: Optional[int] = None
+    amount_yuan: Optional[YuanText]
+
+
+class Reason(Doc):
+    kind: str
+    id: str
+
+
+class OrderReason(Doc):
+    code: str
+    text_zh: Optional[str]
+    text_en: Optional[str]
+    detail: Value
+
+
+class Order(Doc):
+    order: str
+    verdict: str
+    executed_yuan: Optional[YuanText]
+    executed_fen: Optional[Fen]
+    reasons: list[OrderReason]
+
+
+class Clause(Doc):
+    clause: str
+    article: int
+    subject: str
+    basis: str
+    bases: list[str]
+    status: str = Field(description="eligible, ineligible, unknown, superseded, blocked, ...")
+    amount_yuan: Optional[Yuan]
+    amount_before_rounding_yuan: Optional[YuanText]
+    amount_before_rounding_fen: Optional[Fen]
+    derivation: Optional[Derivation]
+    cap_yuan: Optional[YuanText]
+    up_to: bool
+    payer: str
+    conditions: list[Condition]
+    superseded_by: list[Candidate]
+    blocked_by: list[Blocker]
+    reasons: list[Reason]
+    supersedes: list[Candidate]
+    orders: list[Order]
+
+
+class Alternative(Doc):
+    chosen: list[Candidate]
+    total_yuan: Yuan
+
+
+class Advisory(Doc):
+    kind: Literal["take_other_policy", "recovery_exposure"]
+    article: int
+    policy: Optional[str] = None
+    basis: str
+    instead_of: Optional[str] = None
+    prior_award: Optional[int] = None
+    clause: Optional[str] = None
+    amount_yuan: Optional[YuanText] = None
+    text_en: str
+    text_zh: str
+
+
+class OtherSupport(Doc):
+    other_pinggu_support: int
+    policy: str
+    basis: str
+    amount_yuan: Optional[YuanText]
+    status: str
+    outcome: str
+    blocks: list[str]
+
+
+class Reading(Doc):
+    name: str
+    zh: str
+    en: str
+    switch: Optional[str]
+    replaces: Optional[str]
+
+
+class ParameterValue(Doc):
+    value: Union[int, str] = Field(description="As `--param NAME=VALUE` takes it, in `unit`: money an integer of "
+                                   "yuan (or of fen when not whole yuan), a rate \"numerator/denominator\", "
+                                   "a date YYYY-MM-DD, a count an integer.")
+    unit: Literal["yuan", "fen", "ratio", "date", "count"]
+    display: str = Field(description="The value as people read it, e.g. \"1,000,000 元\" or \"0.5%\".")
+    article: int
+    since: str
+
+
+class Provenance(Doc):
+    package: str
+    clingo: str
+    rules_sha256: str
+    parameters_sha256: str
+    parameters_source: str
+    declaration_sha256: str
+
+
+class Result(Doc):
+    """pinggu-result/1: every clause decided for one declaration, the awards chosen, and why."""
+
+    model_config = ConfigDict(extra="allow", title="pinggu-result/1")
+
+    schema_: Literal["pinggu-result/1"] = Field(alias="schema")
+    enterprise: Enterprise
+    support_year: int
+    declaration_date: str
+    awards: list[Award]
+    total_yuan: Yuan
+    total_up_to_yuan: Yuan = Field(description="The part of the total that is a ceiling (不超过).")
+    total_exact_yuan: Yuan
+    totals_by_article: dict[str, Yuan]
+    totals_by_payer: dict[str, Yuan]
+    clauses: list[Clause]
+    gates: list[Gate]
+    alternatives: list[Alternative]
+    alternatives_truncated: bool
+    advisories: list[Advisory]
+    other_support: list[OtherSupport]
+    interpretations: list[str]
+    readings: list[Reading]
+    parameters: dict[str, ParameterValue]
+    provenance: Provenance
+
+
+# --- pinggu-whatif/1 -------------------------------------------------------------------------------------------
+
+
+class Asked(Doc):
+    set: list[str]
+    param: list[str]
+    interpretations: list[str]
+    base_interpretations: list[str]
+
+
+class AmountChange(Doc):
+    clause: str
+    basis: str
+    before_yuan: Yuan
+    after_yuan: Yuan
+
+
+class AwardChanges(Doc):
+    gained: list[Award]
+    lost: list[Award]
+    changed: list[AmountChange]
+
+
+class State(Doc):
+    status: str
+    amount_yuan: Optional[Yuan]
+
+
+class Brief(Doc):
+    status: str
+    observed: Value
+    required: Value
+
+
+class ConditionChange(Doc):
+    id: str
+    before: Optional[Brief]
+    after: Optional[Brief]
+    article: Optional[int]
+    phrase_zh: Optional[str]
+    text_zh: Optional[str]
+    text_en: Optional[str]
+    source_field: Optional[str]
+
+
+class ClauseChange(Doc):
+    clause: str
+    basis: str
+    before: State
+    after: State
+    conditions: list[ConditionChange]
+
+
+class Whatif(Doc):
+    """pinggu-whatif/1: both results, what was changed, and the difference."""
+
+    model_config = ConfigDict(extra="allow", title="pinggu-whatif/1")
+
+    schema_: Literal["pinggu-whatif/1"] = Field(alias="schema")
+    asked: Asked
+    total_before_yuan: Yuan
+    total_after_yuan: Yuan
+    awards: AwardChanges
+    changes: list[ClauseChange]
+    before: Result
+    after: Result
+
+
+# --- pinggu-summary/1 ------------------------------------------------------------------------------------------
+
+
+class Where(Doc):
+    """Where a declaration is in the batch's input: a line (of a file), or a workbook's sheet and row."""
+
+    line: Optional[int] = None
+    file: Optional[str] = None
+    sheet: Optional[str] = None
+    row: Optional[int] = None
+
+
+class NearMiss(Where):
+    clause: str
+    subject: str
+    condition: str
+    observed: Value
+    required: Value
+    passes_at_yuan: Optional[YuanText]
+    short_by_yuan: Optional[YuanText]
+    short_by_share: str
+    amount_yuan: Optional[Yuan]
+    credit_code: str
+    name: str
+    support_year: int
+
+
+class NearMisses(Doc):
+    within_share: str
+    count: int
+    items: list[NearMiss]
+
+
+class FailingCondition(Doc):
+    clause: str
+    condition: str
+    count: int
+
+
+class ErrorItem(Doc):
+    field: str
+    message: str
+
+
+class ErrorRecord(Where):
+    """pinggu-error/1: where a declaration is in the input and what is wrong, field by field."""
+
+    schema_: Literal["pinggu-error/1"] = Field(alias="schema")
+    errors: list[ErrorItem]
+    kind: Optional[str] = None
+
+
+class SummaryProvenance(Doc):
+    rules_sha256: str
+    parameters_sha256: str
+    parameters_source: str
+    interpretations: list[str]
+
+
+class Difference(Doc):
+    baseline_yuan: Yuan
+    reform_yuan: Yuan
+    difference_yuan: int = Field(description="Reform less baseline, in whole yuan; negative when the reform pays less.")
+
+
+class ReformProvenance(SummaryProvenance):
+    parameter_overrides: list[str] = Field(description="Each --compare-param NAME=VALUE.")
+
+
+class Comparison(Doc):
+    """A reform against the baseline, over the same population."""
+
+    baseline: SummaryProvenance
+    reform: ReformProvenance
+    total: Difference
+    by_article: dict[str, Difference]
+    by_clause: dict[str, Difference]
+    by_payer: dict[str, Difference]
+    by_locality: dict[str, Difference]
+    enterprises_changed: dict[str, Any]
+
+
+class Summary(Doc):
+    """pinggu-summary/1: what a population's results add up to."""
+
+    model_config = ConfigDict(extra="allow", title="pinggu-summary/1")
+
+    schema_: Literal["pinggu-summary/1"] = Field(alias="schema")
+    declarations: int
+    decided: int
+    invalid: int
+    engine_errors: int
+    enterprises_awarded: int
+    total_yuan: Yuan
+    totals_by_article: dict[str, Yuan]
+    totals_by_clause: dict[str, Yuan]
+    totals_by_payer: dict[str, Yuan]
+    totals_by_locality: dict[str, Yuan]
+    awards_by_clause: dict[str, int]
+    status_counts: dict[str, dict[str, int]]
+    near_misses: NearMisses
+    failing_conditions: list[FailingCondition]
+    invalid_declarations: list[ErrorRecord]
+    engine_error_declarations: list[ErrorRecord]
+    provenance: SummaryProvenance
+    comparison: Optional[Comparison] = None
