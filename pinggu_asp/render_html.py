@@ -150,7 +150,7 @@ def render_html(model: dict[str, Any], lang: str = "zh") -> str:
             f"<span class=\"status st-{_e(status)}\">{_e(clause['status_text'][lang])}</span></h3>",
             "<table class=\"meta\"><tbody>",
             f"<tr><td>{_e(labels['article'])}</td><td>{_e(clause['article_text'][lang])}</td>"
-            f"<td>{_e(labels['amount'])}</td><td>{_e(up + clause['amount_text'][lang])}</td></tr>",
+            f"<td>{_e(clause['amount_label'][lang])}</td><td>{_e(up + clause['amount_text'][lang])}</td></tr>",
             f"<tr><td>{_e(labels['basis'])}</td><td class=\"id\">{_e(', '.join(clause['bases']) or clause['basis'])}</td>"
             f"<td>{_e(labels['cap'])}</td><td>{_e(clause['cap_text'][lang])}</td></tr>",
             f"<tr><td>{_e(labels['payer'])}</td><td colspan=\"3\">{_e(clause['payer_text'][lang])}</td></tr>",

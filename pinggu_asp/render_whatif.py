@@ -9,6 +9,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from .explain import AMOUNT_STANDS
+
 WORDS = {
     "zh": {
         "whatif": "假设分析", "asked": "改变", "total": "支持总额", "before": "之前", "after": "之后",
@@ -43,7 +45,8 @@ def _state(state: dict[str, Any] | None) -> str:
     if not state:
         return "-"
     parts = [str(state.get("status"))]
-    if "amount_yuan" in state and state.get("amount_yuan") is not None:
+    # An amount beside a status that pays nothing would read as owed (explain.AMOUNT_STANDS).
+    if state.get("amount_yuan") is not None and state.get("status") in AMOUNT_STANDS:
         parts.append(_money(state["amount_yuan"]))
     if "observed" in state:
         parts.append(f"{_money(state.get('observed'))} / {_money(state.get('required'))}")
