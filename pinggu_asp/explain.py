@@ -17,7 +17,7 @@ import json
 from fractions import Fraction
 from typing import Any
 
-from .i18n import COND_STATUS, LANGS, MARK, ORDER_VERDICT, STATUS, article_label, comparison, payer_text
+from .i18n import COND_STATUS, LABELS, LANGS, MARK, ORDER_VERDICT, STATUS, article_label, comparison, payer_text
 from .money import FEN_PER_YUAN, format_wan, format_yuan
 
 SCHEMA = "pinggu-explanation/1"
@@ -79,6 +79,16 @@ def amount_text(value: Any, lang: str) -> str:
     if lang == "zh":
         return f"{format_wan(whole_fen)}（{yuan_plain(value)}元）"
     return f"{format_wan(whole_fen)} ({yuan_plain(value)} yuan)"
+
+
+# The statuses whose amount is what the clause pays or would pay on its own merits; beside
+# any other status an amount is only what the clause would pay if it were eligible, and
+# says so (an auditor must never read it as owed).
+AMOUNT_STANDS = frozenset({"granted", "superseded", "blocked", "below_minimum"})
+
+
+def amount_label(status: str, lang: str) -> str:
+    return LABELS[lang]["amount" if status in AMOUNT_STANDS else "amount_if_eligible"]
 
 
 def _both(fn: Any, *args: Any) -> Bi:
@@ -445,6 +455,7 @@ def _clause_model(entry: dict[str, Any], gates: dict[str, dict[str, Any]], suppo
         "status_text": {lang: STATUS[lang].get(status, status) for lang in LANGS},
         "amount_yuan": entry.get("amount_yuan"),
         "amount_text": _both(amount_text, entry.get("amount_yuan")),
+        "amount_label": {lang: amount_label(status, lang) for lang in LANGS},
         "cap_yuan": entry.get("cap_yuan"),
         "cap_text": _both(amount_text, entry.get("cap_yuan")),
         "up_to": bool(entry.get("up_to")),

@@ -3,21 +3,26 @@
 No external assets: the CSS is inline, and there are no scripts, fonts or
 images from elsewhere, so the page prints and archives as it is. Labels are in
 the chosen language; each condition's reading is given in Chinese and English,
-beside the article and the quoted phrase of the Chinese text.
+beside the article and the quoted phrase of the Chinese text. The page is laid
+out by a Jinja2 template (report_html/explain.html.j2) with autoescaping, so
+every declared text is data.
 """
 
 from __future__ import annotations
 
-from html import escape
+import re
+from functools import lru_cache
 from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
 
 from .alternatives_text import factored_lines
 from .explain import yuan_text
 from .i18n import LABELS
+from .wrap import units
 
 CSS = """
-@page { size: A4; margin: 14mm 12mm 16mm;
-        @bottom-center { content: counter(page) " / " counter(pages); font-size: 8.5pt; color: #555; } }
 * { box-sizing: border-box; }
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "SimSun",
        "Helvetica Neue", Arial, sans-serif; font-size: 10pt; color: #111; margin: 0 auto; max-width: 210mm;
@@ -30,14 +35,22 @@ table { border-collapse: collapse; width: 100%; margin: 4pt 0 6pt; break-inside:
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
 th, td { border: 1px solid #bbb; padding: 3pt 4pt; vertical-align: top; text-align: left; }
-th { background: #eee; font-weight: 600; white-space: nowrap; }
+th { background: #eee; font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 /* Fixed columns so a status word never breaks and the reading gets the room it needs. */
 table.conds { table-layout: fixed; }
 table.conds col.c-id { width: 17%; } table.conds col.c-res { width: 9%; } table.conds col.c-obs { width: 19%; }
 table.conds col.c-req { width: 19%; } table.conds col.c-text { width: 36%; }
 td.res { white-space: nowrap; }
-td.id, .id { overflow-wrap: anywhere; }
+/* Ids, paths and formulas wrap only where the template put a <wbr> (after . [ ] _ : and
+   around operators), never inside a word; other text may break a long run as a last resort. */
+td.id, .id, code { overflow-wrap: normal; word-break: keep-all; }
+td { overflow-wrap: break-word; }
+table.awards { table-layout: fixed; }
+table.awards col.a-id { width: 20%; } table.awards col.a-basis { width: 20%; } table.awards col.a-amount { width: 17%; }
+table.awards col.a-payer { width: 13%; } table.awards col.a-deriv { width: 30%; }
+td.num { white-space: normal; }
+.nb { white-space: nowrap; }
 code, .id { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 9pt; }
 .meta td { border: none; padding: 1pt 8pt 1pt 0; }
 .total { font-size: 12pt; font-weight: 700; margin: 4pt 0; }
@@ -58,137 +71,74 @@ table.signoff td { height: 26pt; width: 33%; }
 .foot { color: #555; font-size: 8.5pt; margin-top: 12pt; overflow-wrap: anywhere; }
 """
 
+# Where an id, a field path or a formula may wrap: after . [ ] _ : / , (the operators of
+# a formula are spaced, so they break there already). Nothing else breaks inside one.
+_BREAK_AFTER = re.compile(r"(?<=[.\[\]_:/])")
 
-def _e(value: Any) -> str:
-    return escape("" if value is None else str(value), quote=True)
+
+def breakable(value: Any) -> Markup:
+    """Escaped text with a <wbr> after each sensible break point."""
+    return Markup("<wbr>").join(escape(part) for part in _BREAK_AFTER.split("" if value is None else str(value)))
 
 
-def _cond_table(conds: list[dict[str, Any]], lang: str) -> list[str]:
-    labels = LABELS[lang]
-    other = "en" if lang == "zh" else "zh"
-    out = [
-        "<table class=\"conds\"><colgroup><col class=\"c-id\"><col class=\"c-res\"><col class=\"c-obs\">"
-        "<col class=\"c-req\"><col class=\"c-text\"></colgroup><thead><tr>"
-        f"<th>{_e(labels['condition'])}</th><th>{_e(labels['result'])}</th><th>{_e(labels['observed'])}</th>"
-        f"<th>{_e(labels['required'])}</th><th>{_e(labels['article'])} · {_e(labels['text'])}</th>"
-        "</tr></thead><tbody>"
-    ]
-    for cond in conds:
-        required = _e(cond["required_text"][lang])
-        if cond.get("required_formula") and cond.get("required_kind") == "ratio":
-            required += f"<br><code>= {_e(cond['required_formula'])}</code>"
-        phrase = f"<span class=\"phrase\">“{_e(cond['phrase_zh'])}”</span>" if cond.get("phrase_zh") else ""
-        details = "".join(f"<div class=\"detail c-{_e(cond['status'])}\">→ {_e(d)}</div>" for d in cond["details"][lang])
-        facts = ""
-        if cond.get("facts"):
-            facts = "<div class=\"detail\"><code>" + "<br>".join(
-                _e(f"{f['field']} = {yuan_text(f['value'], lang)}") for f in cond["facts"]) + "</code></div>"
-        out.append(
-            "<tr>"
-            f"<td class=\"id\">{_e(cond['id'])}</td>"
-            f"<td class=\"res c-{_e(cond['status'])}\">{_e(cond['mark'])} {_e(cond['status_text'][lang])}</td>"
-            f"<td>{_e(cond['observed_text'][lang])}</td>"
-            f"<td>{required}</td>"
-            f"<td>{_e(cond['article_text'][lang])} {phrase}<div>{_e(cond['text'][lang])}</div>"
-            f"<div class=\"en\">{_e(cond['text'][other])}</div>{details}{facts}</td>"
-            "</tr>"
-        )
-    out.append("</tbody></table>")
-    return out
+def keep_numbers_whole(value: Any) -> Markup:
+    """Escaped text whose amounts (a number with its 元 or 万元) never break across lines."""
+    pieces = []
+    for piece in units("" if value is None else str(value)):
+        word = piece.rstrip()
+        text = str(escape(word))
+        # The space after a word stays outside its span, where the line may break.
+        pieces.append((f'<span class="nb">{text}</span>' if any(c.isdigit() for c in word) else text) + piece[len(word):])
+    return Markup("".join(pieces))
+
+
+def css_string(value: Any) -> Markup:
+    """A CSS string literal holding ``value`` as data: every character but letters and digits
+    is a hex escape, so no quote, backslash or ``</style>`` in a declared name can end it."""
+    text = "" if value is None else str(value)
+    return Markup('"' + "".join(c if c.isalnum() and c.isascii() else f"\\{ord(c):06x}" for c in text) + '"')
+
+
+def page_counter(template: str) -> Markup:
+    """A label such as "第 {page} 页 / 共 {pages} 页" as CSS generated content with the page counters."""
+    parts = []
+    for piece in re.split(r"(\{pages?\})", template):
+        if piece in ("{page}", "{pages}"):
+            parts.append(f"counter({piece[1:-1]})")
+        elif piece:
+            parts.append(str(css_string(piece)))
+    return Markup(" ".join(parts))
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("pinggu_asp", "report_html"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(breakable=breakable, css_string=css_string, amount=keep_numbers_whole)
+    return env
 
 
 def render_html(model: dict[str, Any], lang: str = "zh") -> str:
     labels = LABELS[lang]
     ent = model["enterprise"]
-    html_lang = "zh-CN" if lang == "zh" else "en"
-    out = [
-        "<!DOCTYPE html>",
-        f"<html lang=\"{html_lang}\">",
-        "<head>",
-        "<meta charset=\"utf-8\">",
-        f"<title>{_e(labels['title'])} · {_e(ent.get('name'))}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{_e(labels['title'])}</h1>",
-        f"<p class=\"doc\">{_e(labels['doc'])}</p>",
-        "<table class=\"meta\"><tbody>",
-        f"<tr><td>{_e(labels['enterprise'])}</td><td>{_e(ent.get('name'))}</td></tr>",
-        f"<tr><td>{_e(labels['credit_code'])}</td><td class=\"id\">{_e(ent.get('credit_code'))}</td></tr>",
-        f"<tr><td>{_e(labels['year'])}</td><td>{_e(model['support_year'])}</td></tr>",
-        f"<tr><td>{_e(labels['date'])}</td><td>{_e(model['declaration_date'])}</td></tr>",
-        "</tbody></table>",
-        f"<h2>{_e(labels['awards'])}</h2>",
-    ]
-    if model["awards"]:
-        out.append(
-            f"<table class=\"awards\"><thead><tr><th>{_e(labels['clause'])}</th><th>{_e(labels['basis'])}</th>"
-            f"<th>{_e(labels['amount'])}</th><th>{_e(labels['payer'])}</th><th>{_e(labels['derivation'])}</th></tr></thead><tbody>"
-        )
-        for award in model["awards"]:
-            up = f"{labels['up_to']} " if award.get("up_to") else ""
-            out.append(
-                f"<tr><td class=\"id\">{_e(award['clause'])}</td><td class=\"id\">{_e(award['basis'])}</td>"
-                f"<td class=\"num\">{_e(up + award['amount_text'][lang])}</td><td>{_e(award['payer_text'][lang])}</td>"
-                f"<td class=\"derivation\">{_e(award['derivation_text'][lang])}</td></tr>"
-            )
-        out.append("</tbody></table>")
-    else:
-        out.append(f"<p>{_e(labels['no_awards'])}</p>")
-    out.append(f"<p class=\"total\" id=\"total\">{_e(labels['total'])}: {_e(model['total_text'][lang])}</p>")
-    out.append(f"<p class=\"total-note\">{_e(model['total_note'][lang])}</p>")
-
-    out.append(f"<h2>{_e(labels['gates'])}</h2>")
-    out += _cond_table(model["gates"], lang)
-
-    out.append(f"<h2>{_e(labels['conditions'])}</h2>")
-    for clause in model["clauses"]:
-        up = f"{labels['up_to']} " if clause.get("up_to") else ""
-        status = clause["status"]
-        out += [
-            f"<section class=\"clause\" id=\"{_e(clause['clause'])}--{_e(clause['subject'])}\">",
-            f"<h3><span class=\"id\">{_e(clause['clause'])}</span> · <span class=\"id\">{_e(clause['subject'])}</span> "
-            f"<span class=\"status st-{_e(status)}\">{_e(clause['status_text'][lang])}</span></h3>",
-            "<table class=\"meta\"><tbody>",
-            f"<tr><td>{_e(labels['article'])}</td><td>{_e(clause['article_text'][lang])}</td>"
-            f"<td>{_e(labels['amount'])}</td><td>{_e(up + clause['amount_text'][lang])}</td></tr>",
-            f"<tr><td>{_e(labels['basis'])}</td><td class=\"id\">{_e(', '.join(clause['bases']) or clause['basis'])}</td>"
-            f"<td>{_e(labels['cap'])}</td><td>{_e(clause['cap_text'][lang])}</td></tr>",
-            f"<tr><td>{_e(labels['payer'])}</td><td colspan=\"3\">{_e(clause['payer_text'][lang])}</td></tr>",
-            f"<tr><td>{_e(labels['derivation'])}</td><td colspan=\"3\" class=\"derivation\">{_e(clause['derivation_text'][lang])}</td></tr>",
-            "</tbody></table>",
-        ]
-        if clause["sentences"][lang]:
-            out.append("<ul class=\"sentences\">" + "".join(f"<li>{_e(s)}</li>" for s in clause["sentences"][lang]) + "</ul>")
-        out += _cond_table(clause["conditions"], lang)
-        out.append("</section>")
-
-    key = "text_zh" if lang == "zh" else "text_en"
-    factored = factored_lines(model, lang)
-    if factored is not None:
-        out.append(f"<h2>{_e(labels['alternatives'])}</h2><p>{_e(factored[0])}</p><ul>")
-        out += [f"<li>{_e(line)}</li>" for line in factored[1:]]
-        out.append("</ul>")
-    elif model["alternatives"]:
-        out.append(f"<h2>{_e(labels['alternatives'])}</h2><ul>")
-        for alt in model["alternatives"]:
-            names = ", ".join(a.get("clause") or a.get("policy", "") for a in alt["chosen"])
-            out.append(f"<li>{_e(names)} → {_e(alt.get('total_yuan'))}</li>")
-        out.append("</ul>")
-    if model["advisories"]:
-        out.append(f"<h2>{_e(labels['advisories'])}</h2><ul>")
-        out += [f"<li>{_e(a.get(key, ''))}</li>" for a in model["advisories"]]
-        out.append("</ul>")
-    out.append(f"<h2>{_e(labels['readings'])}</h2><table class=\"readings\"><tbody>")
-    for reading in model.get("readings", []):
-        out.append(f"<tr><td class=\"id\">{_e(reading['name'])}</td><td>{_e(reading[lang])}</td></tr>")
-    out.append("</tbody></table>")
-    out.append(
-        f"<h2>{_e(labels['signoff'])}</h2><table class=\"signoff\"><tbody><tr>"
-        f"<td>{_e(labels['prepared_by'])}：</td><td>{_e(labels['reviewed_by'])}：</td><td>{_e(labels['sign_date'])}：</td>"
-        "</tr></tbody></table>"
+    running_right = f"{labels['year']} {model['support_year']}"
+    return _environment().get_template("explain.html.j2").render(
+        model=model,
+        ent=ent,
+        lang=lang,
+        other="en" if lang == "zh" else "zh",
+        labels=labels,
+        html_lang="zh-CN" if lang == "zh" else "en",
+        css=Markup(CSS),
+        advice_key="text_zh" if lang == "zh" else "text_en",
+        yuan_text=yuan_text,
+        running_left=f"{ent.get('name') or ''} · {ent.get('credit_code') or ''}",
+        running_right=running_right,
+        page_counter=page_counter(labels["page"]),
+        factored=factored_lines(model, lang),
     )
-    out.append(f"<div class=\"foot\"><p>{_e(labels['generated'])}</p><p>{_e(labels['provenance'])}: ")
-    out.append("; ".join(f"{_e(k)}=<code>{_e(v)}</code>" for k, v in model.get("provenance", {}).items()))
-    out += ["</p></div>", "</body>", "</html>", ""]
-    return "\n".join(out)

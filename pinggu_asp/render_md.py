@@ -86,7 +86,7 @@ def render_markdown(model: dict[str, Any], lang: str = "zh") -> str:
             f"## {markdown_code(clause['clause'])} · {clause['subject']} · {clause['status_text'][lang]}",
             "",
             f"- {labels['article']}: {clause['article_text'][lang]}",
-            f"- {labels['amount']}: {up}{clause['amount_text'][lang]}",
+            f"- {clause['amount_label'][lang]}: {up}{clause['amount_text'][lang]}",
             f"- {labels['derivation']}: {clause['derivation_text'][lang]}",
             f"- {labels['cap']}: {clause['cap_text'][lang]}",
             f"- {labels['basis']}: {', '.join(clause['bases']) or clause['basis']}",

@@ -6,8 +6,10 @@ import io
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
@@ -15,6 +17,7 @@ from rich.table import Table
 from .alternatives_text import factored_lines
 from .explain import amount_text, yuan_text
 from .safe_text import escape_controls, escape_tree
+from .wrap import widest, wrap
 
 LABELS = {
     "zh": {
@@ -73,6 +76,38 @@ def terminal_width(default: int = FILE_WIDTH) -> int:
     return default
 
 
+def _print_table(console: Console, headers: Sequence[str], rows: Sequence[Sequence[str]],
+                 grow: Sequence[int], least: Sequence[int]) -> bool:
+    """A bordered table, if the console is wide enough for every unbreakable piece (an amount,
+    an id, a field path) to stand whole in its column; False, printing nothing, otherwise.
+
+    The columns are laid out here, not by rich: each is as wide as its widest piece, and what
+    is left of the width goes to the columns by ``grow``. Cells are broken by ``wrap`` (between
+    Chinese characters and at spaces), so rich has nothing left to fold or ellipsize.
+    """
+    widths = [max(floor, widest(header)) for header, floor in zip(headers, least, strict=True)]
+    for row in rows:
+        for index, cell in enumerate(row):
+            widths[index] = max(widths[index], widest(cell))
+    # Borders and one space of padding each side: 3 cells a column, plus 1.
+    spare = console.width - (sum(widths) + 3 * len(widths) + 1)
+    if console.width < WIDE or spare < 0:
+        return False
+    shares = [spare * g // sum(grow) for g in grow]
+    shares[max(range(len(grow)), key=lambda i: grow[i])] += spare - sum(shares)
+    widths = [w + extra for w, extra in zip(widths, shares, strict=True)]
+    table = Table(show_lines=True, title_justify="left")
+    for header, width in zip(headers, widths, strict=True):
+        table.add_column(wrap(header, width), width=width, no_wrap=True, overflow="fold")
+    for row in rows:
+        table.add_row(*(wrap(cell, width) for cell, width in zip(row, widths, strict=True)))
+    console.print(table)
+    return True
+
+
+def _print_block(console: Console, text: str, indent: int) -> None:
+    console.print(Padding(wrap(text, console.width - indent), (0, 0, 0, indent)))
+
 def _why(clause: dict[str, Any], lang: str) -> str:
     """The why column: the reasons explain.lp derived (status_reason/4), what the award yields
     to or was chosen over, and how its amount was worked out. Nothing here is decided."""
@@ -121,23 +156,15 @@ def render(result: dict[str, Any], lang: str = "zh", width: int | None = None) -
         if shown != "—" and clause.get("up_to"):
             shown = f"{labels['up_to']} {shown}"
         rows.append((clause["clause"], clause["basis"], clause["status_text"][lang], shown, _why(clause, lang)))
-    if console.width >= WIDE:
-        table = Table(show_lines=True, expand=True)
-        table.add_column(labels["clause"], ratio=2, min_width=22, no_wrap=True)
-        table.add_column(labels["basis"], ratio=2, min_width=16, overflow="fold")
-        table.add_column(labels["status"], ratio=1, min_width=8)
-        table.add_column(labels["amount"], ratio=2, min_width=14)
-        table.add_column(labels["why"], ratio=6, min_width=30)
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
-    else:
-        # Narrower than a table can hold without cutting identifiers: one block per clause,
-        # wrapped at word boundaries.
+    headers = (labels["clause"], labels["basis"], labels["status"], labels["amount"], labels["why"])
+    status_width = max((cell_len(row[2]) for row in rows), default=1)
+    if not _print_table(console, headers, rows, grow=(0, 1, 0, 1, 6), least=(1, 1, status_width, 1, 30)):
+        # Too narrow for a table that cuts no amount or identifier: one block per clause.
         for clause_id, basis, status, shown, why in rows:
-            console.print(f"\n{clause_id} · {basis} · {status} · {shown}")
+            console.print()
+            _print_block(console, f"{clause_id} · {basis} · {status} · {shown}", 0)
             if why:
-                console.print(Padding(why, (0, 0, 0, 2)))
+                _print_block(console, why, 2)
     console.print(f"{labels['total']}: {model['total_text'][lang]} ({model['total_note'][lang]})")
     _print_alternatives_and_advice(console, model, labels["alternatives"], labels["advice"], lang)
     return _plain(console)
@@ -177,7 +204,7 @@ def _explain_console(width: int) -> Console:
                    file=io.StringIO(), markup=False, highlight=False, emoji=False)
 
 
-def _cond_row(table: Table, cond: dict[str, Any], lang: str) -> None:
+def _cond_cells(cond: dict[str, Any], lang: str) -> tuple[str, str, str, str, str]:
     reading = cond["text"][lang]
     cite = cond["article_text"][lang]
     phrase = f"“{cond['phrase_zh']}”" if cond.get("phrase_zh") else ""
@@ -186,7 +213,7 @@ def _cond_row(table: Table, cond: dict[str, Any], lang: str) -> None:
     required = cond["required_text"][lang]
     if cond.get("required_formula") and cond.get("required_kind") == "ratio":
         required += f"\n= {cond['required_formula']}"
-    table.add_row(
+    return (
         cond["id"],
         f"{cond['mark']} {cond['status_text'][lang]}",
         cond["observed_text"][lang],
@@ -196,16 +223,16 @@ def _cond_row(table: Table, cond: dict[str, Any], lang: str) -> None:
 
 
 def _print_conditions(console: Console, conds: list[dict[str, Any]], lang: str) -> None:
-    """A table where the terminal is wide enough; otherwise one wrapped block per condition."""
+    """A table where the terminal is wide enough for every word of it; otherwise one wrapped block per condition."""
     from .i18n import LABELS as XL
 
-    if console.width >= WIDE:
-        table = _cond_table(lang)
-        for cond in conds:
-            _cond_row(table, cond, lang)
-        console.print(table)
-        return
     labels = XL[lang]
+    headers = (labels["condition"], labels["result"], labels["observed"], labels["required"],
+               labels["article"] + " · " + labels["text"])
+    rows = [_cond_cells(cond, lang) for cond in conds]
+    result_width = max((cell_len(row[1]) for row in rows), default=8)
+    if _print_table(console, headers, rows, grow=(1, 0, 2, 2, 5), least=(1, result_width, 1, 1, 1)):
+        return
     for cond in conds:
         phrase = f" “{cond['phrase_zh']}”" if cond.get("phrase_zh") else ""
         lines = [
@@ -215,21 +242,8 @@ def _print_conditions(console: Console, conds: list[dict[str, Any]], lang: str) 
             f"{cond['article_text'][lang]}{phrase}",
         ]
         lines += [f"→ {d}" for d in cond["details"][lang]]
-        console.print(f"  {cond['mark']} {cond['id']} ({cond['status_text'][lang]})")
-        console.print(Padding("\n".join(lines), (0, 0, 0, 4)))
-
-
-def _cond_table(lang: str, title: str | None = None) -> Table:
-    from .i18n import LABELS as XL
-
-    labels = XL[lang]
-    table = Table(title=title, show_lines=True, title_justify="left", expand=True)
-    table.add_column(labels["condition"], ratio=2, min_width=22, overflow="fold")
-    table.add_column(labels["result"], no_wrap=True, min_width=8)
-    table.add_column(labels["observed"], ratio=3, overflow="fold")
-    table.add_column(labels["required"], ratio=3, overflow="fold")
-    table.add_column(labels["article"] + " · " + labels["text"], ratio=5, overflow="fold")
-    return table
+        _print_block(console, f"{cond['mark']} {cond['id']} ({cond['status_text'][lang]})", 2)
+        _print_block(console, "\n".join(lines), 4)
 
 
 def render_explanation(model: dict[str, Any], lang: str = "zh", width: int | None = None) -> str:
@@ -271,7 +285,7 @@ def _explain_clause(console: Console, clause: dict[str, Any], labels: dict[str, 
     head = f"{clause['clause']} · {clause['subject']} · {clause['status_text'][lang]} · {clause['article_text'][lang]}"
     console.print(f"\n{head}")
     console.print(
-        f"  {labels['amount']}: {up}{clause['amount_text'][lang]}   {labels['cap']}: {clause['cap_text'][lang]}   "
+        f"  {clause['amount_label'][lang]}: {up}{clause['amount_text'][lang]}   {labels['cap']}: {clause['cap_text'][lang]}   "
         f"{labels['basis']}: {', '.join(clause['bases']) or clause['basis']}   {labels['payer']}: {clause['payer_text'][lang]}"
     )
     console.print(Padding(f"= {clause['derivation_text'][lang]}", (0, 0, 0, 2)))
@@ -304,7 +318,7 @@ def render_clause_tree(model: dict[str, Any], lang: str = "zh", width: int | Non
         up = f"{labels['up_to']} " if clause.get("up_to") else ""
         root = Tree(
             f"{clause['clause']} · {clause['subject']} — {clause['status_text'][lang]}"
-            f" ({labels['amount']}: {up}{clause['amount_text'][lang]})"
+            f" ({clause['amount_label'][lang]}: {up}{clause['amount_text'][lang]})"
             f"  ({labels['cap']} {clause['cap_text'][lang]}; {labels['basis']} {', '.join(clause['bases'])};"
             f" {labels['payer']} {clause['payer_text'][lang]})"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from .explain import AMOUNT_STANDS
 from .safe_text import escape_controls, escape_tree, markdown_text
 
 WORDS = {
@@ -45,7 +46,8 @@ def _state(state: dict[str, Any] | None) -> str:
     if not state:
         return "-"
     parts = [str(state.get("status"))]
-    if "amount_yuan" in state and state.get("amount_yuan") is not None:
+    # An amount beside a status that pays nothing would read as owed (explain.AMOUNT_STANDS).
+    if state.get("amount_yuan") is not None and state.get("status") in AMOUNT_STANDS:
         parts.append(_money(state["amount_yuan"]))
     if "observed" in state:
         parts.append(f"{_money(state.get('observed'))} / {_money(state.get('required'))}")

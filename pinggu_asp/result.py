@@ -15,7 +15,7 @@ import clingo
 from . import __version__
 from .model import Declaration
 from .money import FEN_PER_YUAN
-from .parameters import Parameter, value_as_data
+from .parameters import value_as_data
 from .readings import describe_all
 from .solve import Derived, Ruleset
 from .symbols import Term, fun, num

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import html
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -80,3 +82,11 @@ def gate(result: dict[str, Any], gate_id: str) -> dict[str, Any]:
     return found[0]
 
 
+
+
+def visible_text(page: str) -> str:
+    """An HTML page's text as a reader sees it: <wbr> and inline spans (render_html's break
+    points and unbreakable amounts) add nothing, other tags separate words, entities decoded."""
+    body = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S | re.I)
+    body = re.sub(r"<wbr>|</?span[^>]*>", "", body)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))

@@ -112,7 +112,10 @@ def test_no_color_and_no_escape_codes(monkeypatch):
 
 
 def _tokens(text: str) -> set[str]:
-    return {t for t in re.split(r"[\s│┃┏┓┗┛━─┼├┤┬┴╇╈┡┩]+", text) if t}
+    """Words as a reader sees them: runs of ASCII between spaces; Chinese may break between
+    any two characters (UAX #14, pinggu_asp/wrap.py), so each of its characters stands alone."""
+    words = (t for t in re.split(r"[\s│┃┏┓┗┛━─┼├┤┬┴╇╈┡┩]+", text) if t)
+    return {piece for word in words for piece in re.findall(r"[\x00-\x7f]+|[^\x00-\x7f]", word)}
 
 
 def test_text_adapts_to_80_columns_without_breaking_words(monkeypatch):

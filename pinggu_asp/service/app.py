@@ -32,8 +32,8 @@ from swagger_ui_bundle import swagger_ui_path
 
 from .. import __version__
 from ..interpretations import SWITCHES
-from ..parameters import describe, load_parameters
 from ..model import Declaration
+from ..parameters import describe, load_parameters
 from . import work
 from .pool import OverTime, WorkerLost, Workers
 from .schemas import (
