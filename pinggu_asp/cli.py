@@ -12,13 +12,9 @@ from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
-from .engine import check as run_check
-from .interpretations import InterpretationError
-from .loading import InputError, declaration_from_data, load_declaration, parse_text
-from .parameters import ParameterError
-from .render_text import render
-from .result import dumps, dumps_line
-from .solve import EngineError, default_ruleset
+# Each command imports what it uses: the declaration model (pydantic), the
+# engine (clingo), the renderers (rich) and the batch and service stacks cost
+# most of a cold start, and `--version` and `-h` need none of them.
 
 app = typer.Typer(
     add_completion=False,
@@ -69,6 +65,8 @@ def _did_you_mean(name: str, known: list[str] | tuple[str, ...], lang: str = "en
 
 def _load(file: Path) -> Any:
     """A declaration from a file, or from standard input when the file is ``-``."""
+    from .loading import declaration_from_data, load_declaration, parse_text
+
     if str(file) == "-":
         return declaration_from_data(parse_text(sys.stdin.read(), "<stdin>"), "<stdin>")
     return load_declaration(file)
@@ -134,6 +132,12 @@ OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write
 
 def _decide(file: Path, interpretation: list[str] | None, parameters: Path | None) -> dict[str, Any]:
     """Validate the switches, the parameters and the declaration, then decide; exit 2 or 3 with a message."""
+    from .engine import check as run_check
+    from .interpretations import InterpretationError
+    from .loading import InputError
+    from .parameters import ParameterError
+    from .solve import EngineError, default_ruleset
+
     try:
         ruleset = default_ruleset(interpretation or [], parameters)
         ruleset.modules  # noqa: B018 - validates the switches before any work
@@ -159,12 +163,19 @@ def check(
     output: OutputOpt = None,
 ) -> None:
     """Decide every clause for one declaration, choose the awards, and print the result."""
+    from .result import dumps, dumps_line
+
     chosen = format.value if format is not None else _format_from(output, ("json", "text", "jsonl"), "json")
     result = _decide(file, interpretation, parameters)
     if chosen == "jsonl":
         text = dumps_line(result) + "\n"
     else:
-        text = dumps(result) if chosen == "json" else render(result, lang.value)
+        if chosen == "json":
+            text = dumps(result)
+        else:
+            from .render_text import render
+
+            text = render(result, lang.value)
     _write(text, output)
 
 
@@ -236,6 +247,8 @@ def explain(
 @app.command()
 def validate(file: FileArg) -> None:
     """Check a declaration against pinggu-declaration/1 without deciding anything."""
+    from .loading import InputError
+
     try:
         decl = _load(file)
     except InputError as exc:
@@ -252,6 +265,10 @@ def rules(
 ) -> None:
     """List every clause: article, the Chinese text of its conditions, amount, cap, basis, and the parameters in force."""
     from .catalogue import catalogue, render_catalogue
+    from .interpretations import InterpretationError
+    from .parameters import ParameterError
+    from .result import dumps, dumps_line
+    from .solve import default_ruleset
 
     try:
         ruleset = default_ruleset(interpretation or [], parameters)
@@ -306,7 +323,9 @@ def whatif(
 ) -> None:
     """What if facts, parameters or readings were otherwise: the difference, or with --reach the smallest change."""
     from . import api
+    from .api import EngineError, InputError, InterpretationError, ParameterError
     from .render_whatif import reach_html, reach_text, whatif_html, whatif_text
+    from .result import dumps
 
     try:
         declaration = _load(file)
@@ -347,8 +366,11 @@ def readings(
     import datetime as dt
 
     from .interpretations import DEFAULT_MODULES, SWITCHES
+    from .parameters import ParameterError
     from .readings import catalogue as reading_catalogue
     from .readings import describe
+    from .result import dumps
+    from .solve import default_ruleset
     from .templates import filler_for
 
     try:
@@ -399,6 +421,8 @@ def batch(
     """Decide a population of declarations; each result is what `check` prints for it."""
     from .batch.command import BatchOptions, execute
     from .batch.reading import BatchInputError
+    from .interpretations import InterpretationError
+    from .parameters import ParameterError
 
     options = BatchOptions(
         input=input, output=output, jobs=jobs, interpretations=interpretation or [], parameters=parameters,

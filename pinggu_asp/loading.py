@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import yaml_fast
 from .model import Declaration, semantic_issues
 
 
@@ -82,7 +83,7 @@ def parse_text(text: str, source: str = "<input>", fmt: str | None = None) -> An
     try:
         if kind == "json":
             return json.loads(text, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys)
-        return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml_fast.load(text, _DecimalLoader)
     except (json.JSONDecodeError, ValueError) as exc:
         raise InputError(source, [("", f"not valid {kind.upper()}: {exc}")]) from None
     except yaml.YAMLError as exc:
