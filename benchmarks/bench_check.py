@@ -1,19 +1,25 @@
 """Throughput of `check` on generated declarations: prints its figures, asserts nothing.
 
-    python benchmarks/bench_check.py [--count N] [--seed S]
+    python benchmarks/bench_check.py [--count N] [--seed S] [--cold N]
 
 Each declaration is random but valid (benchmarks/generate.py): outputs and R&D up
 to 10^11 yuan, missing facts, ratings, approvals, orders, projects, competing
 policies and earlier awards.
 The figures are wall-clock per declaration (validation, grounding, both solves,
 rendering) on this machine, and the share spent in each phase.
+
+First, the cold start: `pinggu-asp check examples/declaration.yaml` (and
+`--version`) in a new process each, wall and CPU (the child's user + system
+time), median of --cold runs, against issue 18's target (at most 0.35 s).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,12 +33,35 @@ from pinggu_asp.loading import declaration_from_data  # noqa: E402
 from pinggu_asp.result import build_result  # noqa: E402
 from pinggu_asp.solve import default_ruleset, solve  # noqa: E402
 
+REPO = Path(__file__).resolve().parent.parent
+TARGET_COLD_S = 0.35
+
+
+def cold_start(args: list[str], runs: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of ``python -m pinggu_asp.cli ARGS`` in a new process each."""
+    wall: list[float] = []
+    cpu: list[float] = []
+    for _ in range(runs):
+        before = os.times()
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "pinggu_asp.cli", *args], check=True, capture_output=True, cwd=REPO)
+        wall.append(time.perf_counter() - t0)
+        after = os.times()
+        cpu.append(after.children_user + after.children_system - before.children_user - before.children_system)
+    return statistics.median(wall), statistics.median(cpu)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cold", type=int, default=5, help="new processes for the cold-start figures (0: none)")
     args = parser.parse_args()
+    if args.cold:
+        for label, cli_args in (("cold check", ["check", "examples/declaration.yaml"]), ("cold --version", ["--version"])):
+            wall, cpu = cold_start(cli_args, args.cold)
+            target = f"   (target: at most {TARGET_COLD_S * 1000:.0f} ms)" if label == "cold check" else ""
+            print(f"{label:<19} {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU, median of {args.cold}{target}")
     rng = random.Random(args.seed)
     ruleset = default_ruleset()
     datas = [declaration(rng, i) for i in range(args.count)]

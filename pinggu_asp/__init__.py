@@ -5,20 +5,39 @@ The measures (京平科信发〔2025〕8号) are encoded as answer-set programs 
 and renders what the program derived.
 """
 
-from typing import Any
+from __future__ import annotations
+
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
 # The one place the version is written: pyproject.toml reads it from here (tool.hatch.version).
 __version__ = "0.1.0"
 
-from .api import assess, reach, whatif  # noqa: E402 - after __version__, which the result reads
+__all__ = ["EngineError", "InputError", "InterpretationError", "ParameterError", "__version__", "assess", "reach",
+           "whatif"]
 
-# The errors a caller catches, importable from the top: `except pinggu_asp.InputError`.
-# Resolved on first use, so `import pinggu_asp` stays as light as it is.
+if TYPE_CHECKING:
+    from .api import assess, reach, whatif
+    from .interpretations import InterpretationError
+    from .loading import InputError
+    from .parameters import ParameterError
+    from .solve import EngineError
+
+# The API pulls in the declaration model (pydantic) and the engine (clingo),
+# which cost most of a cold start, while `pinggu-asp --version` and `-h` need
+# neither: the API is imported on first use (`from pinggu_asp import assess`
+# still works). So are the errors a caller catches (`except pinggu_asp.InputError`).
+_API = frozenset({"assess", "reach", "whatif"})
 _ERRORS = {"InputError": "loading", "EngineError": "solve", "ParameterError": "parameters",
            "InterpretationError": "interpretations"}
 
 
 def __getattr__(name: str) -> Any:
+    if name in _API:
+        from . import api
+
+        return getattr(api, name)
     if name in _ERRORS:
         import importlib
 
@@ -26,5 +45,18 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["EngineError", "InputError", "InterpretationError", "ParameterError", "__version__", "assess", "reach",
-           "whatif"]
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_API, *_ERRORS})
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        # `whatif` and `reach` name both a submodule and an API function. Importing
+        # a submodule binds it on its package; the package's name stays the
+        # function's, as it was when this file imported the API eagerly.
+        if name in _API and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

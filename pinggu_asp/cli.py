@@ -13,13 +13,10 @@ from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
-from .engine import check as run_check
-from .interpretations import InterpretationError
-from .loading import InputError, load_declaration, load_declaration_stream
-from .parameters import ParameterError
-from .render_text import render
-from .result import dumps, dumps_line
-from .solve import TIME_LIMIT, EngineError, default_ruleset
+# Each command imports what it uses: the declaration model (pydantic), the
+# engine (clingo), the renderers (rich) and the batch and service stacks cost
+# most of a cold start, and `--version` and `-h` need none of them.
+from .limits import TIME_LIMIT
 
 app = typer.Typer(
     add_completion=False,
@@ -74,6 +71,8 @@ def _did_you_mean(name: str, known: list[str] | tuple[str, ...], lang: str = "en
 
 def _load(file: Path) -> Any:
     """A declaration from a file, or from standard input when the file is ``-``."""
+    from .loading import load_declaration, load_declaration_stream
+
     if str(file) == "-":
         return load_declaration_stream(sys.stdin.buffer, "<stdin>")
     return load_declaration(file)
@@ -160,6 +159,12 @@ TimeLimitOpt = Annotated[
 def _decide(file: Path, interpretation: list[str] | None, parameters: Path | None,
             time_limit: float = TIME_LIMIT) -> dict[str, Any]:
     """Validate the switches, the parameters and the declaration, then decide; exit 2 or 3 with a message."""
+    from .engine import check as run_check
+    from .interpretations import InterpretationError
+    from .loading import InputError
+    from .parameters import ParameterError
+    from .solve import EngineError, default_ruleset
+
     try:
         ruleset = dataclasses.replace(default_ruleset(interpretation or [], parameters), time_limit=time_limit)
         ruleset.modules  # noqa: B018 - validates the switches before any work
@@ -186,12 +191,19 @@ def check(
     time_limit: TimeLimitOpt = TIME_LIMIT,
 ) -> None:
     """Decide every clause for one declaration, choose the awards, and print the result."""
+    from .result import dumps, dumps_line
+
     chosen = _format_from(output, ("json", "text", "jsonl"), "json", format.value if format is not None else None)
     result = _decide(file, interpretation, parameters, time_limit)
     if chosen == "jsonl":
         text = dumps_line(result) + "\n"
     else:
-        text = dumps(result) if chosen == "json" else render(result, lang.value)
+        if chosen == "json":
+            text = dumps(result)
+        else:
+            from .render_text import render
+
+            text = render(result, lang.value)
     _write(text, output)
 
 
@@ -264,6 +276,8 @@ def explain(
 @app.command()
 def validate(file: FileArg) -> None:
     """Check a declaration against pinggu-declaration/1 without deciding anything."""
+    from .loading import InputError
+
     try:
         decl = _load(file)
     except InputError as exc:
@@ -282,6 +296,10 @@ def rules(
 ) -> None:
     """List every clause: article, the Chinese text of its conditions, amount, cap, basis, and the parameters in force."""
     from .catalogue import catalogue, render_catalogue
+    from .interpretations import InterpretationError
+    from .parameters import ParameterError
+    from .result import dumps, dumps_line
+    from .solve import default_ruleset
 
     chosen = _format_from(output, ("json", "text", "jsonl"), "text", format.value if format is not None else None)
     try:
@@ -338,7 +356,9 @@ def whatif(
 ) -> None:
     """What if facts, parameters or readings were otherwise: the difference, or with --reach the smallest change."""
     from . import api
+    from .api import EngineError, InputError, InterpretationError, ParameterError
     from .render_whatif import reach_html, reach_text, whatif_html, whatif_text
+    from .result import dumps
 
     format = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text",
                                         format.value if format is not None else None))
@@ -383,7 +403,10 @@ def readings(
     """List every named reading of the text (SPEC §7), switchable or not, with its one-line description."""
     import datetime as dt
 
+    from .parameters import ParameterError
     from .readings import document
+    from .result import dumps, dumps_line
+    from .solve import default_ruleset
 
     chosen = _format_from(output, ("json", "text", "jsonl"), "text", format.value if format is not None else None)
     try:
@@ -430,6 +453,8 @@ def batch(
     """Decide a population of declarations; each result is what `check` prints for it."""
     from .batch.command import BatchOptions, execute
     from .batch.reading import BatchInputError
+    from .interpretations import InterpretationError
+    from .parameters import ParameterError
 
     to_stdout = str(output) == "-"
     scratch = tempfile.TemporaryDirectory(prefix="pinggu-batch-") if to_stdout else None

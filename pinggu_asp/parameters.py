@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from . import yaml_fast
 from .money import FEN_PER_YUAN, MoneyError, parse_yuan, yuan_to_fen
 from .rules_files import rules_dir
 
@@ -221,7 +222,7 @@ def load_parameters(path: Path | None = None) -> ParameterSet:
 @lru_cache(maxsize=32)
 def _parsed(path: Path, raw_bytes: bytes) -> ParameterSet:
     try:
-        doc = yaml.safe_load(raw_bytes)
+        doc = yaml_fast.load(raw_bytes)
     except yaml.YAMLError as exc:
         raise ParameterError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(doc, dict) or doc.get("schema") != "pinggu-parameters/1":

@@ -11,8 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
+from . import yaml_fast
 from .rules_files import rules_dir
 from .templates import Filler
 
@@ -20,7 +19,7 @@ from .templates import Filler
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
     """Every named reading: its zh and en templates, and the switch or default it pairs with."""
-    doc = yaml.safe_load((rules_dir() / "readings.yaml").read_text(encoding="utf-8"))
+    doc = yaml_fast.load((rules_dir() / "readings.yaml").read_text(encoding="utf-8"))
     if not isinstance(doc, dict) or doc.get("schema") != "pinggu-readings/1":  # pragma: no cover - packaging error
         raise ValueError("asp_rules/readings.yaml: schema must be pinggu-readings/1")
     return {str(name): {str(k): str(v) for k, v in spec.items()} for name, spec in doc["readings"].items()}

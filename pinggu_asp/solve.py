@@ -17,6 +17,7 @@ from clingo import Function, Number, Symbol, ast
 from .facts import declaration_facts
 from .grouping import ACTIVE, MEMBER, GroupedProgram, cached_group_program
 from .interpretations import modules_for
+from .limits import TIME_LIMIT
 from .model import Declaration
 from .parameters import Parameter, ParameterSet, load_parameters
 from .rules_files import interpretation_path, program_paths
@@ -35,8 +36,6 @@ CHOICES_SCAN_TOTAL = 20000
 CHOICES_LIMIT = 20
 # How many conflicts with equally good choices the result lists at most.
 GROUPS_LIMIT = 100
-# Seconds one declaration's selection may take (``--time-limit``); past it, an EngineError.
-TIME_LIMIT = 10.0
 # Seconds the shared optimisation of a group may take before its members are solved alone.
 GROUP_SOLVE_LIMIT = 2.0
 # In a group larger than this, members with a conflict are settled in Controls of at most this many.

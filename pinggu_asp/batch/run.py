@@ -8,6 +8,7 @@ order, so memory stays flat however long the input is.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import os
@@ -178,10 +179,30 @@ def _decided(decls: list[Declaration], ruleset: Ruleset) -> list[dict[str, Any] 
     return [next(results) if r is None else r for r in refused]
 
 
+_frozen = False
+
+
+def _freeze_once() -> None:
+    """Before a worker's first chunk, what it keeps (modules, the parsed rules) leaves the collector's sight.
+
+    Each declaration's many small objects trigger collections that would
+    otherwise walk all of it again (benchmarks/bench_gc.py).
+    """
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
+
+
 def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
     """Validate and decide a chunk; every item gets its outcome, whatever happens to the others."""
     checked = [_validated(item) for item in items]
     decls = [d for d in checked if isinstance(d, Declaration)]
+    if decls:
+        # The rules parsed and the model built, before the first chunk is decided.
+        plan.baseline.grouped()
+        _freeze_once()
     results = iter(_decided(decls, plan.baseline))
     reforms = iter(_decided(decls, plan.reform) if plan.reform is not None else [])
     out = []
