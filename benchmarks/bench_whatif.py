@@ -6,8 +6,7 @@
   wall and CPU (the children's user + system time), against the target of issue 18;
 - warm variant: in one process, after a first call, one `whatif` with one changed fact (the unchanged
   declaration's result is remembered, so one decision), against the target;
-- the same variant decided by `pinggu_asp.warm` (the shared part grounded once per process, each
-  variant a new program part), and by `engine.check` alone, for comparison; the two give the same bytes;
+- the same variant decided by `engine.check` alone (the decision without the what-if around it);
 - reach over one fact: `reach(..., vary=[that fact])` on a declaration that misses Art 3;
 - reach over every fact of the clause, for comparison.
 """
@@ -66,24 +65,17 @@ def main() -> None:
 
     from pinggu_asp.api import as_declaration, ruleset_for
     from pinggu_asp.engine import check
-    from pinggu_asp.result import dumps
-    from pinggu_asp.warm import WarmEngine
     from pinggu_asp.whatif import apply_changes
 
     rules = ruleset_for()
     decl = as_declaration(EXAMPLE)
-    engine = WarmEngine()
-    engine.check(decl, rules)  # warm up: the shared part grounded
-    by_warm, by_check, same = [], [], 0
+    check(decl, rules)
+    by_check = []
     for i in range(args.repeat):
         variant = apply_changes(decl, [f"annual[2025].gross_output={97_000_000 + i}"])
         t0 = time.perf_counter()
-        warm_result = engine.check(variant, rules)
-        by_warm.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        cold_result = check(variant, rules)
+        check(variant, rules)
         by_check.append(time.perf_counter() - t0)
-        same += dumps(warm_result) == dumps(cold_result)
 
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     for row in data["annual"]:
@@ -104,8 +96,6 @@ def main() -> None:
           f"(target: at most {TARGET_WARM_MS:.0f} ms)")
     print(f"  speed-up over cold               {statistics.median(cold) / statistics.median(warm):8.1f} x")
     print(f"  its decision by engine.check     {_median_ms(by_check):8.1f} ms median of {len(by_check)}")
-    print(f"  its decision by warm.py          {_median_ms(by_warm):8.1f} ms median of {len(by_warm)} "
-          f"(ratio {statistics.median(by_warm) / statistics.median(by_check):.2f}; same bytes {same}/{len(by_warm)})")
     print(f"reach, one fact                   {_median_ms(one):8.1f} ms median of {len(one)} "
           f"({doc['verified_runs']} re-solves; found {doc['changes'][0]['to']:,})")
     print(f"reach, every fact of the clause   {every_s * 1000:8.1f} ms ({every['verified_runs']} re-solves, "
