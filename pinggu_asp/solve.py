@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -12,8 +12,16 @@ from pathlib import Path
 import clingo
 from clingo import Function, Number, Symbol, ast
 
-from .facts import declaration_facts
-from .grouping import ACTIVE, MEMBER, GroupedProgram, cached_group_program
+from .facts import MemberFacts, group_text, member_facts, parameter_facts
+from .grouping import (
+    ACTIVE,
+    MEMBER,
+    MEMBER_PARAMETERS,
+    PARAMETER_FACTS,
+    PARAMETER_SET,
+    GroupedProgram,
+    cached_group_program,
+)
 from .interpretations import modules_for
 from .model import Declaration
 from .parameters import Parameter, ParameterSet, load_parameters
@@ -131,16 +139,31 @@ def solve_many(
     params: Sequence[dict[str, Parameter]] | None = None,
 ) -> list[Derived | EngineError]:
     """Decide a group of declarations in one Control (see ``grouping.py``), in order."""
-    members = [
-        declaration_facts(decl, params[index] if params is not None else ruleset.parameters.in_force(decl.declaration_date))
-        for index, decl in enumerate(decls)
-    ]
-    return decide_group(ruleset.grouped(), members)
+    return decide_group(ruleset.grouped(), group_members(decls, ruleset, params))
+
+
+def group_members(
+    decls: Sequence[Declaration],
+    ruleset: Ruleset,
+    params: Sequence[dict[str, Parameter]] | None = None,
+) -> list[MemberFacts]:
+    """Each declaration's facts and the parameters in force; members with the same parameters
+    share the very same parameter Symbols, which ``group_text`` then adds once."""
+    in_force: dict[object, tuple[dict[str, Parameter], tuple[Symbol, ...]]] = {}
+    members: list[MemberFacts] = []
+    for index, decl in enumerate(decls):
+        key: object = id(params[index]) if params is not None else decl.declaration_date
+        entry = in_force.get(key)
+        if entry is None:
+            chosen = params[index] if params is not None else ruleset.parameters.in_force(decl.declaration_date)
+            entry = in_force[key] = (chosen, tuple(parameter_facts(chosen)))
+        members.append(MemberFacts(entry[1], member_facts(decl, entry[0])))
+    return members
 
 
 def decide_group(
     grouped: GroupedProgram,
-    members: Sequence[Iterable[Symbol]],
+    members: Sequence[MemberFacts | Iterable[Symbol]],
     seed: int = 0,
     messages: list[str] | None = None,
 ) -> list[Derived | EngineError]:
@@ -157,19 +180,7 @@ def decide_group(
         # nothrow scope), so only collect.
         log.append(f"{code.name}: {message}")
 
-    ctl = clingo.Control(["--warn=none", "--opt-mode=opt", "--models=0", f"--seed={seed}"], logger=logger)
-    with ast.ProgramBuilder(ctl) as builder:
-        for statement in grouped.statements:
-            builder.add(statement)
-    with ctl.backend() as backend:
-        for index, facts in enumerate(members):
-            member = Number(index)
-            backend.add_rule([backend.add_atom(Function(MEMBER, [member]))])
-            for fact in facts:
-                if (fact.name, len(fact.arguments)) not in grouped.dependent:
-                    raise EngineError(f"the rules never read the fact {fact.name}/{len(fact.arguments)}")
-                backend.add_rule([backend.add_atom(Function(fact.name, [member, *fact.arguments]))])
-    ctl.ground([("base", [])])
+    ctl = ground_group(grouped, members, seed, logger)
     if any(m.startswith("error") for m in log):
         raise EngineError("the rules failed to ground: " + "; ".join(log))
 
@@ -190,6 +201,33 @@ def decide_group(
         except EngineError as exc:
             out.append(exc)
     return out
+
+
+def ground_group(
+    grouped: GroupedProgram,
+    members: Sequence[MemberFacts | Iterable[Symbol]],
+    seed: int = 0,
+    logger: Callable[[clingo.MessageCode, str], None] | None = None,
+) -> clingo.Control:
+    """A Control with the grouped rules and every member's facts, grounded.
+
+    The facts go in as one text (``facts.group_text``: each fact is ``str()``
+    of its Symbol), parsed once: that costs a third of adding them one by one
+    through the backend, with the same ground atoms (tests/test_injection.py).
+    """
+    ctl = clingo.Control(["--warn=none", "--opt-mode=opt", "--models=0", f"--seed={seed}"], logger=logger)
+    with ast.ProgramBuilder(ctl) as builder:
+        for statement in grouped.statements:
+            builder.add(statement)
+    text, names = group_text(members, MEMBER, MEMBER_PARAMETERS, PARAMETER_SET)
+    ctl.add("base", [], text)
+    ctl.ground([("base", [])])
+    # A fact no rule reads (a misspelt or retired predicate, a wrong arity) is an error, never silently dropped.
+    readable = grouped.dependent | PARAMETER_FACTS
+    for name, arity, _ in ctl.symbolic_atoms.signatures:
+        if name in names and (name, arity - 1) not in readable:
+            raise EngineError(f"the rules never read the fact {name}/{arity - 1}")
+    return ctl
 
 
 def _literal(atoms: clingo.SymbolicAtoms, sym: Symbol) -> int:
