@@ -224,7 +224,9 @@ def _rewrite(
                 raise ValueError("an optimisation over the parameters alone")
             yield new.update(body=[*new.body, _literal(PARAMETER_SET, _PVAR)])
             continue
-        extra = [_literal(MEMBER)]
+        # The member is bound by a positive dependent literal of the body where there is one;
+        # group_member(E) is only needed where there is none (negation, aggregates only).
+        extra = [] if _binds_member(stm, dependent) else [_literal(MEMBER)]
         if adder.touched_parameters:
             extra.append(_literal(MEMBER_PARAMETERS, _VAR, _PVAR))
         if stm.ast_type == ASTType.Rule and stm.head.ast_type == ASTType.Aggregate:
@@ -236,6 +238,15 @@ def _rewrite(
     yield ast.External(_LOC, member, [_literal(MEMBER)], _FREE)
     # Shown terms alone would leave every atom shown as well; ``#show.`` hides what is not named.
     yield ast.ShowSignature(_LOC, "", 0, 1)
+
+
+def _binds_member(stm: AST, dependent: frozenset[Signature]) -> bool:
+    for lit in stm.body:
+        if lit.ast_type == ASTType.Literal and lit.sign == ast.Sign.NoSign:
+            sig = _atom_signature(lit.atom)
+            if sig is not None and sig in dependent:
+                return True
+    return False
 
 
 def _show_active(name: str, arity: int, of_parameters: bool = False) -> AST:
