@@ -196,9 +196,8 @@ def test_text_facts_ground_as_the_backend_facts_on_a_population() -> None:
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from population import population
-
     from pinggu_asp.loading import InputError, declaration_from_data, parse_text
+    from population import population
 
     decls = []
     for line in population(int(os.environ.get("PINGGU_ASP_EQUIVALENCE_COUNT", "160")), seed=18):
