@@ -10,7 +10,7 @@ import clingo
 from pinggu_asp.facts import MemberFacts, group_text
 from pinggu_asp.grouping import MEMBER, MEMBER_PARAMETERS, PARAMETER_FACTS, PARAMETER_SET
 from pinggu_asp.loading import load_declaration
-from pinggu_asp.solve import EngineError, group_members, ground_group, solve, solve_many
+from pinggu_asp.solve import EngineError, ground_group, group_members, solve, solve_many
 from support import EXAMPLE, ruleset
 
 
