@@ -9,7 +9,10 @@ declared string can add a rule (see tests/test_injection.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from math import gcd
 
 from clingo import Function, Number, String, Symbol
@@ -47,6 +50,11 @@ _CONSTANTS = {
 }
 
 
+# Symbols are immutable; making one is a call into clingo, a cached one a
+# dictionary look-up. Limbs, years, indexes and dates repeat across a batch.
+number = lru_cache(maxsize=1 << 16)(Number)
+
+
 def const(name: str) -> Symbol:
     try:
         return _CONSTANTS[name]
@@ -60,11 +68,11 @@ def boolean(value: bool) -> Symbol:
 
 def date_number(day: dt.date) -> Symbol:
     """Dates as YYYYMMDD integers: they fit 32 bits and compare as dates do."""
-    return Number(day.year * 10000 + day.month * 100 + day.day)
+    return number(day.year * 10000 + day.month * 100 + day.day)
 
 
 def money(fen: int) -> Symbol:
-    return Function("", [Number(limb) for limb in fen_to_limbs(fen)])
+    return Function("", [number(limb) for limb in fen_to_limbs(fen)])
 
 
 def clause_symbol(clause_id: str) -> Symbol:
@@ -76,10 +84,10 @@ def basis_symbol(basis: str) -> Symbol:
     """'rating:smart:2025' -> rating(smart,2025); ids stay strings: 'approval:a-1' -> approval("a-1")."""
     head, _, rest = basis.partition(":")
     if head in ("output", "rd"):
-        return Function(head, [Number(int(rest))])
+        return Function(head, [number(int(rest))])
     if head in ("rating", "procurement"):
         kind, _, year = rest.partition(":")
-        return Function(head, [const(kind), Number(int(year))])
+        return Function(head, [const(kind), number(int(year))])
     if head in ("approval", "standard", "investment"):
         return Function(head, [String(rest)])
     raise ValueError(f"unknown basis {basis!r}")
@@ -104,11 +112,11 @@ def parameter_facts(params: dict[str, Parameter]) -> Iterator[Symbol]:
         if p.kind == "money":
             yield _fact("param_money", key, money(p.value))
         elif p.kind == "rate":
-            yield _fact("param_rate", key, Number(p.value[0]), Number(p.value[1]))
+            yield _fact("param_rate", key, number(p.value[0]), number(p.value[1]))
         elif p.kind == "date":
             yield _fact("param_date", key, date_number(p.value))
         else:
-            yield _fact("param_int", key, Number(p.value))
+            yield _fact("param_int", key, number(p.value))
 
 
 def weight_unit(decl: Declaration, params: dict[str, Parameter]) -> int:
@@ -126,9 +134,15 @@ def weight_unit(decl: Declaration, params: dict[str, Parameter]) -> int:
 
 
 def declaration_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterator[Symbol]:
+    """Every fact of one declaration alone, the parameters in force included (an ungrouped program reads these)."""
     yield from parameter_facts(params)
-    yield _fact("weight_unit", Number(weight_unit(decl, params)))
-    yield _fact("support_year", Number(decl.support_year))
+    yield from member_facts(decl, params)
+
+
+def member_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterator[Symbol]:
+    """The declaration's own facts: ``declaration_facts`` less the parameters, which a group shares."""
+    yield _fact("weight_unit", number(weight_unit(decl, params)))
+    yield _fact("support_year", number(decl.support_year))
     yield _fact("declaration_date", date_number(decl.declaration_date))
 
     ent = decl.enterprise
@@ -150,15 +164,15 @@ def declaration_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterat
     digits = code[1:] if section else code
     yield _fact("industry_code", String(code))
     yield _fact("industry_section", String(section))
-    yield _fact("industry_division", Number(int(digits[:2])))
+    yield _fact("industry_division", number(int(digits[:2])))
     yield _fact("locality", String(ent.locality))
     for sector in sorted({s.value for s in ent.sectors}):
         yield _fact("sector", const(sector))
     if ent.commissioned_year is not None:
-        yield _fact("commissioned_year", Number(ent.commissioned_year))
+        yield _fact("commissioned_year", number(ent.commissioned_year))
 
     for record in decl.annual:
-        year_symbol = Number(record.year)
+        year_symbol = number(record.year)
         yield _fact("annual", year_symbol)
         for field, key in (("gross_output", "output"), ("rd_expense", "rd"), ("rd_expense_pinggu", "rd_pinggu")):
             amount = getattr(record, field)
@@ -166,9 +180,9 @@ def declaration_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterat
                 yield from _val(Function(key, [year_symbol]), yuan_to_fen(amount))
 
     for index, penalty in enumerate(decl.penalties):
-        yield _fact("penalty", Number(index), const(penalty.kind.value), date_number(penalty.date))
+        yield _fact("penalty", number(index), const(penalty.kind.value), date_number(penalty.date))
     for index, finding in enumerate(decl.fraud_findings):
-        yield _fact("fraud_finding", Number(index), date_number(finding.date))
+        yield _fact("fraud_finding", number(index), date_number(finding.date))
 
     for rating in decl.ratings:
         rid = String(rating.id)
@@ -177,8 +191,6 @@ def declaration_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterat
             yield _fact("rating_grade", rid, String(rating.grade.value))
         if rating.previous_grade is not None:
             yield _fact("rating_previous_grade", rid, String(rating.previous_grade.value))
-        if rating.subject is not None:
-            yield _fact("rating_subject", rid, String(rating.subject))
 
     for approval in decl.approvals:
         aid = String(approval.id)
@@ -188,12 +200,11 @@ def declaration_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterat
             if value is not None:
                 yield _fact("approval_flag", aid, const(flag), boolean(value))
         if approval.vet_class is not None:
-            yield _fact("approval_vet_class", aid, Number(approval.vet_class))
+            yield _fact("approval_vet_class", aid, number(approval.vet_class))
 
     for order in decl.orders:
         oid = String(order.id)
         yield _fact("order", oid, const(order.program.value), date_number(order.signed_date))
-        yield _fact("order_counterparty", oid, String(order.counterparty))
         if order.counterparty_kind is not None:
             yield _fact("order_counterparty_kind", oid, const(order.counterparty_kind.value))
         for flag in ("counterparty_in_pinggu", "counterparty_affiliated"):
@@ -201,9 +212,9 @@ def declaration_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterat
             if value is not None:
                 yield _fact("order_flag", oid, const(flag), boolean(value))
         for year, amount in sorted(order.executed.items()):
-            yield from _val(Function("executed", [oid, Number(year)]), yuan_to_fen(amount))
+            yield from _val(Function("executed", [oid, number(year)]), yuan_to_fen(amount))
         for year in sorted(set(order.supported_years)):
-            yield _fact("order_supported", oid, Number(year))
+            yield _fact("order_supported", oid, number(year))
 
     for standard in decl.standards:
         sid = String(standard.id)
@@ -221,20 +232,123 @@ def declaration_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterat
         if project.commissioned_date is not None:
             yield _fact("project_commissioned", pid, date_number(project.commissioned_date))
         for year, amount in sorted(project.output.items()):
-            yield from _val(Function("project_output", [pid, Number(year)]), yuan_to_fen(amount))
+            yield from _val(Function("project_output", [pid, number(year)]), yuan_to_fen(amount))
 
     for index, support in enumerate(decl.other_pinggu_support):
         yield _fact(
             "other_support",
-            Number(index),
+            number(index),
             basis_symbol(support.basis),
             String(support.policy),
             const(support.status.value),
         )
-        yield from _val(Function("other_support", [Number(index)]), yuan_to_fen(support.amount))
+        yield from _val(Function("other_support", [number(index)]), yuan_to_fen(support.amount))
 
     for index, prior in enumerate(decl.prior_awards):
         yield _fact(
-            "prior_award", Number(index), clause_symbol(prior.clause.value), basis_symbol(prior.basis), Number(prior.year)
+            "prior_award", number(index), clause_symbol(prior.clause.value), basis_symbol(prior.basis), number(prior.year)
         )
-        yield from _val(Function("prior_award", [Number(index)]), yuan_to_fen(prior.amount))
+        yield from _val(Function("prior_award", [number(index)]), yuan_to_fen(prior.amount))
+
+
+# The parameters' predicates: a group adds each distinct set of parameters in
+# force once, and ties each member to its set (grouping.py rewrites the rules
+# to read them so). grouping.PARAMETER_FACTS names the same predicates.
+_PARAMETER_NAMES = frozenset({"param_money", "param_rate", "param_date", "param_int"})
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """One member's facts: the parameters in force, and the declaration's own (``member_facts``).
+
+    Members given the very same ``parameters`` tuple share one parameter set in
+    the group; its facts are rendered once.
+    """
+
+    parameters: tuple[Symbol, ...]
+    own: Iterable[Symbol]
+
+
+# Rendering one Symbol per fact costs more than clingo's parsing of the text:
+# a member's facts are rendered in one call, as one tuple with a marker between
+# facts, and cut at the markers. Declared text is only ever inside a quoted
+# string, where clingo escapes every quote and backslash, so outside the
+# strings the marker is only ever the marker.
+_MARK = "fact__"
+_MARK_SYMBOL = Function(_MARK)
+_STRING = re.compile(r'("(?:[^"\\]|\\.)*")', re.DOTALL)
+_BOUNDARY = re.compile(r",fact__,([a-z][A-Za-z0-9_]*)\(")
+
+
+def _render(facts: Iterable[Symbol], first: str, names: set[str]) -> str:
+    """``facts`` as program text, each with ``first`` as its first argument; the names met go to ``names``."""
+    marked: list[Symbol] = [_MARK_SYMBOL]
+    for fact in facts:
+        marked.append(fact)
+        marked.append(_MARK_SYMBOL)
+    if len(marked) == 1:
+        return ""
+    text = "," + str(Function("", marked))[1:-1] + ","  # ",fact__,f1,fact__,f2,fact__,"
+
+    def boundary(match: re.Match[str]) -> str:
+        names.add(match[1])
+        return f".\n{match[1]}({first},"
+
+    parts = _STRING.split(text)
+    cuts = 0
+    for i in range(0, len(parts), 2):  # outside the strings
+        parts[i], n = _BOUNDARY.subn(boundary, parts[i])
+        cuts += n
+    out = "".join(parts)
+    if cuts != len(marked) // 2 or not out.endswith(",fact__,"):
+        raise ValueError("a fact that is not a predicate with arguments")
+    return out[2 : -len(",fact__,")] + "."
+
+
+def group_text(
+    members: Iterable[MemberFacts | Iterable[Symbol]],
+    member_name: str,
+    parameters_name: str,
+    set_name: str,
+) -> tuple[str, set[str]]:
+    """A group's facts as one program text, parsed once by ``Control.add``; and the predicate names it holds.
+
+    Every fact is clingo's own rendering of its Symbol, so clingo does all the
+    quoting of declared text; the only text added here is the member's number
+    (or its parameter set's) as a first argument, put right after the
+    predicate's name, where clingo's rendering of a Symbol puts its first
+    "(". The parameters' facts are added once per set of parameters.
+    """
+    lines: list[str] = []
+    names: set[str] = set()
+    sets: dict[int, tuple[tuple[Symbol, ...], int]] = {}
+    by_content: dict[tuple[str, ...], int] = {}
+    for index, member in enumerate(members):
+        e = str(index)
+        lines.append(f"{member_name}({e}).")
+        if isinstance(member, MemberFacts):
+            parameters, own = member.parameters, member.own
+        else:  # any mix of facts: the parameters' are picked out by name, a set per member
+            parameters, own = _split(member)
+        known = sets.get(id(parameters))
+        if known is not None and known[0] is parameters:
+            number = known[1]
+        else:
+            key = tuple(str(fact) for fact in parameters)
+            number = by_content.get(key, len(by_content))
+            if number == len(by_content):
+                by_content[key] = number
+                lines.append(f"{set_name}({number}).")
+                lines.append(_render(parameters, str(number), names))
+            sets[id(parameters)] = (parameters, number)  # the tuple held, so its id stays its own
+        lines.append(f"{parameters_name}({e},{number}).")
+        lines.append(_render(own, e, names))
+    return "\n".join(line for line in lines if line), names
+
+
+def _split(facts: Iterable[Symbol]) -> tuple[tuple[Symbol, ...], list[Symbol]]:
+    parameters: list[Symbol] = []
+    own: list[Symbol] = []
+    for fact in facts:
+        (parameters if fact.name in _PARAMETER_NAMES else own).append(fact)
+    return tuple(parameters), own

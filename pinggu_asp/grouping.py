@@ -35,7 +35,16 @@ from clingo.ast import AST, ASTType, Location, Position
 
 MEMBER = "group_member"
 ACTIVE = "group_active"
+# The parameters in force are shared: each distinct set is added once as
+# PARAMETER_SET(P), and MEMBER_PARAMETERS(E, P) names the set of member E.
+PARAMETER_SET = "group_parameter_set"
+MEMBER_PARAMETERS = "group_parameters"
+# The predicates Python supplies per parameter set rather than per member.
+PARAMETER_FACTS: frozenset[tuple[str, int]] = frozenset(
+    {("param_money", 2), ("param_rate", 3), ("param_date", 2), ("param_int", 2)}
+)
 _VAR = "E__"
+_PVAR = "P__"
 
 _LOC = Location(Position("<group>", 1, 1), Position("<group>", 1, 1))
 
@@ -85,8 +94,16 @@ def _head_signatures(rule: AST) -> set[Signature]:
     return _signatures([e.literal.atom if hasattr(e, "literal") else e.atom for e in elements])
 
 
-def dependent_signatures(statements: Sequence[AST]) -> frozenset[Signature]:
-    """The predicates whose atoms differ from one declaration to the next."""
+def _classify(statements: Sequence[AST]) -> tuple[frozenset[Signature], frozenset[Signature]]:
+    """The predicates that differ per declaration, and those that differ only per set of parameters.
+
+    Python supplies what no rule derives: the parameters' facts (``PARAMETER_FACTS``)
+    per parameter set, everything else per declaration. A derived predicate
+    depends on the declaration when any rule deriving it has a dependent literal
+    anywhere in its body; otherwise on the parameters when any of its rules reads
+    one (so rates, caps and dates derived from parameters alone are grounded once
+    per set, not once per member); otherwise it is the same for every member.
+    """
     heads: dict[Signature, list[set[Signature]]] = {}
     used: set[Signature] = set()
     for stm in statements:
@@ -100,41 +117,64 @@ def dependent_signatures(statements: Sequence[AST]) -> frozenset[Signature]:
         elif stm.ast_type in (ASTType.ShowSignature, ASTType.Defined):
             used.add((stm.name, stm.arity))
     externals = {sig for stm in statements if stm.ast_type == ASTType.External for sig in _signatures([stm.atom])}
-    # Python supplies what no rule derives (the declaration's and the parameters' facts).
-    dependent = {sig for sig in used if sig not in heads and sig not in externals}
+    supplied = {sig for sig in used if sig not in heads and sig not in externals}
     if any(stm.ast_type == ASTType.Rule and not _head_signatures(stm) and stm.head.ast_type != ASTType.Literal
            for stm in statements):
         raise ValueError("a rule head of a kind the grouping does not know")
+    dependent = _closure(supplied - PARAMETER_FACTS, heads, set())
+    parameters = _closure(supplied & PARAMETER_FACTS, heads, dependent)
+    return frozenset(dependent), frozenset(parameters)
+
+
+def _closure(start: set[Signature], heads: dict[Signature, list[set[Signature]]], beside: set[Signature]) -> set[Signature]:
+    """``start`` and every head derived from it, leaving out the signatures in ``beside``."""
+    found = set(start)
     changed = True
     while changed:
         changed = False
         for sig, bodies in heads.items():
-            if sig not in dependent and any(body & dependent for body in bodies):
-                dependent.add(sig)
+            if sig not in found and sig not in beside and any(body & found for body in bodies):
+                found.add(sig)
                 changed = True
-    return frozenset(dependent)
+    return found
+
+
+def dependent_signatures(statements: Sequence[AST]) -> frozenset[Signature]:
+    """The predicates whose atoms differ from one declaration to the next."""
+    return _classify(statements)[0]
 
 
 class _AddEnterprise(ast.Transformer):
-    def __init__(self, dependent: frozenset[Signature]) -> None:
+    """A member's atoms gain its number E__ first; a parameter set's atoms gain the set's, P__."""
+
+    def __init__(self, dependent: frozenset[Signature], parameters: frozenset[Signature] = frozenset()) -> None:
         self.dependent = dependent
+        self.parameters = parameters
         self.touched = False
+        self.touched_parameters = False
 
     def visit_SymbolicAtom(self, node: AST) -> AST:  # noqa: N802 - clingo's visitor naming
         sig = _atom_signature(node)
-        if sig is None or sig not in self.dependent:
+        if sig is None:
             return node
-        self.touched = True
+        if sig in self.dependent:
+            self.touched = True
+            var = ast.Variable(_LOC, _VAR)
+        elif sig in self.parameters:
+            self.touched_parameters = True
+            var = ast.Variable(_LOC, _PVAR)
+        else:
+            return node
         term = node.symbol
-        var = ast.Variable(_LOC, _VAR)
         if term.ast_type == ASTType.SymbolicTerm:
             args = [ast.SymbolicTerm(_LOC, a) for a in term.symbol.arguments]
             return node.update(symbol=ast.Function(_LOC, term.symbol.name, [var, *args], 0))
         return node.update(symbol=term.update(arguments=[var, *term.arguments]))
 
 
-def _literal(name: str) -> AST:
-    atom = ast.SymbolicAtom(ast.Function(_LOC, name, [ast.Variable(_LOC, _VAR)], 0))
+def _literal(name: str, *variables: str) -> AST:
+    args = [ast.Variable(_LOC, v) for v in variables or (_VAR,)]
+    atom = ast.SymbolicAtom(ast.Function(_LOC, name, args, 0))
     return ast.Literal(_LOC, ast.Sign.NoSign, atom)
 
 
@@ -145,24 +185,33 @@ class GroupedProgram:
     dependent: frozenset[Signature]
     # The externals of the rules (each set by an assumption on every solve).
     externals: tuple[Signature, ...]
+    # The predicates derived from the parameters alone: one per parameter set, shown under each member.
+    parameters: frozenset[Signature] = frozenset()
+
+    @property
+    def by_member(self) -> frozenset[Signature]:
+        """The predicates a model shows with the member first (``_show_active``), as Python supplies them."""
+        return self.dependent | self.parameters
 
 
 def group_program(statements: Sequence[AST]) -> GroupedProgram:
     """The statements rewritten for a group; comments are dropped (the builder has no use for them)."""
     # Unpooled first, so that every atom shows its true arity (``p(a,b; c,d)`` is two atoms of arity 2).
     kept = [u for s in statements if s.ast_type != ASTType.Comment for u in s.unpool()]
-    dependent = dependent_signatures(kept)
+    dependent, parameters = _classify(kept)
     externals = tuple(sorted(sig for s in kept if s.ast_type == ASTType.External for sig in _signatures([s.atom])))
-    return GroupedProgram(tuple(_rewrite(kept, dependent)), dependent, externals)
+    return GroupedProgram(tuple(_rewrite(kept, dependent, parameters)), dependent, externals, parameters)
 
 
-def _rewrite(statements: Sequence[AST], dependent: frozenset[Signature]) -> Iterator[AST]:
+def _rewrite(
+    statements: Sequence[AST], dependent: frozenset[Signature], parameters: frozenset[Signature] = frozenset()
+) -> Iterator[AST]:
     for stm in statements:
-        if stm.ast_type == ASTType.ShowSignature and (stm.name, stm.arity) in dependent:
-            yield _show_active(stm.name, stm.arity)
+        if stm.ast_type == ASTType.ShowSignature and (stm.name, stm.arity) in dependent | parameters:
+            yield _show_active(stm.name, stm.arity, (stm.name, stm.arity) in parameters)
             continue
         if stm.ast_type == ASTType.Defined:
-            yield stm.update(arity=stm.arity + 1) if (stm.name, stm.arity) in dependent else stm
+            yield stm.update(arity=stm.arity + 1) if (stm.name, stm.arity) in dependent | parameters else stm
             continue
         if stm.ast_type == ASTType.External:
             # Free, and set by assumptions on every solve: assigning an external
@@ -172,12 +221,21 @@ def _rewrite(statements: Sequence[AST], dependent: frozenset[Signature]) -> Iter
         if stm.ast_type not in (ASTType.Rule, ASTType.Minimize):
             yield stm
             continue
-        adder = _AddEnterprise(dependent)
+        adder = _AddEnterprise(dependent, parameters)
         new = adder(stm)
-        if not adder.touched:
+        if not adder.touched and not adder.touched_parameters:
             yield stm
             continue
-        extra = [_literal(MEMBER)]
+        if not adder.touched:
+            if stm.ast_type == ASTType.Minimize:
+                raise ValueError("an optimisation over the parameters alone")
+            yield new.update(body=[*new.body, _literal(PARAMETER_SET, _PVAR)])
+            continue
+        # The member is bound by a positive dependent literal of the body where there is one;
+        # group_member(E) is only needed where there is none (negation, aggregates only).
+        extra = [] if _binds_member(stm, dependent) else [_literal(MEMBER)]
+        if adder.touched_parameters:
+            extra.append(_literal(MEMBER_PARAMETERS, _VAR, _PVAR))
         if stm.ast_type == ASTType.Rule and stm.head.ast_type == ASTType.Aggregate:
             extra.append(_literal(ACTIVE))
         if stm.ast_type == ASTType.Minimize:
@@ -189,22 +247,37 @@ def _rewrite(statements: Sequence[AST], dependent: frozenset[Signature]) -> Iter
     yield ast.ShowSignature(_LOC, "", 0, 1)
 
 
-def _show_active(name: str, arity: int) -> AST:
+def _binds_member(stm: AST, dependent: frozenset[Signature]) -> bool:
+    for lit in stm.body:
+        if lit.ast_type == ASTType.Literal and lit.sign == ast.Sign.NoSign:
+            sig = _atom_signature(lit.atom)
+            if sig is not None and sig in dependent:
+                return True
+    return False
+
+
+def _show_active(name: str, arity: int, of_parameters: bool = False) -> AST:
     """``#show p(E,X1..Xn) : p(E,X1..Xn), group_active(E).``: a model shows its active members' atoms.
 
     The member stays the first argument, so that one model of many active
-    members can be read apart (``solve.py`` strips it again).
+    members can be read apart (``solve.py`` strips it again). A predicate of the
+    parameters shows, under each active member, that member's set:
+    ``#show p(E,X1..Xn) : p(P,X1..Xn), group_parameters(E,P), group_active(E).``
     """
-    args = [ast.Variable(_LOC, _VAR), *(ast.Variable(_LOC, f"X{i}__") for i in range(arity))]
-    term = ast.Function(_LOC, name, args, 0)
-    atom = ast.SymbolicAtom(ast.Function(_LOC, name, args, 0))
-    return ast.ShowTerm(_LOC, term, [ast.Literal(_LOC, ast.Sign.NoSign, atom), _literal(ACTIVE)])
+    args = [ast.Variable(_LOC, f"X{i}__") for i in range(arity)]
+    term = ast.Function(_LOC, name, [ast.Variable(_LOC, _VAR), *args], 0)
+    first = _PVAR if of_parameters else _VAR
+    atom = ast.SymbolicAtom(ast.Function(_LOC, name, [ast.Variable(_LOC, first), *args], 0))
+    condition = [ast.Literal(_LOC, ast.Sign.NoSign, atom)]
+    if of_parameters:
+        condition.append(_literal(MEMBER_PARAMETERS, _VAR, _PVAR))
+    return ast.ShowTerm(_LOC, term, [*condition, _literal(ACTIVE)])
 
 
 # Rewriting walks every node of the parsed rules through clingo's C API, which
 # takes longer than a whole check; the result is kept as program text, keyed by
 # the rules, this module and clingo's version, and parsed back in milliseconds.
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 
 
 def cache_dir() -> Path:
@@ -242,6 +315,7 @@ def _store(path: Path, grouped: GroupedProgram) -> None:
         "format": _CACHE_FORMAT,
         "dependent": sorted([name, arity] for name, arity in grouped.dependent),
         "externals": [[name, arity] for name, arity in grouped.externals],
+        "parameters": sorted([name, arity] for name, arity in grouped.parameters),
         "program": "\n".join(str(stm) for stm in grouped.statements),
     }
     # The file names its own content's digest, checked before clingo parses a
@@ -279,4 +353,5 @@ def _load(path: Path) -> GroupedProgram:
         tuple(statements),
         frozenset((name, arity) for name, arity in document["dependent"]),
         tuple((name, arity) for name, arity in document["externals"]),
+        frozenset((name, arity) for name, arity in document["parameters"]),
     )

@@ -14,8 +14,16 @@ from pathlib import Path
 import clingo
 from clingo import Function, Number, Symbol, ast
 
-from .facts import declaration_facts
-from .grouping import ACTIVE, MEMBER, GroupedProgram, cached_group_program
+from .facts import MemberFacts, group_text, member_facts, parameter_facts
+from .grouping import (
+    ACTIVE,
+    MEMBER,
+    MEMBER_PARAMETERS,
+    PARAMETER_FACTS,
+    PARAMETER_SET,
+    GroupedProgram,
+    cached_group_program,
+)
 from .interpretations import modules_for
 from .limits import TIME_LIMIT
 from .model import Declaration
@@ -166,11 +174,26 @@ def solve_many(
     params: Sequence[dict[str, Parameter]] | None = None,
 ) -> list[Derived | EngineError]:
     """Decide a group of declarations in one Control (see ``grouping.py``), in order."""
-    members = [
-        declaration_facts(decl, params[index] if params is not None else ruleset.parameters.in_force(decl.declaration_date))
-        for index, decl in enumerate(decls)
-    ]
-    return decide_group(ruleset.grouped(), members, time_limit=ruleset.time_limit)
+    return decide_group(ruleset.grouped(), group_members(decls, ruleset, params), time_limit=ruleset.time_limit)
+
+
+def group_members(
+    decls: Sequence[Declaration],
+    ruleset: Ruleset,
+    params: Sequence[dict[str, Parameter]] | None = None,
+) -> list[MemberFacts]:
+    """Each declaration's facts and the parameters in force; members with the same parameters
+    share the very same parameter Symbols, which ``group_text`` then adds once."""
+    in_force: dict[object, tuple[dict[str, Parameter], tuple[Symbol, ...]]] = {}
+    members: list[MemberFacts] = []
+    for index, decl in enumerate(decls):
+        key: object = id(params[index]) if params is not None else decl.declaration_date
+        entry = in_force.get(key)
+        if entry is None:
+            chosen = params[index] if params is not None else ruleset.parameters.in_force(decl.declaration_date)
+            entry = in_force[key] = (chosen, tuple(parameter_facts(chosen)))
+        members.append(MemberFacts(entry[1], member_facts(decl, entry[0])))
+    return members
 
 
 class _Overrun(Exception):
@@ -209,7 +232,7 @@ def _run(ctl: clingo.Control, assumptions: Sequence[int], on_model: Callable[[cl
 
 def decide_group(
     grouped: GroupedProgram,
-    members: Sequence[Iterable[Symbol]],
+    members: Sequence[MemberFacts | Iterable[Symbol]],
     seed: int = 0,
     messages: list[str] | None = None,
     time_limit: float | None = TIME_LIMIT,
@@ -231,7 +254,8 @@ def decide_group(
     its selection when it is solved alone. ``messages`` collects clingo's log;
     ``together=False`` solves every member alone.
     """
-    members = [list(facts) for facts in members]
+    # Each member's facts held, not a generator: a member with a conflict may be grounded again apart.
+    members = [MemberFacts(m.parameters, tuple(m.own)) if isinstance(m, MemberFacts) else list(m) for m in members]
     group, choices = ground_group(grouped, members, seed, messages)
     first: list[_Raw] | None = None
     together = together and len(members) > 1 and sum(len(c) for c in choices) * _WEIGHT_BOUND <= _SUM_BOUND
@@ -274,7 +298,7 @@ def decide_group(
 
 
 def ground_group(
-    grouped: GroupedProgram, members: Sequence[Iterable[Symbol]], seed: int = 0, messages: list[str] | None = None
+    grouped: GroupedProgram, members: Sequence[MemberFacts | Iterable[Symbol]], seed: int = 0, messages: list[str] | None = None
 ) -> tuple[_Group, list[dict[Term, int]]]:
     """One Control with every member's facts, grounded; and each member's ``chosen`` literals by candidate."""
     log: list[str] = [] if messages is None else messages
@@ -284,26 +308,14 @@ def ground_group(
         # nothrow scope), so only collect.
         log.append(f"{code.name}: {message}")
 
-    ctl = clingo.Control([*CLINGO_OPTIONS, f"--seed={seed}"], logger=logger)
-    with ast.ProgramBuilder(ctl) as builder:
-        for statement in grouped.statements:
-            builder.add(statement)
-    with ctl.backend() as backend:
-        for index, facts in enumerate(members):
-            member = Number(index)
-            backend.add_rule([backend.add_atom(Function(MEMBER, [member]))])
-            for fact in facts:
-                if (fact.name, len(fact.arguments)) not in grouped.dependent:
-                    raise EngineError(f"the rules never read the fact {fact.name}/{len(fact.arguments)}")
-                backend.add_rule([backend.add_atom(Function(fact.name, [member, *fact.arguments]))])
-    ctl.ground([("base", [])])
+    ctl = grounded_control(grouped, members, seed, logger)
     if any(m.startswith("error") for m in log):
         raise EngineError("the rules failed to ground: " + "; ".join(log))
 
     lookup = ctl.symbolic_atoms
     group = _Group(
         ctl,
-        grouped.dependent,
+        grouped.by_member,
         [_literal(lookup, Function(ACTIVE, [Number(i)])) for i in range(len(members))],
         _literal(lookup, Function("tiebreak")),
     )
@@ -313,6 +325,33 @@ def ground_group(
         choices[member.number][group.reader.term(candidate)] = atom.literal
 
     return group, choices
+
+
+def grounded_control(
+    grouped: GroupedProgram,
+    members: Sequence[MemberFacts | Iterable[Symbol]],
+    seed: int = 0,
+    logger: Callable[[clingo.MessageCode, str], None] | None = None,
+) -> clingo.Control:
+    """A Control with the grouped rules and every member's facts, grounded.
+
+    The facts go in as one text (``facts.group_text``: each fact is ``str()``
+    of its Symbol), parsed once: that costs a third of adding them one by one
+    through the backend, with the same ground atoms (tests/test_injection.py).
+    """
+    ctl = clingo.Control([*CLINGO_OPTIONS, f"--seed={seed}"], logger=logger)
+    with ast.ProgramBuilder(ctl) as builder:
+        for statement in grouped.statements:
+            builder.add(statement)
+    text, names = group_text(members, MEMBER, MEMBER_PARAMETERS, PARAMETER_SET)
+    ctl.add("base", [], text)
+    ctl.ground([("base", [])])
+    # A fact no rule reads (a misspelt or retired predicate, a wrong arity) is an error, never silently dropped.
+    readable = grouped.dependent | PARAMETER_FACTS
+    for name, arity, _ in ctl.symbolic_atoms.signatures:
+        if name in names and (name, arity - 1) not in readable:
+            raise EngineError(f"the rules never read the fact {name}/{arity - 1}")
+    return ctl
 
 
 def _literal(atoms: clingo.SymbolicAtoms, sym: Symbol) -> int:

@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import clingo
-from clingo import Function, Number, Symbol, ast
+from clingo import Function, Number, Symbol
 
-from pinggu_asp.grouping import ACTIVE, MEMBER, GroupedProgram
-from pinggu_asp.solve import CLINGO_OPTIONS, EngineError, _Budget, _Group, _literal
+from pinggu_asp.grouping import ACTIVE, GroupedProgram
+from pinggu_asp.solve import EngineError, _Budget, _Group, _literal, grounded_control
 from pinggu_asp.symbols import Term
 
 ALTERNATIVES_LIMIT = 20
@@ -35,21 +34,12 @@ class Legacy:
 
 
 def legacy_decide(grouped: GroupedProgram, members: Sequence[Iterable[Symbol]]) -> list[Legacy | EngineError]:
-    ctl = clingo.Control([*CLINGO_OPTIONS])
-    with ast.ProgramBuilder(ctl) as builder:
-        for statement in grouped.statements:
-            builder.add(statement)
-    with ctl.backend() as backend:
-        for index, facts in enumerate(members):
-            member = Number(index)
-            backend.add_rule([backend.add_atom(Function(MEMBER, [member]))])
-            for fact in facts:
-                backend.add_rule([backend.add_atom(Function(fact.name, [member, *fact.arguments]))])
-    ctl.ground([("base", [])])
+    # The facts grounded as the engine grounds them (parameters shared per set), then solved the old way.
+    ctl = grounded_control(grouped, [list(facts) for facts in members])
     lookup = ctl.symbolic_atoms
     active = [_literal(lookup, Function(ACTIVE, [Number(i)])) for i in range(len(members))]
     tiebreak = _literal(lookup, Function("tiebreak"))
-    group = _Group(ctl, grouped.dependent, active, tiebreak)
+    group = _Group(ctl, grouped.by_member, active, tiebreak)
     choices: list[list[tuple[int, Term]]] = [[] for _ in members]
     for atom in lookup.by_signature("chosen", 2):
         member, candidate = atom.symbol.arguments

@@ -199,6 +199,17 @@ class Alternative(Doc):
     total_yuan: Yuan
 
 
+class AlternativeGroup(Doc):
+    """One independent conflict (a connected part of the conflict graph) with more than one equally good choice."""
+
+    candidates: list[Candidate] = Field(description="Every candidate of this conflict.")
+    chosen: list[Candidate] = Field(description="The candidates of this conflict in the granted set.")
+    choices: list[list[Candidate]] = Field(description="The other equally good choices of this conflict "
+                                           "(cut at the listing limit; see alternatives_truncated).")
+    count: Optional[int] = Field(description="How many equally good choices this conflict has, the chosen "
+                                 "one included; null when more were found than were counted.")
+
+
 class Advisory(Doc):
     kind: Literal["take_other_policy", "recovery_exposure"]
     article: int
@@ -268,6 +279,11 @@ class Result(Doc):
     gates: list[Gate]
     alternatives: list[Alternative]
     alternatives_truncated: bool
+    alternatives_count: Optional[int] = Field(description="How many other equally favourable whole sets there "
+                                              "are: the product of the conflicts' counts, less one; null when "
+                                              "a count is unknown.")
+    alternative_groups: list[AlternativeGroup] = Field(description="The alternatives factored by independent "
+                                                       "conflict (SPEC §4.2).")
     advisories: list[Advisory]
     other_support: list[OtherSupport]
     interpretations: list[str]

@@ -1,0 +1,144 @@
+"""Where a group's time goes, stage by stage: prints CPU ms per declaration, asserts nothing.
+
+    python benchmarks/profile_stages.py [--count 1000] [--seed 8] [--group 32] [--repeat 1] [--atoms]
+
+On ``--count`` declarations of ``benchmarks/population.py`` (the valid ones),
+decided in groups of ``--group`` as the batch does, one process, the stages are:
+- facts:    the members' facts built (clingo Symbols) and rendered as the engine adds them;
+- add:      a Control made, the grouped rules and the facts added;
+- ground:   ``Control.ground``;
+- solve:    everything ``solve.decide_group`` does after grounding (solving, reading the atoms);
+- document: ``build_result`` and its JSON line.
+CPU time (``time.process_time``) rather than wall time, so that other work on
+this shared machine moves the figures less; compare figures of the same run.
+``--atoms`` also counts the ground atoms a declaration, by predicate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import clingo  # noqa: E402
+
+from pinggu_asp import solve  # noqa: E402
+from pinggu_asp.loading import InputError, declaration_from_data, parse_text  # noqa: E402
+from pinggu_asp.model import Declaration  # noqa: E402
+from pinggu_asp.result import build_result, dumps_line  # noqa: E402
+from population import population  # noqa: E402
+
+
+def _declarations(count: int, seed: int) -> list[Declaration]:
+    out = []
+    for line in population(count, seed):
+        try:
+            out.append(declaration_from_data(parse_text(line, "population.jsonl")))
+        except (InputError, ValueError):
+            continue
+    return out
+
+
+def _materialised(member: Any) -> Any:
+    """A member's facts built now, whatever form the engine hands them in (Symbols, or ``MemberFacts``)."""
+    if hasattr(member, "own"):
+        return type(member)(member.parameters, list(member.own))
+    return list(member)
+
+
+def _add(grouped: Any, members: Any) -> clingo.Control:
+    """A Control with the rules and the facts, not yet grounded: ``solve.grounded_control`` less its last call."""
+    real = clingo.Control.ground
+    clingo.Control.ground = lambda self, parts, context=None: None  # type: ignore[method-assign]
+    try:
+        return solve.grounded_control(grouped, members)
+    finally:
+        clingo.Control.ground = real  # type: ignore[method-assign]
+
+
+def _returning(ctl: clingo.Control) -> Callable[..., clingo.Control]:
+    """``solve.grounded_control`` as a stand-in that hands back the Control grounded here, so only the rest is timed."""
+    return lambda *args, **kwargs: ctl
+
+
+def _lap(spent: dict[str, float], stage: str, since: float) -> float:
+    now = time.process_time()
+    spent[stage] += now - since
+    return now
+
+
+def profile(decls: list[Declaration], group: int, atoms: bool) -> tuple[dict[str, float], Counter[str]]:
+    ruleset = solve.default_ruleset()
+    grouped = ruleset.grouped()
+    solve.solve_many(decls[:2], ruleset)  # the rules parsed and rewritten once, outside the figures
+    spent: dict[str, float] = dict.fromkeys(("facts", "add", "ground", "solve", "document"), 0.0)
+    counted: Counter[str] = Counter()
+
+    real_ground_group = solve.grounded_control
+    for start in range(0, len(decls), group):
+        members_decls = decls[start : start + group]
+        clock = time.process_time()
+        # Facts: materialised here, so that "add" holds only what clingo does with them.
+        members = [_materialised(m) for m in solve.group_members(members_decls, ruleset)]
+        clock = _lap(spent, "facts", clock)
+        ctl = _add(grouped, members)
+        clock = _lap(spent, "add", clock)
+        ctl.ground([("base", [])])
+        clock = _lap(spent, "ground", clock)
+        if atoms:
+            counted.update(a.symbol.name for a in ctl.symbolic_atoms)
+        solve.grounded_control = _returning(ctl)  # type: ignore[assignment]
+        clock = time.process_time()
+        try:
+            derived = solve.decide_group(grouped, members)
+        finally:
+            solve.grounded_control = real_ground_group
+        del ctl
+        clock = _lap(spent, "solve", clock)
+        for decl, outcome in zip(members_decls, derived, strict=True):
+            if not isinstance(outcome, solve.EngineError):
+                dumps_line(build_result(decl, outcome, ruleset))
+        _lap(spent, "document", clock)
+    per = {stage: seconds * 1000 / len(decls) for stage, seconds in spent.items()}
+    return per, counted
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--group", type=int, default=32)
+    parser.add_argument("--repeat", type=int, default=1, help="runs; the lowest figure of each stage is printed")
+    parser.add_argument("--atoms", action="store_true", help="count ground atoms a declaration, by predicate")
+    args = parser.parse_args()
+    decls = _declarations(args.count, args.seed)
+    gc.collect()
+    best: dict[str, float] = {}
+    counted: Counter[str] = Counter()
+    for _ in range(args.repeat):
+        per, counted = profile(decls, args.group, args.atoms)
+        best = {stage: min(ms, best.get(stage, ms)) for stage, ms in per.items()}
+    print(f"declarations {len(decls)} (count {args.count}, seed {args.seed}), groups of {args.group}, "
+          f"clingo {clingo.__version__}")
+    print(f"{'stage':<10} {'CPU ms/decl':>12}")
+    for stage, ms in best.items():
+        print(f"{stage:<10} {ms:>12.3f}")
+    print(f"{'in all':<10} {sum(best.values()):>12.3f}")
+    if args.atoms:
+        total = sum(counted.values())
+        print(f"\nground atoms a declaration: {total / len(decls):.1f}")
+        for name, n in counted.most_common(25):
+            print(f"  {name:<28} {n / len(decls):>8.1f}")
+
+
+if __name__ == "__main__":
+    main()
