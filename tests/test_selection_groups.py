@@ -142,7 +142,7 @@ def test_caps_say_what_they_cut(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_separable_optimum() -> None:
     """One optimisation over a group with conflicts gives each member an optimum it has alone."""
-    decls = [d for d in tied_declarations(60, seed=5)]
+    decls = tied_declarations(30, seed=5)
     group, _ = ground_group(ruleset().grouped(), _facts(decls))
     together = group.optimum(range(len(decls)), _Budget(None))
     with_conflict = 0
@@ -157,7 +157,7 @@ def test_the_separable_optimum() -> None:
         # Equally good alone: the set chosen alone or one of its alternatives (all listed here: few ties).
         assert alone.alternatives_count is not None and alone.alternatives_count <= 20, index
         assert picked == alone.chosen or picked in alone.alternatives, index
-    assert with_conflict >= 10
+    assert with_conflict >= 5
 
 
 @pytest.mark.parametrize("size", [1, 7])
