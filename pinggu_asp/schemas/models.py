@@ -429,6 +429,18 @@ class ReformProvenance(SummaryProvenance):
     parameter_overrides: list[str] = Field(description="Each --compare-param NAME=VALUE.")
 
 
+class ReformError(Where):
+    credit_code: Optional[str] = None
+    name: Optional[str] = None
+    support_year: Optional[int] = None
+    message: str
+
+
+class ReformErrors(Doc):
+    count: int
+    items: list[ReformError]
+
+
 class Comparison(Doc):
     """A reform against the baseline, over the same population."""
 
@@ -440,6 +452,8 @@ class Comparison(Doc):
     by_payer: dict[str, Difference]
     by_locality: dict[str, Difference]
     enterprises_changed: dict[str, Any]
+    reform_errors: ReformErrors = Field(description="Declarations the reform could not decide (no value in force "
+                                        "on their date), left out of both totals.")
 
 
 class Summary(Doc):
