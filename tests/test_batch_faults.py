@@ -135,14 +135,14 @@ def test_a_late_reform_in_v1_whatif_is_422(client: TestClient) -> None:
 @pytest.fixture
 def failing_facts(monkeypatch: pytest.MonkeyPatch) -> None:
     """The declaration named 坏企业 makes the engine fail as clingo does on a number past 32 bits."""
-    real = solve.declaration_facts
+    real = solve.member_facts
 
     def facts(decl: Any, params: Any) -> Any:
         if decl.enterprise.name == "坏企业":
             raise OverflowError("integer 1099511627776 does not fit '32-bit int'")
         return real(decl, params)
 
-    monkeypatch.setattr(solve, "declaration_facts", facts)
+    monkeypatch.setattr(solve, "member_facts", facts)
 
 
 def _mixed() -> tuple[list[str], list[dict[str, Any]]]:

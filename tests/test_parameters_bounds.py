@@ -241,7 +241,7 @@ def test_a_case_file_with_a_parameter_out_of_range_is_exit_2(tmp_path: Path) -> 
     )
     result = runner.invoke(app, ["test", str(case)])
     assert result.exit_code == 2
-    assert f"{case}:3" in result.output
+    assert f"{case}:5" in result.output  # the line of the parameters key at fault
     assert "250000 is outside the range of penalty_lookback_years, 0 to 100" in result.output
 
 

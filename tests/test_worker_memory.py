@@ -35,7 +35,7 @@ def _controls() -> int:
 
 
 def test_a_failed_member_does_not_keep_its_groups_control_alive(monkeypatch: pytest.MonkeyPatch, no_gc: None) -> None:
-    real = solve.select
+    real = solve._settle
     calls = [0]
 
     def flaky(*args: Any) -> Any:
@@ -44,7 +44,7 @@ def test_a_failed_member_does_not_keep_its_groups_control_alive(monkeypatch: pyt
             raise EngineError("the selection found no optimal set of awards")
         return real(*args)
 
-    monkeypatch.setattr(solve, "select", flaky)
+    monkeypatch.setattr(solve, "_settle", flaky)
     decls = [declaration_from_data(baseline()) for _ in range(4)]
     before = _controls()
     for _ in range(3):
