@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..loading import InputError, parse_text
-from .reading import INPUT_SUFFIXES, BatchInputError, Item, check_input, count_items, read_items
+from .reading import INPUT_SUFFIXES, BatchInputError, Item, check_input, check_readable, count_items, read_items
 
 STDIN = Path("-")
 # Files of one declaration each, in a folder or named one by one.
@@ -68,7 +68,7 @@ class Inputs:
             if path.suffix.lower() not in (*DECLARATION_SUFFIXES, ".jsonl"):
                 raise BatchInputError(f"{path}: a declaration file is .yaml, .yml, .json or .jsonl, "
                                       f"not {path.suffix or 'a file without a suffix'}")
-            check_input(path) if path.suffix.lower() in INPUT_SUFFIXES else _readable(path)
+            check_input(path) if path.suffix.lower() in INPUT_SUFFIXES else check_readable(path)
 
     def items(self) -> Iterator[Item]:
         if self.single is not None:
@@ -89,16 +89,6 @@ class Inputs:
                     yield from _lines(handle, str(path))
             else:
                 yield _declaration_file(path)
-
-
-def _readable(path: Path) -> None:
-    if not path.is_file():
-        raise BatchInputError(f"{path}: no such file")
-    try:
-        with path.open("rb") as handle:
-            handle.read(1)
-    except OSError as exc:
-        raise BatchInputError(f"{path}: cannot be read: {exc.strerror}") from None
 
 
 def _lines(handle: BinaryIO, name: str) -> Iterator[Item]:

@@ -41,6 +41,11 @@ def check_input(path: Path) -> None:
     """Refuse, before any work, an input the batch cannot read at all."""
     if path.suffix.lower() not in INPUT_SUFFIXES:
         raise BatchInputError(f"{path}: the input must be .jsonl or .xlsx, not {path.suffix or 'a file without a suffix'}")
+    check_readable(path)
+
+
+def check_readable(path: Path) -> None:
+    """Refuse a path that is not a file this process can read, whatever it holds."""
     if not path.is_file():
         raise BatchInputError(f"{path}: no such file")
     try:
