@@ -65,9 +65,15 @@ def _add(grouped: Any, members: Any) -> clingo.Control:
         clingo.Control.ground = real  # type: ignore[method-assign]
 
 
-def _returning(ctl: clingo.Control) -> Callable[..., clingo.Control]:
-    """``solve.grounded_control`` as a stand-in that hands back the Control grounded here, so only the rest is timed."""
-    return lambda *args, **kwargs: ctl
+def _returning(ctl: clingo.Control, real: Callable[..., clingo.Control]) -> Callable[..., clingo.Control]:
+    """``solve.grounded_control`` as a stand-in that hands back the Control grounded here the first time, so only
+    the rest is timed; later calls (members with a conflict settled in small Controls of their own) ground anew."""
+    handed: list[clingo.Control] = [ctl]
+
+    def stand_in(*args: object, **kwargs: object) -> clingo.Control:
+        return handed.pop() if handed else real(*args, **kwargs)
+
+    return stand_in
 
 
 def _lap(spent: dict[str, float], stage: str, since: float) -> float:
@@ -96,7 +102,7 @@ def profile(decls: list[Declaration], group: int, atoms: bool) -> tuple[dict[str
         clock = _lap(spent, "ground", clock)
         if atoms:
             counted.update(a.symbol.name for a in ctl.symbolic_atoms)
-        solve.grounded_control = _returning(ctl)  # type: ignore[assignment]
+        solve.grounded_control = _returning(ctl, real_ground_group)  # type: ignore[assignment]
         clock = time.process_time()
         try:
             derived = solve.decide_group(grouped, members)
