@@ -18,6 +18,7 @@ import clingo
 from clingo import SymbolType
 
 from .loading import declaration_from_data
+from .pack import document_number
 from .parameters import describe
 from .rules_files import program_paths
 from .solve import Ruleset, solve
@@ -247,7 +248,7 @@ def render_catalogue(cat: dict[str, Any], lang: str = "zh") -> str:
     words = _WORDS[lang]
     text_key = "text_zh" if lang == "zh" else "text_en"
     unit = "元" if lang == "zh" else " yuan"
-    lines: list[str] = [f"{words['title']} (京平科信发〔2025〕8号)"]
+    lines: list[str] = [f"{words['title']} ({document_number()})"]
     for entry in cat["clauses"]:
         cap = entry["cap_yuan"]
         up_to = words["up_to"] if entry["up_to"] else ""

@@ -16,6 +16,7 @@ import typer
 # Each command imports what it uses: the declaration model (pydantic), the
 # engine (clingo), the renderers (rich) and the batch and service stacks cost
 # most of a cold start, and `--version` and `-h` need none of them.
+from .interpretations import switch_names_for_help
 from .limits import TIME_LIMIT
 
 app = typer.Typer(
@@ -139,8 +140,8 @@ InterpretationOpt = Annotated[
     typer.Option(
         "--interpretation",
         "-i",
-        help="Switch to an alternative reading (SPEC §7): I-output-stack, I-events-whole-year, "
-        "I-art11-certificate-basis, I-upgrade-full, I-emission-once-per-grade. Repeatable.",
+        # The switches are the readings file's (interpretations.switch_names_for_help).
+        help=f"Switch to an alternative reading (SPEC §7): {', '.join(switch_names_for_help())}. Repeatable.",
     ),
 ]
 ParametersOpt = Annotated[

@@ -19,6 +19,7 @@ from typing import Any
 
 from .i18n import COND_STATUS, LABELS, LANGS, MARK, ORDER_VERDICT, STATUS, article_label, comparison, payer_text
 from .money import FEN_PER_YUAN, format_wan, format_yuan
+from .pack import say, texts
 
 SCHEMA = "pinggu-explanation/1"
 
@@ -242,30 +243,11 @@ def _first_time_sentence(cond: dict[str, Any], lang: str) -> str | None:
     return None
 
 
-# Why a condition has its status where the numbers alone do not say (cond_note/4),
-# by the note's code; {0} is the note's first argument as result.py renders it.
-NOTES: dict[str, Bi] = {
-    "base_year_zero": {
-        "zh": "基年数值（{0}）为0：从零起步不算增长。",
-        "en": "The base year's value ({0}) is 0: growth from nothing is not growth.",
-    },
-    "outside_validity_window": {
-        "zh": "日期 {0} 在支持年度内，但不在措施有效期内（第二十一条），不计入。",
-        "en": "{0} is in the support year but outside the measures' validity window (Art 21), so it does not count.",
-    },
-    "paid_before": {
-        "zh": "已有本条款的奖励记录 prior_awards[{0}]（{1}年度）：并非首次。",
-        "en": "An earlier award of this clause is on record (prior_awards[{0}], support year {1}): not the first time.",
-    },
-    "declared_true": {"zh": "已申报 {0} 为“是”。", "en": "{0} is declared true."},
-    "not_declared": {"zh": "未申报 {0}。", "en": "{0} is not declared."},
-}
-
-
 def _note_sentences(cond: dict[str, Any], lang: str) -> list[str]:
     out = []
     for note in cond.get("note_details", []):
-        words = NOTES.get(note["code"])
+        # The notes' words are the policy's (asp_rules/texts.yaml, notes), by the note's code.
+        words = texts()["notes"].get(note["code"])
         args = [str(a) for a in note.get("args", [])]
         if words:
             out.append(words[lang].format(*args, *([""] * 3)))
@@ -344,7 +326,7 @@ def _clause_sentences(entry: dict[str, Any], lang: str) -> list[str]:
     ids = ", ".join(r["id"] for r in entry.get("reasons", []))
     out: list[str] = []
     if status == "not_applicable":
-        out.append(f"申报不在本措施适用范围内（第二十一条）：{ids}。" if zh else f"The declaration is outside the measures (Art 21): {ids}.")
+        out.append(say("sentences", "not_applicable", lang, ids=ids))
     elif status == "barred":
         out.append(f"未通过适用条件，不得申请：{ids}。若通过，本条款可兑现 {own}。" if zh
                    else f"Barred by failed gate(s): {ids}. Otherwise this clause would pay {own}.")
@@ -360,17 +342,10 @@ def _clause_sentences(entry: dict[str, Any], lang: str) -> list[str]:
         out.append(f"给予 {up}{own}。" if zh else f"Granted: {up}{own}.")
     for other in entry.get("superseded_by", []):
         theirs = amount_text(other.get("amount_yuan"), lang)
-        basis = other.get("basis", "")
-        if zh:
-            out.append(f"按第十八条“从优不重复”，{_who(other)}（{basis}，{theirs}）更优，取代本条款（{own}）。")
-        else:
-            out.append(f"Superseded under Art 18 (most favourable, not twice) by {_who(other)} on {basis}: {theirs} against this clause's {own}.")
+        out.append(say("sentences", "superseded_by", lang, who=_who(other), basis=other.get("basis", ""), theirs=theirs, own=own))
     for other in entry.get("blocked_by", []):
         theirs = amount_text(other.get("amount_yuan"), lang)
-        if zh:
-            out.append(f"第十八条：已在{other.get('basis')}上享受{other.get('policy')}（{theirs}），本条款（{own}）不再给予。")
-        else:
-            out.append(f"Blocked under Art 18: {other.get('policy')} already paid {theirs} on {other.get('basis')}; this clause would pay {own}.")
+        out.append(say("sentences", "blocked_by", lang, basis=other.get("basis"), policy=other.get("policy"), theirs=theirs, own=own))
     for order in entry.get("orders", []) or []:
         reasons = "; ".join(str(r.get("text_zh" if zh else "text_en") or r.get("code")) for r in order.get("reasons", []))
         amount = yuan_text(order.get("executed_yuan"), lang)
@@ -401,12 +376,9 @@ def derivation_text(deriv: dict[str, Any] | None, up_to: bool, lang: str) -> str
         parts.append(f"减已获 {y(deriv['already_paid_yuan'])}" if zh else f"less {y(deriv['already_paid_yuan'])} already paid")
     before, after, unit = deriv.get("before_rounding_yuan"), deriv.get("after_rounding_yuan"), deriv.get("round_unit_yuan")
     if before == after:
-        parts.append(f"按第十七条取整（向下取整至 {y(unit)} 的整数倍）前后均为 {y(after)}" if zh
-                     else f"{y(after)} before and after the Art 17 rounding (down to a multiple of {y(unit)})")
-    elif zh:
-        parts.append(f"取整前 {y(before)}，按第十七条向下取整至 {y(unit)} 的整数倍后 {y(after)}")
+        parts.append(say("sentences", "rounding_unchanged", lang, unit=y(unit), after=y(after)))
     else:
-        parts.append(f"{y(before)} before rounding, {y(after)} after the Art 17 rounding (down to a multiple of {y(unit)})")
+        parts.append(say("sentences", "rounding", lang, before=y(before), unit=y(unit), after=y(after)))
     return ("；" if zh else "; ").join(parts)
 
 
@@ -422,9 +394,7 @@ def total_note(result: dict[str, Any], lang: str) -> str:
 
 def below_minimum_sentence(minimum_yuan: Any, own: str, lang: str) -> str:
     minimum = amount_text(minimum_yuan, lang) if minimum_yuan is not None else "—"
-    if lang == "zh":
-        return f"按第十七条取整后低于{minimum}，不予兑现（{own}）。"
-    return f"Below {minimum} after the Art 17 rounding: not paid ({own})."
+    return say("sentences", "below_minimum", lang, minimum=minimum, own=own)
 
 
 def _reason_models(entry: dict[str, Any], conditions: list[dict[str, Any]], gates: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -486,9 +456,7 @@ def _gate_model(gate: dict[str, Any], support_year: int | None) -> dict[str, Any
 def _supersedes_sentence(model: dict[str, Any], other: dict[str, Any], lang: str) -> str:
     own = amount_text(model.get("amount_yuan"), lang)
     theirs = amount_text(other.get("amount_yuan"), lang)
-    if lang == "zh":
-        return f"按第十八条“从优不重复”，本条款（{own}）优于 {other['clause']}（{other.get('basis')}，{theirs}）。"
-    return f"Chosen under Art 18 (most favourable, not twice) over {other['clause']} on {other.get('basis')}: {own} against {theirs}."
+    return say("sentences", "supersedes", lang, own=own, clause=other["clause"], basis=other.get("basis"), theirs=theirs)
 
 
 def build(result: dict[str, Any], clause: str | None = None) -> dict[str, Any]:

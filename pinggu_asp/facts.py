@@ -76,8 +76,10 @@ def money(fen: int) -> Symbol:
 
 
 def clause_symbol(clause_id: str) -> Symbol:
+    # The model accepts only the clauses the rules define (model.clause_ids, from clause_article/2),
+    # so a new clause needs no entry in _CONSTANTS; the symbol API keeps the name data either way.
     article, name = clause_id.split(".")
-    return Function(article, [const(name)])
+    return Function(article, [Function(name)])
 
 
 def basis_symbol(basis: str) -> Symbol:
@@ -246,7 +248,7 @@ def member_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterator[Sy
 
     for index, prior in enumerate(decl.prior_awards):
         yield _fact(
-            "prior_award", number(index), clause_symbol(prior.clause.value), basis_symbol(prior.basis), number(prior.year)
+            "prior_award", number(index), clause_symbol(prior.clause), basis_symbol(prior.basis), number(prior.year)
         )
         yield from _val(Function("prior_award", [number(index)]), yuan_to_fen(prior.amount))
 

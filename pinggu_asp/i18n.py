@@ -70,10 +70,20 @@ def comparison(name: str | None) -> dict[str, str]:
     return COMPARISON.get(name, {"symbol": name, "zh": name, "en": name})
 
 
-LABELS: dict[str, dict[str, str]] = {
+def _with_policy_labels(labels: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The generic headings, and those that name the policy or its articles from its texts file (labels)."""
+    from .pack import texts
+
+    for key, entry in texts().get("labels", {}).items():
+        for lang in LANGS:
+            labels[lang][key] = str(entry[lang])
+    return labels
+
+
+# The headings that name the measures or an article (title, doc, gates, selection)
+# are the policy's words: asp_rules/texts.yaml, labels.
+LABELS: dict[str, dict[str, str]] = _with_policy_labels({
     "zh": {
-        "title": "平谷区促进高端制造业高质量发展若干措施 · 资格审查说明",
-        "doc": "京平科信发〔2025〕8号",
         "enterprise": "企业",
         "credit_code": "统一社会信用代码",
         "year": "支持年度",
@@ -95,7 +105,6 @@ LABELS: dict[str, dict[str, str]] = {
         "required": "要求",
         "article": "条文",
         "text": "说明",
-        "gates": "适用条件（第二、十五、十六、二十一条）",
         "gate": "适用条件",
         "gates_all_pass": "全部满足",
         "conditions": "条件",
@@ -110,7 +119,6 @@ LABELS: dict[str, dict[str, str]] = {
         "no_awards": "无",
         "article_n": "第{n}条",
         "years_looked_at": "查看的申报年度",
-        "selection": "从优选择（第十八条）",
         "not_listed": "条款 {clause} 未列入本次申报的审查：没有申报事实涉及该条款，或其规则尚未加载。已列入的条款：{listed}",
         "generated": "本说明由规则程序推导的结果生成；金额以万元（保留一位小数）及元列示。",
         "derivation": "计算过程",
@@ -126,8 +134,6 @@ LABELS: dict[str, dict[str, str]] = {
         "unknown_clause": "没有条款 {clause}{hint}",
     },
     "en": {
-        "title": "Pinggu high-end manufacturing measures · eligibility explanation",
-        "doc": "京平科信发〔2025〕8号",
         "enterprise": "Enterprise",
         "credit_code": "Credit code",
         "year": "Support year",
@@ -149,7 +155,6 @@ LABELS: dict[str, dict[str, str]] = {
         "required": "Required",
         "article": "Article",
         "text": "Reading",
-        "gates": "Gates (Arts 2, 15, 16, 21)",
         "gate": "Gate",
         "gates_all_pass": "all pass",
         "conditions": "Conditions",
@@ -164,7 +169,6 @@ LABELS: dict[str, dict[str, str]] = {
         "no_awards": "none",
         "article_n": "Art {n}",
         "years_looked_at": "Declared years looked at",
-        "selection": "Most favourable choice (Art 18)",
         "not_listed": "Clause {clause} is not listed for this declaration: no declared fact touches it, "
         "or its rules are not loaded. Listed clauses: {listed}",
         "generated": "Rendered from what the rules derived; amounts in 万元 (one decimal) and in yuan.",
@@ -180,7 +184,7 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "page {page} of {pages}",
         "unknown_clause": "there is no clause {clause}{hint}",
     },
-}
+})
 
 PAYER: dict[str, dict[str, str]] = {
     "zh": {"district": "区级财政", "locality": "区级与属地共同"},

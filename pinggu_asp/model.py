@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -19,6 +20,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
+    GetPydanticSchema,
     StrictBool,
     model_validator,
 )
@@ -343,39 +346,40 @@ class OtherSupport(_Strict):
     status: SupportStatus
 
 
-CLAUSE_IDS = (
-    "art3.output_growth",
-    "art4.breakthrough",
-    "art4.new_plant",
-    "art5.first_5m",
-    "art5.growth",
-    "art6.beijing_advanced",
-    "art6.national",
-    "art6.lighthouse",
-    "art7.emission_a",
-    "art7.emission_b",
-    "art7.emission_c",
-    "art7.green_beijing",
-    "art7.green_national",
-    "art8.integration_pilot",
-    "art9.procurement",
-    "art9.standard",
-    "art10.innovative_drug",
-    "art10.improved_drug",
-    "art10.generic_drug",
-    "art10.tcm_classical",
-    "art10.class3_device",
-    "art10.class2_device",
-    "art10.vet_drug",
-    "art11.leading_enterprise",
-    "art12.oem_orders",
-    "art13.synbio_project",
-)
-ClauseId = Enum("ClauseId", {cid.replace(".", "__"): cid for cid in CLAUSE_IDS}, type=str)  # type: ignore[misc]
+@lru_cache(maxsize=1)
+def clause_ids() -> tuple[str, ...]:
+    """Every clause the rules define (their clause_article/2 facts), in article order.
+
+    Derived from the rules once, on first use (a prior award to check, a schema to
+    write), so a new clause is known without a list here and importing the model grounds nothing."""
+    from .catalogue import known_clauses
+
+    return tuple(sorted(known_clauses(), key=lambda c: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", c)]))
+
+
+def _known_clause(value: str) -> str:
+    known = clause_ids()
+    if value not in known:
+        # Worded as pydantic words an enum, so the message reads as the other fields' do.
+        expected = ", ".join(repr(c) for c in known[:-1]) + f" or {known[-1]!r}"
+        raise PydanticCustomError("enum", "Input should be {expected}", {"expected": expected})
+    return value
+
+
+def _clause_id_schema(core: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+    return {"enum": list(clause_ids()), "title": "ClauseId", "type": "string"}
+
+
+ClauseId = Annotated[
+    str,
+    Field(strict=True),
+    AfterValidator(_known_clause),
+    GetPydanticSchema(get_pydantic_json_schema=_clause_id_schema),
+]
 
 
 class PriorAward(_Strict):
-    clause: ClauseId  # type: ignore[valid-type]
+    clause: ClauseId
     basis: Basis
     year: Year
     amount: Money

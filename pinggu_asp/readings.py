@@ -12,14 +12,15 @@ from functools import lru_cache
 from typing import Any
 
 from . import yaml_fast
-from .rules_files import rules_dir
 from .templates import Filler
 
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
     """Every named reading: its zh and en templates, and the switch or default it pairs with."""
-    doc = yaml_fast.load((rules_dir() / "readings.yaml").read_text(encoding="utf-8"))
+    from .pack import path_of
+
+    doc = yaml_fast.load(path_of("readings").read_text(encoding="utf-8"))
     if not isinstance(doc, dict) or doc.get("schema") != "pinggu-readings/1":  # pragma: no cover - packaging error
         raise ValueError("asp_rules/readings.yaml: schema must be pinggu-readings/1")
     return {str(name): {str(k): str(v) for k, v in spec.items()} for name, spec in doc["readings"].items()}
@@ -46,14 +47,14 @@ def describe_all(names: list[str] | tuple[str, ...], fill: Filler) -> list[dict[
 def document(day: Any, parameters: Any) -> dict[str, Any]:
     """``pinggu-readings/1``: every named reading described with the parameters in force on ``day``
     (a ``datetime.date``; ``parameters`` a ``ParameterSet``), as `readings -f json` and /v1/readings give it."""
-    from .interpretations import DEFAULT_MODULES, SWITCHES
+    from .interpretations import default_modules, switches
     from .templates import filler_for
 
     fill = filler_for(parameters.sha256, parameters.in_force(day))
     entries = []
     for name in sorted(catalogue()):
         entry = describe(name, fill)
-        entry["default"] = name not in SWITCHES
-        entry["switchable"] = name in SWITCHES or name in DEFAULT_MODULES
+        entry["default"] = name not in switches()
+        entry["switchable"] = name in switches() or name in default_modules()
         entries.append(entry)
     return {"schema": "pinggu-readings/1", "on": day.isoformat(), "readings": entries}

@@ -15,6 +15,7 @@ import clingo
 from . import __version__
 from .model import Declaration
 from .money import FEN_PER_YUAN
+from .pack import document_number, words
 from .parameters import value_as_data
 from .readings import describe_all
 from .solve import Derived, Ruleset
@@ -330,8 +331,8 @@ def _blocker(reader: _Reader, decl: Declaration, by: Term) -> dict[str, Any]:
         prior = decl.prior_awards[index]
         return {
             "prior_award": index,
-            "policy": f"京平科信发〔2025〕8号 {prior.clause.value} ({prior.year})",
-            "clause": prior.clause.value,
+            "policy": f"{document_number()} {prior.clause} ({prior.year})",
+            "clause": prior.clause,
             "basis": prior.basis,
             "year": prior.year,
             "amount_yuan": _yuan(reader.fen(fun("prior_award", num(index)))),
@@ -434,30 +435,33 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
         index = atom.arguments[0].arguments[0].number
         support = decl.other_pinggu_support[index]
         c, s = atom.arguments[1].arguments
+        advice = words("advisories", "take_other_policy")  # its article and words: asp_rules/texts.yaml
+        filled = {"policy": support.policy, "basis": support.basis, "clause": clause_id(c)}
         advisories.append(
             {
                 "kind": "take_other_policy",
-                "article": 18,
+                "article": advice["article"],
                 "policy": support.policy,
                 "basis": support.basis,
                 "instead_of": clause_id(c),
-                "text_en": f"The support under {support.policy} is more favourable than {clause_id(c)} on {support.basis}: take that policy.",
-                "text_zh": f"{support.policy}在{support.basis}上的支持优于本措施{clause_id(c)}，按从优原则适用该政策。",
+                "text_en": advice["en"].format(**filled),
+                "text_zh": advice["zh"].format(**filled),
             }
         )
     for atom in derived.get("recovery_exposed"):
         index = atom.arguments[0].number
         prior = decl.prior_awards[index]
+        exposure = words("advisories", "recovery_exposure")
         advisories.append(
             {
                 "kind": "recovery_exposure",
-                "article": 15,
+                "article": exposure["article"],
                 "prior_award": index,
-                "clause": prior.clause.value,
+                "clause": prior.clause,
                 "basis": prior.basis,
                 "amount_yuan": _yuan(int(prior.amount * FEN_PER_YUAN)),
-                "text_en": "A finding of false materials is on record: this award is exposed to recovery (Art 15).",
-                "text_zh": "存在伪造、提供虚假材料的查实记录：该已获奖励可能被追回全部补贴或奖励资金（第十五条）。",
+                "text_en": exposure["en"],
+                "text_zh": exposure["zh"],
             }
         )
 

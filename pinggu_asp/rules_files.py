@@ -6,33 +6,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-# Load order matters only for reading; clingo sees one program.
-PROGRAM_FILES = (
-    "money.lp",
-    "input.lp",
-    "dates.lp",
-    "checks.lp",
-    "first_time.lp",
-    "gates.lp",
-    "art3.lp",
-    "art4.lp",
-    "art5.lp",
-    "ratings.lp",
-    "art6.lp",
-    "art7.lp",
-    "art8.lp",
-    "orders.lp",
-    "art9.lp",
-    "art10.lp",
-    "art11.lp",
-    "art12.lp",
-    "art13.lp",
-    "award.lp",
-    "select.lp",
-    "explain.lp",
-    "show.lp",
-)
-
 
 @lru_cache(maxsize=1)
 def rules_dir() -> Path:
@@ -48,12 +21,17 @@ def rules_dir() -> Path:
 
 def program_paths() -> list[Path]:
     """Every rule file, in order; a missing one is an installation error, never a silently dropped article."""
+    from .pack import program_files  # the manifest (asp_rules/pack.yaml) is the one list of rule files
+
     base = rules_dir()
-    missing = [name for name in PROGRAM_FILES if not (base / name).exists()]
+    names = program_files()
+    missing = [name for name in names if not (base / name).exists()]
     if missing:
         raise FileNotFoundError(f"rule files missing from {base}: {', '.join(missing)}")
-    return [base / name for name in PROGRAM_FILES]
+    return [base / name for name in names]
 
 
 def interpretation_path(name: str) -> Path:
-    return rules_dir() / "interpretations" / f"{name}.lp"
+    from .pack import path_of
+
+    return path_of("interpretations") / f"{name}.lp"

@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from pinggu_asp.cli import app
-from pinggu_asp.model import CLAUSE_IDS
+from pinggu_asp.model import clause_ids
 
 runner = CliRunner()
 
@@ -20,7 +20,7 @@ def _catalogue(*args: str) -> dict:
 
 def test_every_clause_is_listed_once_with_its_conditions():
     cat = _catalogue()
-    assert [c["clause"] for c in cat["clauses"]] == sorted(CLAUSE_IDS, key=lambda c: (int(c[3:c.index(".")]), c))
+    assert [c["clause"] for c in cat["clauses"]] == sorted(clause_ids(), key=lambda c: (int(c[3:c.index(".")]), c))
     for entry in cat["clauses"]:
         assert entry["conditions"], entry["clause"]
         for cond in entry["conditions"]:

@@ -11,8 +11,7 @@ from typing import Any
 
 import jinja2
 
-ARTICLE_ZH = {3: "第三条", 4: "第四条", 5: "第五条", 6: "第六条", 7: "第七条", 8: "第八条", 9: "第九条",
-              10: "第十条", 11: "第十一条", 12: "第十二条", 13: "第十三条"}
+from ..i18n import article_label
 
 _TEMPLATE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string("""\
 <!DOCTYPE html>
@@ -98,7 +97,8 @@ def _where(record: dict[str, Any]) -> str:
 
 
 def _article_label(article: str) -> str:
-    return f"{ARTICLE_ZH.get(int(article), article)} Art {article}"
+    # The article's number in words, as every other output says it (i18n.article_label).
+    return f"{article_label(int(article), 'zh')} {article_label(int(article), 'en')}"
 
 
 def render_report(summary: dict[str, Any]) -> str:
