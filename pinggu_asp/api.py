@@ -76,17 +76,14 @@ def ruleset_for(parameters: ParametersLike = None, interpretations: Iterable[str
     return ruleset
 
 
-_CLAUSE_IDS: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
-
-
 def clause_ids(ruleset: Ruleset) -> tuple[str, ...]:
-    """Every clause id the rules decide, as ``pinggu-asp rules`` lists them."""
-    key = (ruleset.parameters.sha256, ruleset.switches)
-    if key not in _CLAUSE_IDS:
-        from .catalogue import catalogue
+    """Every clause id the rules decide, as ``pinggu-asp rules`` lists them (article order).
 
-        _CLAUSE_IDS[key] = tuple(c["clause"] for c in catalogue(ruleset)["clauses"])
-    return _CLAUSE_IDS[key]
+    The rules' clause_article/2 facts, derived once (model.clause_ids): which clauses exist depends
+    on neither the parameters nor the readings, so ``ruleset`` chooses nothing here."""
+    from .model import clause_ids as known
+
+    return known()
 
 
 def assess(

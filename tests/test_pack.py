@@ -141,3 +141,12 @@ def test_the_texts_file_has_both_languages_and_fills_its_fields() -> None:
     assert "{x}" in pack.say("sentences", "not_applicable", "zh", ids="{x}")
     with pytest.raises(pack.PackError, match="sentences.nothing"):
         pack.words("sentences", "nothing")
+
+
+def test_the_apis_clause_ids_are_the_catalogues() -> None:
+    # api.clause_ids (reach's list of clauses) used to run the catalogue; it is now clause_article/2 alone.
+    from pinggu_asp.api import clause_ids as api_clause_ids
+    from pinggu_asp.catalogue import catalogue
+
+    ruleset = solve.default_ruleset(("I-upgrade-full",))
+    assert api_clause_ids(ruleset) == tuple(c["clause"] for c in catalogue(ruleset)["clauses"])
