@@ -49,6 +49,7 @@ class Award:
     basis: str
     payer: str
     fen: int
+    up_to: bool = False  # a ceiling (不超过): reviewers may grant less
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def _near_miss(clause: dict[str, Any]) -> dict[str, Any] | None:
 
 def digest(result: dict[str, Any], where: dict[str, Any], locality: str) -> Digest:
     awards = tuple(
-        Award(a["clause"], int(a["clause"].split(".")[0][3:]), a["basis"], a["payer"], yuan_to_fen(a["amount_yuan"]))
+        Award(a["clause"], int(a["clause"].split(".")[0][3:]), a["basis"], a["payer"], yuan_to_fen(a["amount_yuan"]),
+              bool(a.get("up_to")))
         for a in result["awards"]
     )
     statuses = tuple((c["clause"], c["status"]) for c in result["clauses"])
@@ -134,6 +136,7 @@ class Totals:
     """Money by article, clause, payer and locality, in fen."""
 
     total: int = 0
+    up_to: int = 0
     by_article: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     by_clause: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     by_payer: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -142,6 +145,7 @@ class Totals:
     def add(self, d: Digest) -> None:
         for award in d.awards:
             self.total += award.fen
+            self.up_to += award.fen if award.up_to else 0
             self.by_article[str(award.article)] += award.fen
             self.by_clause[award.clause] += award.fen
             self.by_payer[award.payer] += award.fen
@@ -192,6 +196,8 @@ class Summary:
             "engine_errors": len(self.engine_errors),
             "enterprises_awarded": self.awarded,
             "total_yuan": fen_json(self.totals.total),
+            "total_exact_yuan": fen_json(self.totals.total - self.totals.up_to),
+            "total_up_to_yuan": fen_json(self.totals.up_to),
             "totals_by_article": _totals(self.totals.by_article, _article_key),
             "totals_by_clause": _totals(self.totals.by_clause, _clause_key),
             "totals_by_payer": _totals(self.totals.by_payer),
