@@ -84,6 +84,16 @@ def _meta(result: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     return rows
 
 
+def _reformed(before: dict[str, Any], after: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The changed run's hashes, where a reform or a reading made them differ."""
+    rows = []
+    for key in ("rules_sha256", "parameters_sha256"):
+        changed = after.get("provenance", {}).get(key)
+        if changed and changed != before.get("provenance", {}).get(key):
+            rows.append((message(f"report.{key}_after", lang), str(changed)))
+    return rows
+
+
 def whatif_view(doc: dict[str, Any], lang: str) -> dict[str, Any]:
     """The what-if report as translated cells: meta, what was asked, totals, awards and clauses."""
     before, after = doc["before"], doc["after"]
@@ -132,7 +142,7 @@ def whatif_view(doc: dict[str, Any], lang: str) -> dict[str, Any]:
 
     return {
         "title": message("whatif.title", lang),
-        "meta": _meta(before, lang),
+        "meta": _meta(before, lang) + _reformed(before, after, lang),
         "asked_label": message("whatif.asked", lang),
         "asked": asked or [message("whatif.asked_none", lang)],
         "total": total,

@@ -144,3 +144,14 @@ def test_the_cli_writes_the_reports() -> None:
     result = CliRunner().invoke(app, ["whatif", str(EXAMPLE), "--reach", "art10.innovative_drug", "-f", "html"])
     assert result.exit_code == 0, result.output
     assert "approvals[]" in result.output.replace("<wbr>", "") and "<!DOCTYPE html>" in result.output
+
+
+def test_a_reform_names_the_changed_runs_parameters() -> None:
+    doc = pinggu_asp.whatif(EXAMPLE, params=["art4_breakthrough_max=400000"])
+    text = whatif_text(doc, "zh", width=140)
+    after = doc["after"]["provenance"]["parameters_sha256"]
+    assert after != doc["before"]["provenance"]["parameters_sha256"]
+    assert f"改变后的参数哈希（SHA-256）：{after}" in text
+    assert "参数 art4_breakthrough_max=400000" in text
+    # Art 4's breakthrough award is a ceiling before and after: 不超过 30.0万元 → 不超过 40.0万元.
+    assert "不超过 40.0万元（400,000元）" in text
