@@ -65,6 +65,11 @@ def test_totals_split_exact_and_up_to(report: Path) -> None:
     assert summary["total_up_to_yuan"] > 0  # Art 4's breakthrough and Arts 6-7 are ceilings
     html = report.read_text(encoding="utf-8")
     assert f"不超过 up to {summary['total_up_to_yuan']:,} 元" in html
+    # Each clause's total says whether it is a ceiling: Art 4's breakthrough is (ceiling/1), Art 3's is not.
+    assert "art4.breakthrough" in summary["ceiling_clauses"] and "art3.output_growth" not in summary["ceiling_clauses"]
+    clauses = html[html.index('id="clauses"'):]
+    row = clauses[clauses.index("<code>art4.breakthrough</code>"):]
+    assert "不超过 up to" in row[: row.index("</tr>")]
 
 
 def test_payers_in_words_near_misses_by_enterprise_and_axes_in_wan(report: Path) -> None:

@@ -122,7 +122,7 @@ code { font-size: 0.85em; overflow-wrap: anywhere; }
 <table id="clauses">
 <tr><th>条款 clause</th><th>奖励数 awards</th><th>金额 amount</th></tr>
 {% for clause, amount in s.totals_by_clause.items() %}
-<tr><td><code>{{ clause }}</code></td><td class="num">{{ s.awards_by_clause.get(clause, 0) }}</td><td class="num">{{ money(amount) }}</td></tr>
+<tr><td><code>{{ clause }}</code></td><td class="num">{{ s.awards_by_clause.get(clause, 0) }}</td><td class="num">{% if clause in s.ceiling_clauses %}不超过 up to {% endif %}{{ money(amount) }}</td></tr>
 {% endfor %}
 </table>
 

@@ -161,6 +161,7 @@ class Summary:
         self.awarded = 0
         self.totals = Totals()
         self.award_counts: Counter[str] = Counter()
+        self.ceilings: set[str] = set()
         self.status_counts: dict[str, Counter[str]] = defaultdict(Counter)
         self.failing: Counter[tuple[str, str]] = Counter()
         self.near_misses: list[dict[str, Any]] = []
@@ -172,6 +173,7 @@ class Summary:
         self.awarded += bool(d.awards)
         self.totals.add(d)
         self.award_counts.update(award.clause for award in d.awards)
+        self.ceilings.update(award.clause for award in d.awards if award.up_to)
         for clause, status in d.statuses:
             self.status_counts[clause][status] += 1
         self.failing.update(d.failing)
@@ -203,6 +205,7 @@ class Summary:
             "totals_by_payer": _totals(self.totals.by_payer),
             "totals_by_locality": _totals(self.totals.by_locality),
             "awards_by_clause": dict(sorted(self.award_counts.items(), key=_clause_key)),
+            "ceiling_clauses": sorted(self.ceilings, key=lambda clause: _clause_key((clause, 0))),
             "status_counts": {
                 clause: dict(sorted(counts.items())) for clause, counts in sorted(self.status_counts.items(), key=_clause_key)
             },

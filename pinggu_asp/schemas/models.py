@@ -490,6 +490,7 @@ class Summary(Doc):
     totals_by_payer: dict[str, Yuan]
     totals_by_locality: dict[str, Yuan]
     awards_by_clause: dict[str, int]
+    ceiling_clauses: list[str] = Field(description="The clauses whose awards are ceilings (不超过), not exact sums.")
     status_counts: dict[str, dict[str, int]]
     near_misses: NearMisses
     failing_conditions: list[FailingCondition]
