@@ -6,7 +6,9 @@
   -f html`, printed to PDF by headless Chromium (A4, the page's own running header), pages 1 and 3
   converted by pdftoppm (poppler-utils).
 - docs/budget-report.png: `pinggu-asp batch` of the starter population (pinggu_asp/starter/population.jsonl)
-  with the reform --compare-param art3_cap=6000000, the top of its --report page in headless Chromium.
+  with a reform that raises Art 3's cap and lowers the cap of Art 6 (national titles) (--compare-param art3_cap=6000000
+  --compare-param art6_national_max=800000), so that it has winners and losers; the top of its --report page
+  in headless Chromium.
 
 Needs Debian's chromium and poppler-utils (as the browser tests do). Each picture is kept under 300 KB.
 """
@@ -54,9 +56,9 @@ def printed_report(work: Path) -> list[Path]:
 def budget_report(work: Path) -> Path:
     page = work / "budget.html"
     _cli("batch", "pinggu_asp/starter/population.jsonl", "-o", str(work / "results.jsonl"), "--jobs", "1",
-         "--report", str(page), "--compare-param", "art3_cap=6000000")
+         "--report", str(page), "--compare-param", "art3_cap=6000000", "--compare-param", "art6_national_max=800000")
     target = HERE / "budget-report.png"
-    _chromium("--window-size=1100,1900", "--virtual-time-budget=15000", f"--screenshot={target}", page.as_uri(),
+    _chromium("--window-size=1100,2250", "--virtual-time-budget=15000", f"--screenshot={target}", page.as_uri(),
               profile=work / "profile")
     return target
 

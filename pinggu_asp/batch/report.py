@@ -253,7 +253,7 @@ def render_report(summary: dict[str, Any]) -> str:
         return go.Bar(x=labels, y=yuan, name=name, customdata=[_money(a) for a in amounts],
                       hovertemplate="%{x}<br>%{customdata}<extra>" + name + "</extra>")
 
-    amount_title = "金额（元，刻度以万元标注） amount (yuan, ticks in 万元)"
+    amount_title = "金额（元） amount (yuan)"
     articles = summary["totals_by_article"]
     article_labels = [_article(int(a)) for a in articles]
     figure = go.Figure(bars(article_labels, list(articles.values()), "元"))
@@ -301,7 +301,7 @@ def render_report(summary: dict[str, Any]) -> str:
                 customdata=[_signed(e["difference_yuan"]) for e in shown],
                 hovertemplate="%{y}<br>%{customdata}<extra></extra>",
             ))
-            figure.update_xaxes(title_text="改革减基线（元，刻度以万元标注） reform less baseline (yuan, ticks in 万元)",
+            figure.update_xaxes(title_text="改革减基线（元） reform less baseline (yuan)",
                                 **_ticks(differences))
             figure.update_layout(margin={"l": 260})
             html(figure, "winners", height=max(300, 22 * len(shown) + 120))
