@@ -205,7 +205,10 @@ def reach_view(doc: dict[str, Any], lang: str) -> dict[str, Any]:
     for b in doc["blocked_by"]:
         if b.get("kind") == "not_listed":
             lines = [message("reach.not_listed", lang, clause=b.get("id"))]
-            lines += [message("reach.needs", lang, basis=p, fact=_basis_words(p, lang)) for p in b.get("needs", [])]
+            # A basis on the year's output or R&D is one every declaration has (Art 11 rests on rd:Y but is
+            # listed by a finding or a certificate): it does not say what is missing, so it is not offered.
+            needs = [p for p in b.get("needs", []) if p.partition(":")[0] not in ("output", "rd")]
+            lines += [message("reach.needs", lang, basis=p, fact=_basis_words(p, lang)) for p in needs]
             view["blocked"].append(" ".join(lines))
             continue
         text = b.get("text_zh") if lang == "zh" else b.get("text_en")

@@ -155,3 +155,15 @@ def test_a_reform_names_the_changed_runs_parameters() -> None:
     assert "参数 art4_breakthrough_max=400000" in text
     # Art 4's breakthrough award is a ceiling before and after: 不超过 30.0万元 → 不超过 40.0万元.
     assert "不超过 40.0万元（400,000元）" in text
+
+
+def test_reach_of_unlisted_art11_does_not_send_the_reader_to_rd() -> None:
+    # Art 11 rests on rd:Y, which every declaration has; it is listed by a finding or a class III
+    # certificate. Its basis says nothing about what is missing, so the report offers no fact for it.
+    data = _example()
+    data["enterprise"]["leading_recognized"] = False
+    data["approvals"] = [a for a in data.get("approvals", []) if a.get("kind") != "class3_device"]
+    doc = pinggu_asp.reach(data, "art11.leading_enterprise")
+    assert doc["blocked_by"][0]["needs"] == ["rd:Y"]
+    text = reach_text(doc, "zh", width=200)
+    assert "未列入本次申报的审查" in text and "rd_expense" not in text and "需要申报" not in text
