@@ -215,7 +215,20 @@ def _blocker(kind: str, item: dict[str, Any]) -> dict[str, Any]:
         "phrase_zh": item.get("phrase_zh"),
         "text_zh": item.get("text_zh"),
         "text_en": item.get("text_en"),
+        # An unknown condition names the declared field the rules found missing (result.py's "missing").
+        "missing": item.get("missing"),
     }
+
+
+def _needs(ruleset: Ruleset, clause: str) -> list[str]:
+    """The bases a clause rests on, as the rules derive them for the catalogue's probe (basis/3):
+    what a declaration must hold for the clause to be listed at all."""
+    from .catalogue import catalogue
+
+    for entry in catalogue(ruleset)["clauses"]:
+        if entry["clause"] == clause:
+            return list(entry["basis"])
+    return []
 
 
 def reach_document(
@@ -239,8 +252,12 @@ def reach_document(
     document: dict[str, Any] = {
         "schema": "pinggu-reach/1",
         "clause": clause,
+        # Who, when and which program: the report's heading names them as explain's does.
+        "about": {key: base[key] for key in ("enterprise", "support_year", "declaration_date", "interpretations",
+                                             "provenance")},
         "status": entries[0]["status"] if entries else "not_listed",
         "amount_yuan": entries[0]["amount_yuan"] if entries else None,
+        "up_to": bool(entries and entries[0].get("up_to")),
         "already_qualifies": any(_qualifies(e) for e in entries),
         "changes": [],
         "blocked_by": [],
@@ -249,7 +266,8 @@ def reach_document(
     if document["already_qualifies"]:
         return document
     if not entries:
-        document["blocked_by"].append({"kind": "not_listed", "id": clause, "status": "not_listed"})
+        document["blocked_by"].append({"kind": "not_listed", "id": clause, "status": "not_listed",
+                                       "needs": _needs(ruleset, clause)})
         return document
     failing_gates = [g for g in base["gates"] if g.get("status") not in ("pass", None)]
     document["blocked_by"] += [_blocker("gate", g) for g in failing_gates]

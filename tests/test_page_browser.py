@@ -134,7 +134,10 @@ def test_change_a_declared_number_and_see_the_difference(browser, base):
     assert cells == [f"{before:,}", f"{after:,}", f"{after - before:,}"]
     rows = browser.find_elements(By.CSS_SELECTOR, "#whatif-changes tbody tr")
     assert [r.find_elements(By.TAG_NAME, "td")[0].text for r in rows] == [c["clause"] for c in doc["changes"]]
-    assert "art3.growth: pass → fail" in browser.find_element(By.ID, "whatif-changes").text
+    # In the page's language (Chinese first), with no amount beside a status that pays nothing.
+    changes = browser.find_element(By.ID, "whatif-changes").text
+    assert "art3.growth: 满足 → 不满足" in changes and "ineligible" not in changes and "pass" not in changes
+    assert "给予 不超过 300,000" in changes
 
 
 def test_a_bad_change_is_shown_by_the_what_if_form(browser, base):

@@ -147,5 +147,6 @@ def test_people_formats_show_the_difference(fmt: str, lang: str) -> None:
         app, ["whatif", str(EXAMPLE), "--set", "annual[2025].gross_output=96000000", "-f", fmt, "--lang", lang]
     )
     assert result.exit_code == 0, result.output
-    assert "art4.breakthrough" in result.output and "art4.output_100m" in result.output
-    assert "5,630,000" in result.output and "5,330,000" in result.output
+    shown = result.output.replace("<wbr>", "")  # where the page may wrap an id
+    assert "art4.breakthrough" in shown and "art4.output_100m" in shown
+    assert "5,630,000" in shown and "5,330,000" in shown

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..solve import TIME_LIMIT, Ruleset, default_ruleset
-from .compare import Comparison, reform_ruleset
+from .compare import Comparison, reform_changes, reform_ruleset
 from .inputs import Inputs
 from .reading import BatchInputError
 from .run import Outcome, Plan, run
@@ -55,11 +55,18 @@ class BatchReport:
 
 
 def _provenance(ruleset: Ruleset) -> dict[str, Any]:
+    from .. import __version__
+    from ..interpretations import modules_for
+    from .compare import parameter_values
+
     return {
+        "package": f"pinggu-asp {__version__}",
         "rules_sha256": ruleset.sha256,
         "parameters_sha256": ruleset.parameters.sha256,
         "parameters_source": ruleset.parameters.source.rsplit("/", 1)[-1],
         "interpretations": list(ruleset.switches),
+        "readings_in_force": modules_for(ruleset.switches),
+        "parameters": parameter_values(ruleset.parameters),
     }
 
 
@@ -151,6 +158,7 @@ def _execute(options: BatchOptions) -> BatchReport:
         comparison = Comparison({
             "baseline": _provenance(baseline),
             "reform": {**_provenance(reform), "parameter_overrides": list(options.compare_params)},
+            **reform_changes(baseline, reform),
         })
     jobs = options.jobs or os.cpu_count() or 1
     show = sys.stderr.isatty() if options.progress is None else options.progress

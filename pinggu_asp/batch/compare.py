@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..parameters import load_parameters
+from ..parameters import Parameter, ParameterSet, load_parameters, value_as_data
 from ..reform import with_overrides
 from ..solve import Ruleset
 from .summary import Digest, Totals, _article_key, _clause_key, fen_json
@@ -27,6 +27,33 @@ def reform_ruleset(baseline: Ruleset, parameters: Path | None, overrides: list[s
     reform = replace(baseline, parameters=params, switches=switches)
     reform.modules  # noqa: B018 - raises InterpretationError on an unknown switch
     return reform
+
+
+def parameter_values(parameters: ParameterSet) -> dict[str, list[dict[str, Any]]]:
+    """Each parameter's dated values as data (value, unit, display, article, since), as a result lists them."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, spec in sorted(parameters.raw.items()):
+        reference = spec["reference"]
+        out[name] = [
+            {**value_as_data(Parameter(name=name, kind=spec["kind"], article=reference["article"],
+                                       phrase_zh=reference["phrase_zh"], value=value, since=since)),
+             "article": reference["article"], "since": since.isoformat()}
+            for since, value in sorted(spec["values"].items())
+        ]
+    return out
+
+
+def reform_changes(baseline: Ruleset, reform: Ruleset) -> dict[str, Any]:
+    """What the reform is: each parameter whose values differ (from, to) and the readings switched on or off."""
+    before, after = parameter_values(baseline.parameters), parameter_values(reform.parameters)
+    return {
+        "parameters_changed": [
+            {"name": name, "article": after[name][0]["article"], "from": before.get(name, []), "to": after[name]}
+            for name in sorted(after) if before.get(name) != after[name]
+        ],
+        "readings_switched_on": sorted(set(reform.switches) - set(baseline.switches)),
+        "readings_switched_off": sorted(set(baseline.switches) - set(reform.switches)),
+    }
 
 
 def _award_key(d: Digest | None) -> tuple[tuple[str, str, int], ...]:
@@ -92,6 +119,8 @@ class Comparison:
             **self.description,
             "total": {"baseline_yuan": fen_json(self.baseline.total), "reform_yuan": fen_json(self.reform.total),
                       "difference_yuan": fen_json(self.reform.total - self.baseline.total)},
+            "total_up_to": {"baseline_yuan": fen_json(self.baseline.up_to), "reform_yuan": fen_json(self.reform.up_to),
+                            "difference_yuan": fen_json(self.reform.up_to - self.baseline.up_to)},
             "by_article": table("by_article", _article_key),
             "by_clause": table("by_clause", _clause_key),
             "by_payer": table("by_payer"),

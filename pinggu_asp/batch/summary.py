@@ -49,6 +49,7 @@ class Award:
     basis: str
     payer: str
     fen: int
+    up_to: bool = False  # a ceiling (不超过): reviewers may grant less
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def _near_miss(clause: dict[str, Any]) -> dict[str, Any] | None:
 
 def digest(result: dict[str, Any], where: dict[str, Any], locality: str) -> Digest:
     awards = tuple(
-        Award(a["clause"], int(a["clause"].split(".")[0][3:]), a["basis"], a["payer"], yuan_to_fen(a["amount_yuan"]))
+        Award(a["clause"], int(a["clause"].split(".")[0][3:]), a["basis"], a["payer"], yuan_to_fen(a["amount_yuan"]),
+              bool(a.get("up_to")))
         for a in result["awards"]
     )
     statuses = tuple((c["clause"], c["status"]) for c in result["clauses"])
@@ -134,6 +136,7 @@ class Totals:
     """Money by article, clause, payer and locality, in fen."""
 
     total: int = 0
+    up_to: int = 0
     by_article: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     by_clause: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     by_payer: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -142,6 +145,7 @@ class Totals:
     def add(self, d: Digest) -> None:
         for award in d.awards:
             self.total += award.fen
+            self.up_to += award.fen if award.up_to else 0
             self.by_article[str(award.article)] += award.fen
             self.by_clause[award.clause] += award.fen
             self.by_payer[award.payer] += award.fen
@@ -157,6 +161,7 @@ class Summary:
         self.awarded = 0
         self.totals = Totals()
         self.award_counts: Counter[str] = Counter()
+        self.ceilings: set[str] = set()
         self.status_counts: dict[str, Counter[str]] = defaultdict(Counter)
         self.failing: Counter[tuple[str, str]] = Counter()
         self.near_misses: list[dict[str, Any]] = []
@@ -168,6 +173,7 @@ class Summary:
         self.awarded += bool(d.awards)
         self.totals.add(d)
         self.award_counts.update(award.clause for award in d.awards)
+        self.ceilings.update(award.clause for award in d.awards if award.up_to)
         for clause, status in d.statuses:
             self.status_counts[clause][status] += 1
         self.failing.update(d.failing)
@@ -192,11 +198,14 @@ class Summary:
             "engine_errors": len(self.engine_errors),
             "enterprises_awarded": self.awarded,
             "total_yuan": fen_json(self.totals.total),
+            "total_exact_yuan": fen_json(self.totals.total - self.totals.up_to),
+            "total_up_to_yuan": fen_json(self.totals.up_to),
             "totals_by_article": _totals(self.totals.by_article, _article_key),
             "totals_by_clause": _totals(self.totals.by_clause, _clause_key),
             "totals_by_payer": _totals(self.totals.by_payer),
             "totals_by_locality": _totals(self.totals.by_locality),
             "awards_by_clause": dict(sorted(self.award_counts.items(), key=_clause_key)),
+            "ceiling_clauses": sorted(self.ceilings, key=lambda clause: _clause_key((clause, 0))),
             "status_counts": {
                 clause: dict(sorted(counts.items())) for clause, counts in sorted(self.status_counts.items(), key=_clause_key)
             },

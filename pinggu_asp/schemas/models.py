@@ -413,10 +413,14 @@ class ErrorRecord(Where):
 
 
 class SummaryProvenance(Doc):
+    package: str = Field(description="pinggu-asp and its version.")
     rules_sha256: str
     parameters_sha256: str
     parameters_source: str
     interpretations: list[str]
+    readings_in_force: list[str] = Field(description="The switchable readings in force: each default not "
+                                         "replaced, and each switch.")
+    parameters: dict[str, list[ParameterValue]] = Field(description="Each parameter's dated values.")
 
 
 class Difference(Doc):
@@ -441,12 +445,23 @@ class ReformErrors(Doc):
     items: list[ReformError]
 
 
+class ParameterChange(Doc):
+    name: str
+    article: int
+    from_: list[ParameterValue] = Field(alias="from", description="The baseline's dated values.")
+    to: list[ParameterValue] = Field(description="The reform's dated values.")
+
+
 class Comparison(Doc):
     """A reform against the baseline, over the same population."""
 
     baseline: SummaryProvenance
     reform: ReformProvenance
+    parameters_changed: list[ParameterChange] = Field(description="Each parameter the reform changes, from → to.")
+    readings_switched_on: list[str]
+    readings_switched_off: list[str]
     total: Difference
+    total_up_to: Difference = Field(description="The part of the totals that is ceilings (不超过).")
     by_article: dict[str, Difference]
     by_clause: dict[str, Difference]
     by_payer: dict[str, Difference]
@@ -468,11 +483,14 @@ class Summary(Doc):
     engine_errors: int
     enterprises_awarded: int
     total_yuan: Yuan
+    total_exact_yuan: Yuan = Field(description="The part of the total that is exact sums.")
+    total_up_to_yuan: Yuan = Field(description="The part of the total that is ceilings (不超过).")
     totals_by_article: dict[str, Yuan]
     totals_by_clause: dict[str, Yuan]
     totals_by_payer: dict[str, Yuan]
     totals_by_locality: dict[str, Yuan]
     awards_by_clause: dict[str, int]
+    ceiling_clauses: list[str] = Field(description="The clauses whose awards are ceilings (不超过), not exact sums.")
     status_counts: dict[str, dict[str, int]]
     near_misses: NearMisses
     failing_conditions: list[FailingCondition]

@@ -18,7 +18,11 @@ const LABELS = {
     reach: "怎样才能符合", reach_help: "选择一个条款：求使其符合的、对一项申报数字的最小改动。",
     run_reach: "计算", reach_status: "当前结论", already: "该条款已符合。", no_change: "改动一项申报数字不足以使其符合。",
     field: "申报字段", from: "现值", to: "改为", verified: "已复核", blocked: "仍需满足",
-    check_first: "请先审查申报材料", up_to: "不超过",
+    check_first: "请先审查申报材料", up_to: "不超过", missing: "缺少申报事实", needs: "需要申报",
+    // The statuses of pinggu_asp/i18n.py (STATUS, COND_STATUS), for the what-if and reach documents.
+    statuses: { granted: "给予", superseded: "从优未选", blocked: "已享受其他政策", below_minimum: "低于最低兑现额，不予兑现",
+      ineligible: "不符合", undetermined: "待补充", barred: "不得申请", not_applicable: "不适用", not_listed: "未列入",
+      pass: "满足", fail: "不满足", unknown: "未知" },
   },
   en: {
     title: "Pinggu high-end manufacturing measures: eligibility", language: "Language", token: "Access token",
@@ -38,6 +42,10 @@ const LABELS = {
       + "qualify.", run_reach: "Find", reach_status: "Verdict now", already: "The clause already qualifies.",
     no_change: "No change of one declared number makes it qualify.", field: "Declared field", from: "Now", to: "Change to",
     verified: "Verified", blocked: "Still needed", check_first: "Check a declaration first", up_to: "up to",
+    missing: "missing declared fact", needs: "declare",
+    statuses: { granted: "granted", superseded: "superseded", blocked: "blocked", below_minimum: "below minimum",
+      ineligible: "ineligible", undetermined: "undetermined", barred: "barred", not_applicable: "not applicable",
+      not_listed: "not listed", pass: "pass", fail: "fail", unknown: "unknown" },
   },
 };
 
@@ -82,6 +90,9 @@ const state = { explanation: null, request: null, clause: null, errors: {} };
 const $ = (id) => document.getElementById(id);
 const lang = () => $("lang").value;
 const label = (key) => LABELS[lang()][key] || key;
+const statusWord = (status) => LABELS[lang()].statuses[status] ?? status;
+// The statuses whose amount is what the clause pays (explain.AMOUNT_STANDS); beside any other, no amount.
+const AMOUNT_STANDS = ["granted", "superseded", "blocked", "below_minimum"];
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -341,18 +352,22 @@ async function runReach() {
 }
 
 function renderReach(doc) {
-  const out = [el("p", {}, `${doc.clause} · ${label("reach_status")}: ${doc.status}`)];
+  const out = [el("p", {}, `${doc.clause} · ${label("reach_status")}: ${statusWord(doc.status)}`)];
   if (doc.already_qualifies) out.push(el("p", { class: "reach-already" }, label("already")));
   else if (doc.changes.length) {
     out.push(el("table", { id: "reach-changes" },
       el("thead", {}, el("tr", {}, ...["field", "from", "to", "amount", "verified"].map((k) => el("th", {}, label(k))))),
       el("tbody", {}, ...doc.changes.map((c) => el("tr", {}, el("td", {}, c.field), el("td", { class: "num" }, money(c.from)),
-        el("td", { class: "num" }, money(c.to)), el("td", {}, `${c.status} ${money(c.amount_yuan)}`),
+        el("td", { class: "num" }, money(c.to)),
+        el("td", {}, `${statusWord(c.status)}${AMOUNT_STANDS.includes(c.status) ? ` ${doc.up_to ? `${label("up_to")} ` : ""}${money(c.amount_yuan)}` : ""}`),
         el("td", {}, c.verified ? "✓" : "✗"))))));
   } else out.push(el("p", {}, label("no_change")));
   if (doc.blocked_by.length) {
     out.push(el("p", {}, `${label("blocked")}:`), el("ul", {}, ...doc.blocked_by.map((b) => el("li", {},
-      `${b.id}: ${lang() === "zh" ? b.text_zh ?? "" : b.text_en ?? ""}`, b.phrase_zh ? el("q", {}, b.phrase_zh) : null))));
+      `${b.id} (${statusWord(b.status)}): ${lang() === "zh" ? b.text_zh ?? "" : b.text_en ?? ""}`,
+      b.phrase_zh ? el("q", {}, b.phrase_zh) : null,
+      b.missing ? ` ${label("missing")}: ${b.missing}` : "",
+      (b.needs || []).length ? ` ${label("needs")}: ${b.needs.join(", ")}` : ""))));
   }
   $("reach-result").replaceChildren(...out);
 }
@@ -365,7 +380,9 @@ function money(yuan) {
   const digits = (negative ? whole.slice(1) : whole).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return `${negative ? "-" : ""}${digits}${fen ? `.${fen}` : ""}`;
 }
-const side = (s) => (s ? `${s.status}${s.amount_yuan !== null && s.amount_yuan !== undefined ? ` ${money(s.amount_yuan)}` : ""}` : "");
+// A status in the page's language, and its amount only where the status pays it ("up to" on a ceiling).
+const side = (s, ceiling) => (s ? `${statusWord(s.status)}${AMOUNT_STANDS.includes(s.status) && s.amount_yuan !== null
+  && s.amount_yuan !== undefined ? ` ${ceiling ? `${label("up_to")} ` : ""}${money(s.amount_yuan)}` : ""}` : "");
 
 function renderWhatif(doc) {
   const before = doc.total_before_yuan;
@@ -376,10 +393,14 @@ function renderWhatif(doc) {
     el("tr", {}, el("th", {}, label("difference")), el("td", { class: "num" }, money(after - before)))));
   const head = el("thead", {}, el("tr", {}, el("th", {}, label("clause")), el("th", {}, label("basis")),
     el("th", {}, label("before")), el("th", {}, label("after")), el("th", {}, label("condition"))));
+  const ceilings = new Set([...(doc.before?.clauses || []), ...(doc.after?.clauses || [])]
+    .filter((c) => c.up_to).map((c) => `${c.clause} ${c.basis}`));
   const rows = (doc.changes || []).map((change) => el("tr", {},
-    el("td", {}, change.clause), el("td", {}, change.basis ?? ""), el("td", {}, side(change.before)),
-    el("td", {}, side(change.after)),
-    el("td", {}, (change.conditions || []).map((c) => `${c.id}: ${c.before?.status ?? c.before ?? ""} → ${c.after?.status ?? c.after ?? ""}`).join("; "))));
+    el("td", {}, change.clause), el("td", {}, change.basis ?? ""),
+    el("td", {}, side(change.before, ceilings.has(`${change.clause} ${change.basis}`))),
+    el("td", {}, side(change.after, ceilings.has(`${change.clause} ${change.basis}`))),
+    el("td", {}, (change.conditions || []).map((c) => `${c.id}: ${c.before ? statusWord(c.before.status) : ""} → `
+      + `${c.after ? statusWord(c.after.status) : ""}`).join("; "))));
   const table = el("table", { id: "whatif-changes" }, head, el("tbody", {}, ...rows));
   $("whatif-result").replaceChildren(totals, table);
 }
