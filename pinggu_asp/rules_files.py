@@ -10,7 +10,8 @@ from pathlib import Path
 PROGRAM_FILES = (
     "money.lp",
     "input.lp",
-    "dates.lp",
+    "calendar.lp",
+    "window.lp",
     "checks.lp",
     "first_time.lp",
     "gates.lp",
@@ -27,6 +28,7 @@ PROGRAM_FILES = (
     "art11.lp",
     "art12.lp",
     "art13.lp",
+    "rounding.lp",
     "award.lp",
     "select.lp",
     "explain.lp",
