@@ -75,7 +75,7 @@ def test_money_demand_is_a_stratum_below_the_values():
     """want/1 never waits on val/2, and no article's rule sits in the values' recursion.
 
     When demand read the values (a rule wanting a key because another had a value),
-    want/val/has_val/amount_key/payable/weight_key and the carries formed one recursive
+    want/val/has_val/amount_key/payable/weight_key (now weight_of) and the carries formed one recursive
     component of 59 rules over every article file, which the grounder iterates as one.
     """
     components = _recursive_components()
