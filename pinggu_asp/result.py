@@ -84,10 +84,10 @@ class _Reader:
         self.ceiling = {a.arguments[0] for a in derived.get("ceiling")}
         self.locality = next((a.arguments[0].string for a in derived.get("locality")), "")
         self.gate_source = {a.arguments[0].string: a.arguments[1] for a in derived.get("gate_source")}
-        minimum = derived.get("art17_minimum")
+        minimum = derived.get("minimum_payable")
         self.minimum = self.fen(minimum[0].arguments[0]) if minimum else None
         self.derivations: dict[tuple[Term, Term], dict[str, Any] | None] = {}
-        unit = derived.get("art17_round_unit")
+        unit = derived.get("round_unit")
         self.round_unit = unit[0].arguments[0].number if unit else None
 
     def fen(self, key: Term) -> int | None:

@@ -118,6 +118,36 @@ def test_floor_to(a, n):
     assert one(vals, key) == a // n * n and not overflow
 
 
+def test_floor_to_by_a_unit_out_of_range_is_overflow():
+    """floor_to is computed in one rule (no div/2 value of its own), yet refuses a unit as the division would."""
+    zero, big = Function("floor_to", [A, Number(0)]), Function("floor_to", [A, Number(100_001)])
+    vals, _, overflow = run({A: 7}, [zero, big])
+    assert zero not in vals and big not in vals
+    assert {Function("div", [A, Number(0)]), Function("div", [A, Number(100_001)])} <= overflow
+
+
+def test_floor_to_one_fen_either_side_of_a_multiple_at_10_11_yuan():
+    """第十七条's 1,000 yuan (100,000 fen) at 10^11 yuan: one fen below a multiple floors to the one before."""
+    unit = 100_000
+    multiple = 10**8 * unit  # 10^11 yuan in fen, far past 2^31
+    keys = {Function("floor_to", [Function("a", [Number(i)]), Number(unit)]): v
+            for i, v in enumerate((multiple - 1, multiple, multiple + 1))}
+    values = {key.arguments[0]: v for key, v in keys.items()}
+    vals, _, overflow = run(values, list(keys))
+    assert [one(vals, key) for key in keys] == [multiple - unit, multiple, multiple]
+    assert not overflow
+    # Only the floored amount is grounded: no value of the intermediate quotient or product.
+    assert not any(key.name in ("div", "times") for key in vals)
+
+
+def test_a_parameter_has_a_value_only_where_it_is_wanted():
+    """val(param(N)) is derived per member, so only for the parameters a rule or the result reads."""
+    wanted, unread = Function("param", [Function("p1")]), Function("param", [Function("p2")])
+    params = [Function("param_money", [Function(n), money(v)]) for n, v in (("p1", 500), ("p2", 700))]
+    vals, _, _ = run({}, [wanted], params)
+    assert one(vals, wanted) == 500 and unread not in vals
+
+
 @SETTINGS
 @given(a=wide, b=wide)
 def test_minus_monus_min(a, b):

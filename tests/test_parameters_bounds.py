@@ -1,7 +1,7 @@
 """Issue 17 §3: every parameter is bounded to the range in which the rules decide exactly.
 
 `--param penalty_lookback_years=99999999999` gave a traceback, and 250000 a wrong total (5,630,000
-where 0 is right) because dates.lp wraps Y*10000. Each parameter's `range` in asp_rules/parameters.yaml
+where 0 is right) because calendar.lp wraps Y*10000. Each parameter's `range` in asp_rules/parameters.yaml
 is enforced wherever a value enters: the file, a reform file, `--param`, `--compare-param`, the
 service's reform fields and the case files. For each parameter the last value inside is accepted and
 the first outside refused, naming the parameter, its range and the value; spot checks show the edges
