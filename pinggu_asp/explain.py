@@ -87,6 +87,12 @@ def amount_text(value: Any, lang: str) -> str:
 AMOUNT_STANDS = frozenset({"granted", "superseded", "blocked", "below_minimum"})
 
 
+def other_amount(other: dict[str, Any]) -> Any:
+    """What a competing award or another policy's support pays: an award's amount is whole
+    yuan (``amount_yuan``); a declared support may hold fen (``amount_yuan_decimal``)."""
+    return other["amount_yuan"] if "amount_yuan" in other else other.get("amount_yuan_decimal")
+
+
 def amount_label(status: str, lang: str) -> str:
     return LABELS[lang]["amount" if status in AMOUNT_STANDS else "amount_if_eligible"]
 
@@ -182,8 +188,8 @@ def _gap_sentence(cond: dict[str, Any], lang: str) -> str | None:
     if not gap:
         return None
     field = cond.get("source_field") or cond["id"]
-    need = yuan_text(gap.get("passes_at"), lang)
-    short = yuan_text(gap.get("short_by"), lang)
+    need = yuan_text(gap.get("passes_at_yuan_decimal"), lang)
+    short = yuan_text(gap.get("short_by_yuan_decimal"), lang)
     declared = yuan_text(cond.get("observed"), lang)
     formula = cond.get("required_formula")
     required = yuan_text(cond.get("required"), lang)
@@ -359,21 +365,21 @@ def _clause_sentences(entry: dict[str, Any], lang: str) -> list[str]:
         up = ("不超过 " if zh else "up to ") if entry.get("up_to") else ""
         out.append(f"给予 {up}{own}。" if zh else f"Granted: {up}{own}.")
     for other in entry.get("superseded_by", []):
-        theirs = amount_text(other.get("amount_yuan"), lang)
+        theirs = amount_text(other_amount(other), lang)
         basis = other.get("basis", "")
         if zh:
             out.append(f"按第十八条“从优不重复”，{_who(other)}（{basis}，{theirs}）更优，取代本条款（{own}）。")
         else:
             out.append(f"Superseded under Art 18 (most favourable, not twice) by {_who(other)} on {basis}: {theirs} against this clause's {own}.")
     for other in entry.get("blocked_by", []):
-        theirs = amount_text(other.get("amount_yuan"), lang)
+        theirs = amount_text(other_amount(other), lang)
         if zh:
             out.append(f"第十八条：已在{other.get('basis')}上享受{other.get('policy')}（{theirs}），本条款（{own}）不再给予。")
         else:
             out.append(f"Blocked under Art 18: {other.get('policy')} already paid {theirs} on {other.get('basis')}; this clause would pay {own}.")
     for order in entry.get("orders", []) or []:
         reasons = "; ".join(str(r.get("text_zh" if zh else "text_en") or r.get("code")) for r in order.get("reasons", []))
-        amount = yuan_text(order.get("executed_yuan"), lang)
+        amount = yuan_text(order.get("executed_yuan_decimal"), lang)
         verdict = ORDER_VERDICT["zh" if zh else "en"].get(str(order.get("verdict")), str(order.get("verdict")))
         out.append(f"订单 {order.get('order')}（执行额 {amount}）：{verdict}" + (f"，{reasons}" if reasons else "") if zh
                    else f"Order {order.get('order')} (executed {amount}): {verdict}" + (f" — {reasons}" if reasons else ""))
@@ -388,8 +394,8 @@ def derivation_text(deriv: dict[str, Any] | None, up_to: bool, lang: str) -> str
     zh = lang == "zh"
     y = lambda v: yuan_text(v, lang)  # noqa: E731 - a local shorthand
     parts: list[str] = []
-    if deriv.get("base_yuan") is not None:
-        parts.append(f"{y(deriv['base_yuan'])} × {deriv['rate_text']} = {y(deriv['raw_yuan'])}")
+    if deriv.get("base_yuan_decimal") is not None:
+        parts.append(f"{y(deriv['base_yuan_decimal'])} × {deriv['rate_text']} = {y(deriv['raw_yuan_decimal'])}")
         if deriv.get("cap_yuan") is not None:
             parts.append(f"上限 {y(deriv['cap_yuan'])}" if zh else f"cap {y(deriv['cap_yuan'])}")
     elif deriv.get("fixed_yuan") is not None:
@@ -397,10 +403,11 @@ def derivation_text(deriv: dict[str, Any] | None, up_to: bool, lang: str) -> str
             parts.append(f"不超过 {y(deriv['fixed_yuan'])}（上限）" if zh else f"up to {y(deriv['fixed_yuan'])} (a ceiling)")
         else:
             parts.append(f"定额 {y(deriv['fixed_yuan'])}" if zh else f"a fixed sum of {y(deriv['fixed_yuan'])}")
-    if deriv.get("already_paid_yuan") is not None:
-        parts.append(f"减已获 {y(deriv['already_paid_yuan'])}" if zh else f"less {y(deriv['already_paid_yuan'])} already paid")
-    before, after, unit = deriv.get("before_rounding_yuan"), deriv.get("after_rounding_yuan"), deriv.get("round_unit_yuan")
-    if before == after:
+    if deriv.get("already_paid_yuan_decimal") is not None:
+        paid = y(deriv["already_paid_yuan_decimal"])
+        parts.append(f"减已获 {paid}" if zh else f"less {paid} already paid")
+    before, after, unit = deriv.get("before_rounding_yuan_decimal"), deriv.get("after_rounding_yuan"), deriv.get("round_unit_yuan")
+    if deriv.get("before_rounding_fen") == deriv.get("after_rounding_fen"):
         parts.append(f"按第十七条取整（向下取整至 {y(unit)} 的整数倍）前后均为 {y(after)}" if zh
                      else f"{y(after)} before and after the Art 17 rounding (down to a multiple of {y(unit)})")
     elif zh:
@@ -485,7 +492,7 @@ def _gate_model(gate: dict[str, Any], support_year: int | None) -> dict[str, Any
 
 def _supersedes_sentence(model: dict[str, Any], other: dict[str, Any], lang: str) -> str:
     own = amount_text(model.get("amount_yuan"), lang)
-    theirs = amount_text(other.get("amount_yuan"), lang)
+    theirs = amount_text(other_amount(other), lang)
     if lang == "zh":
         return f"按第十八条“从优不重复”，本条款（{own}）优于 {other['clause']}（{other.get('basis')}，{theirs}）。"
     return f"Chosen under Art 18 (most favourable, not twice) over {other['clause']} on {other.get('basis')}: {own} against {theirs}."

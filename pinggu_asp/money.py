@@ -100,6 +100,29 @@ def limbs_to_fen(limbs: tuple[int, ...]) -> int:
     return fen
 
 
+def yuan_json(fen: int) -> int:
+    """A ``*_yuan`` key of a JSON document: always an integer of whole yuan.
+
+    Only amounts that are whole yuan by the rules (awards after 第十七条's rounding,
+    totals, caps and other parameters of the law) are written this way; an amount that
+    is not is a bug, and an error is better than a number of another type."""
+    yuan, part = divmod(fen, FEN_PER_YUAN)
+    if part:
+        raise MoneyError(f"{fen} fen is not a whole number of yuan")
+    return yuan
+
+
+def yuan_decimal(fen: int) -> str:
+    """A ``*_yuan_decimal`` key: always an exact decimal string with two places ("130617.28", "80000.00").
+
+    For amounts that may hold fen (declared figures and the steps worked out from them
+    before the rounding); the integer ``*_fen`` key beside it is the one to add up."""
+    if fen < 0:
+        return "-" + yuan_decimal(-fen)
+    yuan, part = divmod(fen, FEN_PER_YUAN)
+    return f"{yuan}.{part:02d}"
+
+
 def format_yuan(fen: int) -> str:
     whole, part = divmod(fen, FEN_PER_YUAN)
     return f"{whole:,}" if part == 0 else f"{whole:,}.{part:02d}"

@@ -237,7 +237,7 @@ def test_national_green_after_a_paid_beijing_green_pays_the_difference():
     result = decide(data)
     entry = clause(result, "art7.green_national")
     assert (entry["status"], entry["amount_yuan"], entry["cap_yuan"]) == ("granted", 200_000, 500_000)
-    assert entry["amount_before_rounding_yuan"] == 200_000
+    assert entry["amount_before_rounding_yuan_decimal"] == "200000.00"
     assert clause(result, "art7.green_beijing")["status"] == "ineligible"
     full = decide(data, interpretations=FULL)
     assert "I-upgrade-full" in full["interpretations"]

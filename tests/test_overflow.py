@@ -22,7 +22,7 @@ def test_art3_at_3e11_with_6_percent_is_exactly_the_cap():
     entry = clause(decide(data), "art3.output_growth")
     assert entry["status"] == "granted"
     assert entry["amount_yuan"] == 5_000_000
-    assert entry["amount_before_rounding_yuan"] == 5_000_000
+    assert entry["amount_before_rounding_yuan_decimal"] == "5000000.00"
 
 
 def test_art5_growth_at_2_5e9_twelve_percent_twice_is_exactly_the_cap():
