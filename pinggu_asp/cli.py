@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import os
 import sys
 import tempfile
 from enum import Enum
@@ -16,6 +15,7 @@ import typer
 # Each command imports what it uses: the declaration model (pydantic), the
 # engine (clingo), the renderers (rich) and the batch and service stacks cost
 # most of a cold start, and `--version` and `-h` need none of them.
+from .atomic import write_atomic
 from .limits import TIME_LIMIT
 
 app = typer.Typer(
@@ -112,25 +112,10 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    directory = output.resolve().parent
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
+        write_atomic(output, text)
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror}", EXIT_INPUT)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        # mkstemp makes the file private (0600); the result is an ordinary file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, output)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        _fail(f"cannot write {output}: {exc.strerror}", EXIT_INPUT)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 FileArg = Annotated[Path, typer.Argument(help="A declaration, pinggu-declaration/1, in YAML or JSON; - reads standard input.")]
