@@ -132,6 +132,6 @@ def test_over_the_largest_amount_is_invalid_input(tmp_path, amount):
     set_annual(data, 2025, gross_output=amount)
     proc = cli(tmp_path, data)
     assert proc.returncode == 2
-    assert "annual[2].gross_output" in proc.stderr
+    assert "annual[2025].gross_output" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     assert proc.stdout == ""
