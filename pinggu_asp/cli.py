@@ -106,6 +106,20 @@ def _fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+# The optional dependencies (pyproject.toml's extras) and the modules each brings.
+EXTRAS = {"serve": ("fastapi", "starlette", "uvicorn", "swagger_ui_bundle"), "report": ("plotly",)}
+
+
+def _need_extra(extra: str, what: str) -> None:
+    """Exit 2, naming the command that installs it, when an extra a command needs is not installed."""
+    import importlib.util
+
+    missing = [name for name in EXTRAS[extra] if importlib.util.find_spec(name) is None]
+    if missing:
+        _fail(f"{what} needs the [{extra}] extra, which is not installed ({', '.join(missing)} missing): "
+              f"pip install 'pinggu-asp[{extra}]' (from a checkout: pip install '.[{extra}]')", EXIT_INPUT)
+
+
 def _write(text: str, output: Path | None) -> None:
     """Print, or write the whole file at once: never a half-written result. `-o -` prints."""
     if output is None or str(output) == "-":
@@ -436,6 +450,8 @@ def batch(
     time_limit: TimeLimitOpt = TIME_LIMIT,
 ) -> None:
     """Decide a population of declarations; each result is what `check` prints for it."""
+    if report is not None:
+        _need_extra("report", "--report (the budget report's charts)")
     from .batch.command import BatchOptions, execute
     from .batch.reading import BatchInputError
     from .interpretations import InterpretationError
@@ -543,6 +559,7 @@ def serve(
     keep_alive: Annotated[int, typer.Option(min=1, help="Seconds an idle keep-alive connection stays open.")] = 5,
 ) -> None:
     """Serve the JSON API (/v1/..., schema at /openapi.json, docs at /docs) and the auditors' page at /."""
+    _need_extra("serve", "`pinggu-asp serve`")
     from .service import Settings, create_app
     from .service.protocol import serve_app
 
