@@ -14,11 +14,10 @@ render_md and render_html print it.
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 from typing import Any
 
 from .i18n import COND_STATUS, LABELS, LANGS, MARK, ORDER_VERDICT, STATUS, article_label, comparison, payer_text
-from .money import FEN_PER_YUAN, format_wan, format_yuan
+from .money import amount_text, yuan_text
 
 SCHEMA = "pinggu-explanation/1"
 
@@ -37,48 +36,8 @@ class ClauseNotListed(LookupError):
 # --- values -----------------------------------------------------------------
 
 
-def _fraction(value: Any) -> Fraction | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return Fraction(str(value))
-    except (ValueError, ZeroDivisionError):
-        return None
-
-
-def yuan_plain(value: Any) -> str:
-    """An exact amount of yuan with thousands separators: 5300000 -> '5,300,000'.
-
-    Amounts that are not whole fen (a required growth value can be a fraction
-    of a fen) are shown to the fen and marked '≈', with the exact fraction kept
-    in the data."""
-    amount = _fraction(value)
-    if amount is None:
-        return str(value)
-    fen = amount * FEN_PER_YUAN
-    if fen.denominator == 1:
-        return format_yuan(fen.numerator)
-    # the least whole fen that is not below the exact value: what would pass
-    ceil_fen = -((-fen.numerator) // fen.denominator)
-    return "≈" + format_yuan(ceil_fen)
-
-
-def yuan_text(value: Any, lang: str) -> str:
-    if value is None:
-        return "—"
-    return f"{yuan_plain(value)}元" if lang == "zh" else f"{yuan_plain(value)} yuan"
-
-
-def amount_text(value: Any, lang: str) -> str:
-    """An award amount: 万元 with one decimal (Art 17) and in yuan."""
-    amount = _fraction(value)
-    if amount is None:
-        return "—"
-    fen = amount * FEN_PER_YUAN
-    whole_fen = fen.numerator // fen.denominator
-    if lang == "zh":
-        return f"{format_wan(whole_fen)}（{yuan_plain(value)}元）"
-    return f"{format_wan(whole_fen)} ({yuan_plain(value)} yuan)"
+# The amounts' words are money.py's (yuan_text, amount_text), imported
+# above and kept importable from here.
 
 
 # The statuses whose amount is what the clause pays or would pay on its own merits; beside

@@ -15,7 +15,8 @@ from rich.padding import Padding
 from rich.table import Table
 
 from .alternatives_text import factored_lines
-from .explain import amount_text, other_amount, yuan_text
+from .explain import other_amount
+from .money import amount_text, yuan_text
 from .safe_text import escape_controls, escape_tree
 from .wrap import widest, wrap
 

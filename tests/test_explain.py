@@ -20,8 +20,9 @@ from typer.testing import CliRunner
 
 from pinggu_asp.cli import app
 from pinggu_asp.engine import check
-from pinggu_asp.explain import ClauseNotListed, build, yuan_plain
+from pinggu_asp.explain import ClauseNotListed, build
 from pinggu_asp.loading import load_declaration
+from pinggu_asp.money import yuan_plain
 from pinggu_asp.render_html import render_html
 from pinggu_asp.render_md import render_markdown
 from pinggu_asp.render_text import render_clause_tree, render_explanation
