@@ -82,3 +82,15 @@ def test_no_module_keeps_a_money_formatter_of_its_own() -> None:
         text = (PACKAGE / name).read_text(encoding="utf-8")
         assert "def yuan_" not in text and "def wan_" not in text and "def amount_text" not in text, name
         assert ":,}" not in text and ":,." not in text, name
+
+
+@pytest.mark.parametrize("param", ["art3_cap=5000000.50", "art17_minimum=10000.01", "art9_standard_max=1.5"])
+def test_a_reform_with_fen_in_an_amount_is_refused_not_a_traceback(param: str) -> None:
+    """A cap, fixed sum or minimum is an integer *_yuan key of the result: a reform must give whole yuan."""
+    from typer.testing import CliRunner
+
+    from pinggu_asp.cli import app
+
+    result = CliRunner().invoke(app, ["whatif", str(PACKAGE.parent / "examples" / "declaration.yaml"), "--param", param])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert "is not a whole number of yuan" in result.output and "Traceback" not in result.output
