@@ -44,6 +44,7 @@ from .engine import check_many
 from .interpretations import InterpretationError
 from .loading import InputError, _DecimalLoader, declaration_from_data, format_location, parse_text
 from .model import Declaration
+from .money import yuan_plain
 from .parameters import ParameterError, ParameterSet, load_parameters
 from .reform import with_overrides
 from .solve import EngineError, Ruleset
@@ -450,16 +451,16 @@ def compare(spec: CaseSpec, result: dict[str, Any]) -> list[str]:
             clause, subject = _key(key)
             got_amount = (awarded if subject is None else by_basis).get(key)
             if got_amount != _yuan(amount):
-                shown = "none" if got_amount is None else f"{got_amount:,}"
-                out.append(f"awards.{key}: expected {_yuan(amount):,}, got {shown}; "
+                shown = "none" if got_amount is None else yuan_plain(got_amount)
+                out.append(f"awards.{key}: expected {yuan_plain(_yuan(amount))}, got {shown}; "
                            f"decided by {decided_by(result, _entries(result, key))}")
         for clause in sorted(set(awarded) - named_clauses):
-            out.append(f"awards.{clause}: expected no award, got {awarded[clause]:,}; "
+            out.append(f"awards.{clause}: expected no award, got {yuan_plain(awarded[clause])}; "
                        f"decided by {decided_by(result, _entries(result, clause))}")
     if spec.total_yuan is not None and _yuan(result["total_yuan"]) != _yuan(spec.total_yuan):
-        awards = ", ".join(f"{c} {a:,}" for c, a in sorted(_awarded(result).items())) or "no award"
+        awards = ", ".join(f"{c} {yuan_plain(a)}" for c, a in sorted(_awarded(result).items())) or "no award"
         gates = [f"gate {_condition_text(g)}" for g in result["gates"] if g["status"] != "pass"]
-        out.append(f"total_yuan: expected {_yuan(spec.total_yuan):,}, got {_yuan(result['total_yuan']):,}; "
+        out.append(f"total_yuan: expected {yuan_plain(spec.total_yuan)}, got {yuan_plain(result['total_yuan'])}; "
                    f"from {'; '.join([awards, *gates])}")
     return out
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import os
 import sys
 import tempfile
 from enum import Enum
@@ -16,6 +15,7 @@ import typer
 # Each command imports what it uses: the declaration model (pydantic), the
 # engine (clingo), the renderers (rich) and the batch and service stacks cost
 # most of a cold start, and `--version` and `-h` need none of them.
+from .atomic import write_atomic
 from .interpretations import switch_names_for_help
 from .limits import TIME_LIMIT
 
@@ -107,31 +107,30 @@ def _fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+# The optional dependencies (pyproject.toml's extras) and the modules each brings.
+EXTRAS = {"serve": ("fastapi", "starlette", "uvicorn", "swagger_ui_bundle"), "report": ("plotly",)}
+
+
+def _need_extra(extra: str, what: str) -> None:
+    """Exit 2, naming the command that installs it, when an extra a command needs is not installed."""
+    import importlib.util
+
+    missing = [name for name in EXTRAS[extra] if importlib.util.find_spec(name) is None]
+    if missing:
+        _fail(f"{what} needs the [{extra}] extra, which is not installed ({', '.join(missing)} missing): "
+              f"pip install 'pinggu-asp[{extra}]' (from a checkout: pip install '.[{extra}]')", EXIT_INPUT)
+
+
 def _write(text: str, output: Path | None) -> None:
     """Print, or write the whole file at once: never a half-written result. `-o -` prints."""
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    directory = output.resolve().parent
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
+        write_atomic(output, text)
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror}", EXIT_INPUT)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        # mkstemp makes the file private (0600); the result is an ordinary file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, output)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        _fail(f"cannot write {output}: {exc.strerror}", EXIT_INPUT)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 FileArg = Annotated[Path, typer.Argument(help="A declaration, pinggu-declaration/1, in YAML or JSON; - reads standard input.")]
@@ -452,6 +451,8 @@ def batch(
     time_limit: TimeLimitOpt = TIME_LIMIT,
 ) -> None:
     """Decide a population of declarations; each result is what `check` prints for it."""
+    if report is not None:
+        _need_extra("report", "--report (the budget report's charts)")
     from .batch.command import BatchOptions, execute
     from .batch.reading import BatchInputError
     from .interpretations import InterpretationError
@@ -559,6 +560,7 @@ def serve(
     keep_alive: Annotated[int, typer.Option(min=1, help="Seconds an idle keep-alive connection stays open.")] = 5,
 ) -> None:
     """Serve the JSON API (/v1/..., schema at /openapi.json, docs at /docs) and the auditors' page at /."""
+    _need_extra("serve", "`pinggu-asp serve`")
     from .service import Settings, create_app
     from .service.protocol import serve_app
 

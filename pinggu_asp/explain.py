@@ -14,11 +14,10 @@ render_md and render_html print it.
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 from typing import Any
 
 from .i18n import COND_STATUS, LABELS, LANGS, MARK, ORDER_VERDICT, STATUS, article_label, comparison, payer_text
-from .money import FEN_PER_YUAN, format_wan, format_yuan
+from .money import amount_text, yuan_text
 from .pack import say, texts
 
 SCHEMA = "pinggu-explanation/1"
@@ -38,54 +37,20 @@ class ClauseNotListed(LookupError):
 # --- values -----------------------------------------------------------------
 
 
-def _fraction(value: Any) -> Fraction | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return Fraction(str(value))
-    except (ValueError, ZeroDivisionError):
-        return None
-
-
-def yuan_plain(value: Any) -> str:
-    """An exact amount of yuan with thousands separators: 5300000 -> '5,300,000'.
-
-    Amounts that are not whole fen (a required growth value can be a fraction
-    of a fen) are shown to the fen and marked '≈', with the exact fraction kept
-    in the data."""
-    amount = _fraction(value)
-    if amount is None:
-        return str(value)
-    fen = amount * FEN_PER_YUAN
-    if fen.denominator == 1:
-        return format_yuan(fen.numerator)
-    # the least whole fen that is not below the exact value: what would pass
-    ceil_fen = -((-fen.numerator) // fen.denominator)
-    return "≈" + format_yuan(ceil_fen)
-
-
-def yuan_text(value: Any, lang: str) -> str:
-    if value is None:
-        return "—"
-    return f"{yuan_plain(value)}元" if lang == "zh" else f"{yuan_plain(value)} yuan"
-
-
-def amount_text(value: Any, lang: str) -> str:
-    """An award amount: 万元 with one decimal (Art 17) and in yuan."""
-    amount = _fraction(value)
-    if amount is None:
-        return "—"
-    fen = amount * FEN_PER_YUAN
-    whole_fen = fen.numerator // fen.denominator
-    if lang == "zh":
-        return f"{format_wan(whole_fen)}（{yuan_plain(value)}元）"
-    return f"{format_wan(whole_fen)} ({yuan_plain(value)} yuan)"
+# The amounts' words are money.py's (yuan_text, amount_text), imported
+# above and kept importable from here.
 
 
 # The statuses whose amount is what the clause pays or would pay on its own merits; beside
 # any other status an amount is only what the clause would pay if it were eligible, and
 # says so (an auditor must never read it as owed).
 AMOUNT_STANDS = frozenset({"granted", "superseded", "blocked", "below_minimum"})
+
+
+def other_amount(other: dict[str, Any]) -> Any:
+    """What a competing award or another policy's support pays: an award's amount is whole
+    yuan (``amount_yuan``); a declared support may hold fen (``amount_yuan_decimal``)."""
+    return other["amount_yuan"] if "amount_yuan" in other else other.get("amount_yuan_decimal")
 
 
 def amount_label(status: str, lang: str) -> str:
@@ -183,8 +148,8 @@ def _gap_sentence(cond: dict[str, Any], lang: str) -> str | None:
     if not gap:
         return None
     field = cond.get("source_field") or cond["id"]
-    need = yuan_text(gap.get("passes_at"), lang)
-    short = yuan_text(gap.get("short_by"), lang)
+    need = yuan_text(gap.get("passes_at_yuan_decimal"), lang)
+    short = yuan_text(gap.get("short_by_yuan_decimal"), lang)
     declared = yuan_text(cond.get("observed"), lang)
     formula = cond.get("required_formula")
     required = yuan_text(cond.get("required"), lang)
@@ -341,14 +306,14 @@ def _clause_sentences(entry: dict[str, Any], lang: str) -> list[str]:
         up = ("不超过 " if zh else "up to ") if entry.get("up_to") else ""
         out.append(f"给予 {up}{own}。" if zh else f"Granted: {up}{own}.")
     for other in entry.get("superseded_by", []):
-        theirs = amount_text(other.get("amount_yuan"), lang)
+        theirs = amount_text(other_amount(other), lang)
         out.append(say("sentences", "superseded_by", lang, who=_who(other), basis=other.get("basis", ""), theirs=theirs, own=own))
     for other in entry.get("blocked_by", []):
-        theirs = amount_text(other.get("amount_yuan"), lang)
+        theirs = amount_text(other_amount(other), lang)
         out.append(say("sentences", "blocked_by", lang, basis=other.get("basis"), policy=other.get("policy"), theirs=theirs, own=own))
     for order in entry.get("orders", []) or []:
         reasons = "; ".join(str(r.get("text_zh" if zh else "text_en") or r.get("code")) for r in order.get("reasons", []))
-        amount = yuan_text(order.get("executed_yuan"), lang)
+        amount = yuan_text(order.get("executed_yuan_decimal"), lang)
         verdict = ORDER_VERDICT["zh" if zh else "en"].get(str(order.get("verdict")), str(order.get("verdict")))
         out.append(f"订单 {order.get('order')}（执行额 {amount}）：{verdict}" + (f"，{reasons}" if reasons else "") if zh
                    else f"Order {order.get('order')} (executed {amount}): {verdict}" + (f" — {reasons}" if reasons else ""))
@@ -363,8 +328,8 @@ def derivation_text(deriv: dict[str, Any] | None, up_to: bool, lang: str) -> str
     zh = lang == "zh"
     y = lambda v: yuan_text(v, lang)  # noqa: E731 - a local shorthand
     parts: list[str] = []
-    if deriv.get("base_yuan") is not None:
-        parts.append(f"{y(deriv['base_yuan'])} × {deriv['rate_text']} = {y(deriv['raw_yuan'])}")
+    if deriv.get("base_yuan_decimal") is not None:
+        parts.append(f"{y(deriv['base_yuan_decimal'])} × {deriv['rate_text']} = {y(deriv['raw_yuan_decimal'])}")
         if deriv.get("cap_yuan") is not None:
             parts.append(f"上限 {y(deriv['cap_yuan'])}" if zh else f"cap {y(deriv['cap_yuan'])}")
     elif deriv.get("fixed_yuan") is not None:
@@ -372,10 +337,11 @@ def derivation_text(deriv: dict[str, Any] | None, up_to: bool, lang: str) -> str
             parts.append(f"不超过 {y(deriv['fixed_yuan'])}（上限）" if zh else f"up to {y(deriv['fixed_yuan'])} (a ceiling)")
         else:
             parts.append(f"定额 {y(deriv['fixed_yuan'])}" if zh else f"a fixed sum of {y(deriv['fixed_yuan'])}")
-    if deriv.get("already_paid_yuan") is not None:
-        parts.append(f"减已获 {y(deriv['already_paid_yuan'])}" if zh else f"less {y(deriv['already_paid_yuan'])} already paid")
-    before, after, unit = deriv.get("before_rounding_yuan"), deriv.get("after_rounding_yuan"), deriv.get("round_unit_yuan")
-    if before == after:
+    if deriv.get("already_paid_yuan_decimal") is not None:
+        paid = y(deriv["already_paid_yuan_decimal"])
+        parts.append(f"减已获 {paid}" if zh else f"less {paid} already paid")
+    before, after, unit = deriv.get("before_rounding_yuan_decimal"), deriv.get("after_rounding_yuan"), deriv.get("round_unit_yuan")
+    if deriv.get("before_rounding_fen") == deriv.get("after_rounding_fen"):
         parts.append(say("sentences", "rounding_unchanged", lang, unit=y(unit), after=y(after)))
     else:
         parts.append(say("sentences", "rounding", lang, before=y(before), unit=y(unit), after=y(after)))
@@ -455,7 +421,7 @@ def _gate_model(gate: dict[str, Any], support_year: int | None) -> dict[str, Any
 
 def _supersedes_sentence(model: dict[str, Any], other: dict[str, Any], lang: str) -> str:
     own = amount_text(model.get("amount_yuan"), lang)
-    theirs = amount_text(other.get("amount_yuan"), lang)
+    theirs = amount_text(other_amount(other), lang)
     return say("sentences", "supersedes", lang, own=own, clause=other["clause"], basis=other.get("basis"), theirs=theirs)
 
 

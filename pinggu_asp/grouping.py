@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,8 @@ from pathlib import Path
 import clingo
 from clingo import ast
 from clingo.ast import AST, ASTType, Location, Position
+
+from .atomic import write_atomic
 
 MEMBER = "group_member"
 ACTIVE = "group_active"
@@ -323,14 +324,7 @@ def _store(path: Path, grouped: GroupedProgram) -> None:
     document = {"sha256": _content_digest(payload), **payload}
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written whole and then renamed, so a reader never sees half a program.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".grouped-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, ensure_ascii=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, json.dumps(document, ensure_ascii=False))
 
 
 def _content_digest(payload: dict[str, object]) -> str:

@@ -267,6 +267,12 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
 
 def parse_text(text: str, source: str = "<input>", fmt: str | None = None) -> Any:
     """Parse JSON or YAML text into plain data (decimals as Decimal), within the size and nesting limits."""
+    return parse_located(text, source, fmt)[0]
+
+
+def parse_located(text: str, source: str = "<input>", fmt: str | None = None) -> tuple[Any, Any]:
+    """``parse_text``, and for YAML the node tree it was built from (None for JSON): where each value was written."""
+    root: Any = None
     kind = fmt or ("json" if source.endswith((".json", ".jsonl")) else "yaml")
     limit = max_declaration_bytes()
     if len(text) > limit:
@@ -280,7 +286,8 @@ def parse_text(text: str, source: str = "<input>", fmt: str | None = None) -> An
         else:
             loader = _DecimalLoader(text)  # what yaml.load does, with this SafeLoader-based class
             try:
-                data = loader.get_single_data()
+                root = loader.get_single_node()
+                data = None if root is None else loader.construct_document(root)
             finally:
                 loader.dispose()
     except RecursionError:
@@ -305,14 +312,20 @@ def parse_text(text: str, source: str = "<input>", fmt: str | None = None) -> An
     deep = _nesting_problem(data)
     if deep is not None:
         raise InputError(source, [(deep, f"nested more than {MAX_NESTING} levels deep")])
-    return data
+    return data, root
+
+
+class _Item(str):
+    """A list item named by its id, written in brackets like an index: ``orders[o-1]``."""
 
 
 def format_location(loc: tuple[int | str, ...]) -> str:
     """('annual', 2, 'gross_output') -> 'annual[2].gross_output'."""
     out = ""
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, _Item):
+            out += f"[{field_text(str(part))}]"
+        elif isinstance(part, int):
             out += f"[{part}]"
         else:
             # A key is declared text: shown with its controls escaped, and clipped.
@@ -321,11 +334,88 @@ def format_location(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _field_path(error: Any) -> str:
+def _plain_loc(error: Any) -> tuple[int | str, ...]:
     # Pydantic's before-validators add no location of their own; the function
     # name that names the model class after a union is noise for a reader.
-    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
-    return format_location(loc)
+    return tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+
+
+# The lists whose items the tool names by a key everywhere else (results, explanations,
+# `--set` paths): a year's record by its year, an order or an approval by its id.
+ITEM_KEYS = {"annual": "year", "ratings": "id", "approvals": "id", "orders": "id", "standards": "id",
+             "investment_projects": "id"}
+# The maps from year to amount, written `orders[o-1].executed.2025` as `--set` takes them.
+_YEAR_MAPS = frozenset({"executed", "output"})
+
+
+def item_key(items: Any, index: int, key: str) -> int | _Item | None:
+    """The year or id that names ``items[index]``, when it is a plain one no other item shares."""
+    def name_of(item: Any) -> Any:
+        value = item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+        if key == "year":
+            return value if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100 else None
+        # An id the model would refuse (empty, over 200 characters) cannot name the item.
+        return value if isinstance(value, str) and 1 <= len(value) <= 200 and value.strip() else None
+
+    if not isinstance(items, (list, tuple)) or not 0 <= index < len(items):
+        return None
+    name = name_of(items[index])
+    if name is None or sum(1 for item in items if name_of(item) == name) > 1:
+        return None
+    return name if isinstance(name, int) else _Item(name)
+
+
+def tool_location(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
+    """Pydantic's location as the tool's path: ``annual[2025]`` not ``annual[2]``, ``orders[o-1]`` not
+    ``orders[0]``, ``orders[o-1].executed.2025`` (an item without a usable year or id keeps its index)."""
+    out: list[int | str] = []
+    node = data
+    for i, part in enumerate(loc):
+        parent = loc[i - 1] if i else None
+        named = None
+        if isinstance(part, int) and isinstance(parent, str) and parent in ITEM_KEYS:
+            named = item_key(node, part, ITEM_KEYS[parent])
+        if named is not None:
+            out.append(named)
+        elif isinstance(part, int) and parent in _YEAR_MAPS:
+            out.append(str(part))
+        else:
+            out.append(part)
+        node = _child(node, part)
+    return tuple(out)
+
+
+def _child(node: Any, part: int | str) -> Any:
+    if isinstance(node, dict):
+        if part in node:
+            return node[part]
+        return next((value for key, value in node.items() if str(key) == str(part)), None)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
+
+
+def _written_at(root: Any, loc: tuple[int | str, ...], at_key: bool) -> Any:
+    """The YAML mark of the value at ``loc`` (of its key when ``at_key``: a key the model does not
+    know; of the mapping that lacks it, for a missing field)."""
+    node, mark = root, getattr(root, "start_mark", None)
+    for i, part in enumerate(loc):
+        if isinstance(node, yaml.MappingNode):
+            found = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)), None)
+            if found is None:
+                break
+            mark = found[0].start_mark if at_key and i == len(loc) - 1 else found[1].start_mark
+            node = found[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            break
+    return mark
+
+
+def _field_path(error: Any, data: Any = None) -> str:
+    return format_location(tool_location(_plain_loc(error), data))
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -364,13 +454,20 @@ def _message(error: Any) -> str:
     return str(error["msg"])
 
 
-def declaration_from_data(data: Any, source: str = "<input>") -> Declaration:
+def declaration_from_data(data: Any, source: str = "<input>", written: Any = None) -> Declaration:
+    """The declaration in ``data``; ``written``, the YAML node tree it came from, adds file:line:column to errors."""
     if not isinstance(data, dict):
         raise InputError(source, [("", "a declaration must be a mapping of fields")])
     try:
         decl = Declaration.model_validate(data)
     except ValidationError as exc:
-        problems = [(_field_path(error), _message(error)) for error in exc.errors(include_url=False)]
+        problems = []
+        for error in exc.errors(include_url=False):
+            at_key = error["type"] == "extra_forbidden"
+            mark = _written_at(written, _plain_loc(error), at_key) if written is not None else None
+            # The file, line and column an editor jumps to (1-based), after the reason.
+            where = f" (at {source}:{mark.line + 1}:{mark.column + 1})" if mark is not None else ""
+            problems.append((_field_path(error, data), _message(error) + where))
         raise InputError(source, problems) from None
     issues = semantic_issues(decl)
     if issues:
@@ -391,7 +488,8 @@ def _read_limited(stream: BinaryIO, source: str, limit: int) -> str:
 
 def load_declaration_stream(stream: BinaryIO, source: str = "<stdin>") -> Declaration:
     """A declaration from a byte stream (standard input), read within the size limit."""
-    return declaration_from_data(parse_text(_read_limited(stream, source, max_declaration_bytes()), source), source)
+    data, written = parse_located(_read_limited(stream, source, max_declaration_bytes()), source)
+    return declaration_from_data(data, source, written)
 
 
 def load_declaration(path: Path) -> Declaration:
@@ -416,4 +514,5 @@ def load_declaration(path: Path) -> Declaration:
         raise InputError(source, [("", f"cannot be read: {exc.strerror}")]) from None
     finally:
         os.close(fd)
-    return declaration_from_data(parse_text(text, source), source)
+    data, written = parse_located(text, source)
+    return declaration_from_data(data, source, written)

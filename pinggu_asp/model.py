@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
@@ -28,7 +29,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .money import MoneyError, parse_yuan
-from .safe_text import shown
+from .safe_text import field_text, shown
 
 SCHEMA = "pinggu-declaration/1"
 
@@ -416,6 +417,14 @@ class SemanticIssue(Exception):
         self.reason = reason
 
 
+def _item(items: Sequence[Any], list_name: str, index: int) -> str:
+    """An item as the tool names it everywhere else, ``orders[o-1]``; by its index while its id is shared."""
+    ident = items[index].id
+    if sum(1 for item in items if item.id == ident) == 1:
+        return f"{list_name}[{field_text(ident)}]"
+    return f"{list_name}[{index}]"
+
+
 def semantic_issues(decl: Declaration) -> list[SemanticIssue]:
     """Checks that span fields: the support year's record, unique ids, nothing dated in the future."""
     issues: list[SemanticIssue] = []
@@ -442,12 +451,13 @@ def semantic_issues(decl: Declaration) -> list[SemanticIssue]:
             first_at.setdefault(item.id, index)
     declared = decl.declaration_date
     dated: list[tuple[str, dt.date | None]] = []
-    dated += [(f"ratings[{i}].date", r.date) for i, r in enumerate(decl.ratings)]
-    dated += [(f"approvals[{i}].date", a.date) for i, a in enumerate(decl.approvals)]
-    dated += [(f"standards[{i}].implemented_date", s.implemented_date) for i, s in enumerate(decl.standards)]
-    dated += [(f"orders[{i}].signed_date", o.signed_date) for i, o in enumerate(decl.orders)]
+    dated += [(f"{_item(decl.ratings, 'ratings', i)}.date", r.date) for i, r in enumerate(decl.ratings)]
+    dated += [(f"{_item(decl.approvals, 'approvals', i)}.date", a.date) for i, a in enumerate(decl.approvals)]
+    dated += [(f"{_item(decl.standards, 'standards', i)}.implemented_date", s.implemented_date)
+              for i, s in enumerate(decl.standards)]
+    dated += [(f"{_item(decl.orders, 'orders', i)}.signed_date", o.signed_date) for i, o in enumerate(decl.orders)]
     dated += [
-        (f"investment_projects[{i}].commissioned_date", p.commissioned_date)
+        (f"{_item(decl.investment_projects, 'investment_projects', i)}.commissioned_date", p.commissioned_date)
         for i, p in enumerate(decl.investment_projects)
     ]
     for path, when in dated:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from fractions import Fraction
 
 from .safe_text import shown
 
@@ -100,15 +101,108 @@ def limbs_to_fen(limbs: tuple[int, ...]) -> int:
     return fen
 
 
+def yuan_json(fen: int) -> int:
+    """A ``*_yuan`` key of a JSON document: always an integer of whole yuan.
+
+    Only amounts that are whole yuan by the rules (awards after 第十七条's rounding,
+    totals, caps and other parameters of the law) are written this way; an amount that
+    is not is a bug, and an error is better than a number of another type."""
+    yuan, part = divmod(fen, FEN_PER_YUAN)
+    if part:
+        raise MoneyError(f"{fen} fen is not a whole number of yuan")
+    return yuan
+
+
+def yuan_decimal(fen: int) -> str:
+    """A ``*_yuan_decimal`` key: always an exact decimal string with two places ("130617.28", "80000.00").
+
+    For amounts that may hold fen (declared figures and the steps worked out from them
+    before the rounding); the integer ``*_fen`` key beside it is the one to add up."""
+    if fen < 0:
+        return "-" + yuan_decimal(-fen)
+    yuan, part = divmod(fen, FEN_PER_YUAN)
+    return f"{yuan}.{part:02d}"
+
+
+# --- amounts as people read them ----------------------------------------------
+# The one money formatter: every report (text, Markdown, HTML, what-if, the budget
+# report, the readings' templates, the case runner) shows an amount through these,
+# so the same amount reads the same everywhere.
+
+_YI_FEN = 100_000_000 * FEN_PER_YUAN
+_WAN_FEN = 10_000 * FEN_PER_YUAN
+
+
 def format_yuan(fen: int) -> str:
+    """Yuan with thousands separators, fen only when there are any: 530000000 -> '5,300,000'."""
+    if fen < 0:
+        return "-" + format_yuan(-fen)
     whole, part = divmod(fen, FEN_PER_YUAN)
     return f"{whole:,}" if part == 0 else f"{whole:,}.{part:02d}"
 
 
 def format_wan(fen: int) -> str:
     """万元 with one decimal (Art 17's amounts are whole thousands of yuan); any other amount exactly."""
+    if fen < 0:
+        return "-" + format_wan(-fen)
     thousands, rest = divmod(fen, 1000 * FEN_PER_YUAN)
     if rest == 0:
         return f"{thousands // 10}.{thousands % 10}万元"
-    whole, part = divmod(fen, 10_000 * FEN_PER_YUAN)
+    whole, part = divmod(fen, _WAN_FEN)
     return f"{whole}.{part:06d}".rstrip("0") + "万元"
+
+
+def format_law(fen: int) -> str:
+    """An amount the way the measures write it: 1亿元, 1500万元, 0.5万元."""
+    if fen and fen % _YI_FEN == 0:
+        return f"{fen // _YI_FEN}亿元"
+    whole, rest = divmod(fen, _WAN_FEN)
+    if rest == 0:
+        return f"{whole}万元"
+    return f"{whole}.{rest:06d}".rstrip("0") + "万元"
+
+
+def as_fraction(value: object) -> Fraction | None:
+    """An amount of yuan as the documents carry it (an int, a decimal string, "n/d", a Decimal), exactly."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return Fraction(str(value))
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def yuan_plain(value: object) -> str:
+    """An exact amount of yuan with thousands separators: 5300000 -> '5,300,000'.
+
+    Amounts that are not whole fen (a required growth value can be a fraction
+    of a fen) are shown to the fen and marked '≈', with the exact fraction kept
+    in the data."""
+    amount = as_fraction(value)
+    if amount is None:
+        return str(value)
+    fen = amount * FEN_PER_YUAN
+    if fen.denominator == 1:
+        return format_yuan(fen.numerator)
+    # the least whole fen that is not below the exact value: what would pass
+    ceil_fen = -((-fen.numerator) // fen.denominator)
+    return "≈" + format_yuan(ceil_fen)
+
+
+def yuan_text(value: object, lang: str) -> str:
+    """'5,300,000元' or '5,300,000 yuan'; '—' for no amount."""
+    if value is None:
+        return "—"
+    return f"{yuan_plain(value)}元" if lang == "zh" else f"{yuan_plain(value)} yuan"
+
+
+def amount_text(value: object, lang: str) -> str:
+    """An award amount: 万元 with one decimal (Art 17) and in yuan, '300.0万元（3,000,000元）'."""
+    amount = as_fraction(value)
+    if amount is None:
+        return "—"
+    fen = amount * FEN_PER_YUAN
+    whole_fen = fen.numerator // fen.denominator
+    if lang == "zh":
+        return f"{format_wan(whole_fen)}（{yuan_plain(value)}元）"
+    return f"{format_wan(whole_fen)} ({yuan_plain(value)} yuan)"

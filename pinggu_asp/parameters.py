@@ -88,6 +88,11 @@ def check_range(name: str, spec: dict[str, Any], value: Any, where: str) -> None
             f"{where}: {display_value(kind, value)} is not a whole multiple of {display_value(kind, step)}, "
             f"as {name} must be for the rules to decide exactly"
         )
+    if kind == "money" and value % FEN_PER_YUAN:
+        # The measures state every amount in whole yuan (万元), and a result gives the caps, fixed
+        # sums and minimum they set as integer *_yuan keys (README "Money in these documents").
+        raise ParameterError(f"{where}: {display_value(kind, value)} is not a whole number of yuan, "
+                             f"as every amount of the measures is")
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .alternatives_text import factored_lines
-from .explain import yuan_text
 from .i18n import LABELS
+from .money import yuan_text
 from .wrap import units
 
 CSS = """

@@ -15,7 +15,8 @@ from rich.padding import Padding
 from rich.table import Table
 
 from .alternatives_text import factored_lines
-from .explain import amount_text, yuan_text
+from .explain import other_amount
+from .money import amount_text, yuan_text
 from .safe_text import escape_controls, escape_tree
 from .wrap import widest, wrap
 
@@ -116,13 +117,13 @@ def _why(clause: dict[str, Any], lang: str) -> str:
     for reason in clause["reasons"]:
         line = f"{reason['mark']} {reason['id']}: {reason['text'][lang]}"
         if reason.get("gap"):
-            line += f" ({'差' if zh else 'short by '}{yuan_text(reason['gap']['short_by'], lang)})"
+            line += f" ({'差' if zh else 'short by '}{yuan_text(reason['gap']['short_by_yuan_decimal'], lang)})"
         if reason["status"] == "unknown" and reason.get("missing"):
             line += f" ({'缺少' if zh else 'missing '}{reason['missing']})"
         parts.append(line)
     for other in clause["superseded_by"]:
         who = other.get("clause") or other.get("policy")
-        parts.append(("← 从优：" if zh else "← beaten by ") + f"{who} {yuan_text(other.get('amount_yuan'), lang)}")
+        parts.append(("← 从优：" if zh else "← beaten by ") + f"{who} {yuan_text(other_amount(other), lang)}")
     for other in clause["supersedes"]:
         parts.append(("→ 优于：" if zh else "→ chosen over ") + f"{other['clause']} {yuan_text(other.get('amount_yuan'), lang)}")
     for other in clause["blocked_by"]:
@@ -338,7 +339,7 @@ def render_clause_tree(model: dict[str, Any], lang: str = "zh", width: int | Non
             selection = root.add(labels["selection"] + ": " + clause["status_text"][lang])
             for other in clause["superseded_by"] + clause["blocked_by"]:
                 who = other.get("clause") or other.get("policy")
-                selection.add(f"← {who} · {other.get('basis')} · {yuan_text(other.get('amount_yuan'), lang)}")
+                selection.add(f"← {who} · {other.get('basis')} · {yuan_text(other_amount(other), lang)}")
             for other in clause.get("supersedes", []):
                 selection.add(f"→ {other['clause']} · {other.get('basis')} · {yuan_text(other.get('amount_yuan'), lang)}")
         console.print(root)
@@ -362,7 +363,7 @@ def _tree_condition(parent: Any, cond: dict[str, Any], labels: dict[str, str], l
     if cond.get("facts"):
         facts = node.add(labels["facts"])
         for fact in cond["facts"]:
-            facts.add(f"{fact['field']} = {yuan_text(fact['value'], lang)}")
+            facts.add(f"{fact['field']} = {yuan_text(fact['value_yuan_decimal'], lang)}")
     if cond.get("years_looked_at"):
         facts = node.add(labels["years_looked_at"])
         for year in cond["years_looked_at"]:

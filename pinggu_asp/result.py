@@ -14,7 +14,7 @@ import clingo
 
 from . import __version__
 from .model import Declaration
-from .money import FEN_PER_YUAN
+from .money import FEN_PER_YUAN, yuan_decimal, yuan_json
 from .pack import document_number, words
 from .parameters import value_as_data
 from .readings import describe_all
@@ -26,7 +26,6 @@ from .terms import (
     basis_id,
     clause_id,
     date_text,
-    fen_fraction_to_json,
     key_formula,
     source_field,
     term_formula,
@@ -48,8 +47,14 @@ class CondText:
     text_en: str
 
 
-def _yuan(fen: int | None) -> int | str | None:
-    return None if fen is None else fen_fraction_to_json(Fraction(fen))
+def _yuan(fen: int | None) -> int | None:
+    """A ``*_yuan`` key: whole yuan, always an integer (an amount whole by the rules)."""
+    return None if fen is None else yuan_json(fen)
+
+
+def _yuan_decimal(fen: int | None) -> str | None:
+    """A ``*_yuan_decimal`` key: an amount that may hold fen, always a decimal string; add up its ``*_fen`` twin."""
+    return None if fen is None else yuan_decimal(fen)
 
 
 def canonical_declaration(decl: Declaration) -> str:
@@ -134,7 +139,7 @@ def _derivation(reader: _Reader, observed: Term, required: Term) -> dict[str, An
             continue
         seen.add(key)
         fen = reader.fen(key)
-        facts.append({"field": source_field(key) or text(key), "value": _yuan(fen), "value_fen": fen})
+        facts.append({"field": source_field(key) or text(key), "value_yuan_decimal": _yuan_decimal(fen), "value_fen": fen})
     return {
         "observed_kind": observed.name,
         "required_kind": required.name,
@@ -159,6 +164,8 @@ def _amount_derivation(reader: _Reader, c: Term, s: Term) -> dict[str, Any] | No
 
 
 _UNSET: Any = object()
+# The steps of an amount's derivation that may hold fen (the others are whole yuan by the rules).
+_MAY_HOLD_FEN = frozenset({"base", "raw", "already_paid", "before_rounding"})
 
 
 def _work_out(reader: _Reader, c: Term, s: Term) -> dict[str, Any] | None:
@@ -173,8 +180,13 @@ def _work_out(reader: _Reader, c: Term, s: Term) -> dict[str, Any] | None:
     for name in ("base", "raw", "fixed", "cap", "already_paid", "before_rounding", "after_rounding"):
         step = steps.get(name)
         fen = reader.fen(step) if step is not None else None
-        out[f"{name}_yuan"] = _yuan(fen)
-        out[f"{name}_fen"] = fen  # exact: the _yuan key is a decimal string when not whole yuan
+        # One type per key: the law's sums and the rounded amount are whole yuan; the steps
+        # worked out from declared figures may hold fen, and say so by their name.
+        if name in _MAY_HOLD_FEN:
+            out[f"{name}_yuan_decimal"] = _yuan_decimal(fen)
+        else:
+            out[f"{name}_yuan"] = _yuan(fen)
+        out[f"{name}_fen"] = fen
     base = steps.get("base")
     out["base_formula"] = key_formula(base) if base is not None else None
     rate = reader.by_cs["amount_rate"].get((c, s))
@@ -221,8 +233,8 @@ def _condition(reader: _Reader, atom: Term) -> dict[str, Any]:
     for gap in reader.by_cs["gap"].get((c, s), []):
         if gap.arguments[2] == cid:
             need, short = reader.fen(gap.arguments[3]), reader.fen(gap.arguments[4])
-            entry["gap"] = {"passes_at": _yuan(need), "short_by": _yuan(short), "passes_at_fen": need,
-                            "short_by_fen": short}
+            entry["gap"] = {"passes_at_yuan_decimal": _yuan_decimal(need), "short_by_yuan_decimal": _yuan_decimal(short),
+                            "passes_at_fen": need, "short_by_fen": short}
     years = sorted(a.arguments[3].number for a in reader.by_cs["looked_at"].get((c, s), []) if a.arguments[2] == cid)
     if years:
         entry["years_looked_at"] = years
@@ -257,7 +269,8 @@ def _candidate_json(reader: _Reader, decl: Declaration, cand: Term) -> dict[str,
     return {
         "policy": support.policy,
         "basis": support.basis,
-        "amount_yuan": _yuan(reader.fen(fun("other_support", num(index)))),
+        "amount_yuan_decimal": _yuan_decimal(reader.fen(fun("other_support", num(index)))),
+        "amount_fen": reader.fen(fun("other_support", num(index))),
         "other_pinggu_support": index,
     }
 
@@ -273,7 +286,7 @@ def _orders(reader: _Reader, c: Term, s: Term) -> list[dict[str, Any]]:
         executed = fun("executed", oid, s.arguments[-1])
         executed_fen = reader.fen(executed)
         entry = orders.setdefault(oid.string, {"order": oid.string, "verdict": verdict.name,
-                                               "executed_yuan": _yuan(executed_fen), "executed_fen": executed_fen,
+                                               "executed_yuan_decimal": _yuan_decimal(executed_fen), "executed_fen": executed_fen,
                                                "reasons": []})
         zh, en = (t.string for t in texts[reason.name]) if reason.name in texts else (None, None)
         entry["reasons"].append({"code": reason.name, "text_zh": zh, "text_en": en,
@@ -295,8 +308,8 @@ def _clause(reader: _Reader, decl: Declaration, c: Term, s: Term) -> dict[str, A
         "bases": [basis_id(b) for b in reader.bases(c, s)],
         "status": status[0].arguments[2].name if status else "unknown",
         "amount_yuan": _yuan(reader.amount(c, s)),
-        "amount_before_rounding_yuan": _yuan(reader.amount_before_rounding(c, s)),
-        # Before 第十七条's rounding an amount may hold fen: the _fen key is the exact integer to add up.
+        # Before 第十七条's rounding an amount may hold fen: a decimal string for reading, the _fen key to add up.
+        "amount_before_rounding_yuan_decimal": _yuan_decimal(reader.amount_before_rounding(c, s)),
         "amount_before_rounding_fen": reader.amount_before_rounding(c, s),
         "derivation": _amount_derivation(reader, c, s),
         "cap_yuan": _yuan(reader.fen(cap_key)) if cap_key is not None else None,
@@ -335,14 +348,16 @@ def _blocker(reader: _Reader, decl: Declaration, by: Term) -> dict[str, Any]:
             "clause": prior.clause,
             "basis": prior.basis,
             "year": prior.year,
-            "amount_yuan": _yuan(reader.fen(fun("prior_award", num(index)))),
+            "amount_yuan_decimal": _yuan_decimal(reader.fen(fun("prior_award", num(index)))),
+            "amount_fen": reader.fen(fun("prior_award", num(index))),
         }
     support = decl.other_pinggu_support[index]
     return {
         "other_pinggu_support": index,
         "policy": support.policy,
         "basis": support.basis,
-        "amount_yuan": _yuan(reader.fen(fun("other_support", num(index)))),
+        "amount_yuan_decimal": _yuan_decimal(reader.fen(fun("other_support", num(index)))),
+        "amount_fen": reader.fen(fun("other_support", num(index))),
     }
 
 
@@ -459,7 +474,8 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
                 "prior_award": index,
                 "clause": prior.clause,
                 "basis": prior.basis,
-                "amount_yuan": _yuan(int(prior.amount * FEN_PER_YUAN)),
+                "amount_yuan_decimal": _yuan_decimal(int(prior.amount * FEN_PER_YUAN)),
+                "amount_fen": int(prior.amount * FEN_PER_YUAN),
                 "text_en": exposure["en"],
                 "text_zh": exposure["zh"],
             }
@@ -477,7 +493,8 @@ def build_result(decl: Declaration, derived: Derived, ruleset: Ruleset) -> dict[
                 "other_pinggu_support": index,
                 "policy": support.policy,
                 "basis": support.basis,
-                "amount_yuan": _yuan(reader.fen(fun("other_support", num(index)))),
+                "amount_yuan_decimal": _yuan_decimal(reader.fen(fun("other_support", num(index)))),
+                "amount_fen": reader.fen(fun("other_support", num(index))),
                 "status": support.status.value,
                 "outcome": outcomes[index],
                 "blocks": sorted(set(blocks.get(index, []))),

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import re
 import string
+from fractions import Fraction
 from typing import Any
 
+from .money import FEN_PER_YUAN, format_law, yuan_text
 from .parameters import Parameter
-
-FEN_PER_YUAN = 100
-_YI_FEN = 100_000_000 * FEN_PER_YUAN
-_WAN_FEN = 10_000 * FEN_PER_YUAN
 
 # What a reading may hold besides placeholders: interpretation names, a standard's
 # number, and article numbers in English ("Article 11") are names, not parameters.
@@ -32,21 +30,6 @@ PLACEHOLDER = re.compile(r"\{[a-z][a-z0-9_]*(?::[a-z_]+)?\}")
 
 class TemplateError(ValueError):
     """A reading names a parameter that does not exist, or a format that does not apply."""
-
-
-def wan_text(fen: int) -> str:
-    """An amount the way the measures write it: 1亿元, 1500万元, 0.5万元."""
-    if fen and fen % _YI_FEN == 0:
-        return f"{fen // _YI_FEN}亿元"
-    whole, rest = divmod(fen, _WAN_FEN)
-    if rest == 0:
-        return f"{whole}万元"
-    return f"{whole}.{rest:06d}".rstrip("0") + "万元"
-
-
-def yuan_words(fen: int) -> str:
-    whole, part = divmod(fen, FEN_PER_YUAN)
-    return (f"{whole:,}" if part == 0 else f"{whole:,}.{part:02d}") + " yuan"
 
 
 class _Value:
@@ -59,11 +42,11 @@ class _Value:
         p = self.param
         if p.kind == "money":
             if spec == "wan":
-                return wan_text(p.value)
+                return format_law(p.value)
             if spec in ("", "yuan"):
-                return yuan_words(p.value)
+                return yuan_text(Fraction(p.value, FEN_PER_YUAN), "en")
             if spec == "yuan_zh":
-                return yuan_words(p.value).replace(" yuan", "元")
+                return yuan_text(Fraction(p.value, FEN_PER_YUAN), "zh")
         elif spec == "":
             return p.display()
         raise TemplateError(f"the format {spec!r} does not apply to {p.name} ({p.kind})")

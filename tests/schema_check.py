@@ -53,6 +53,28 @@ def check_document(doc: Any) -> None:
 
         lines = sorted(f"{where(e)}: {e.message[:300]}" for e in errors)[:10]
         raise SchemaMismatch(f"{doc['schema']} does not match its published schema:\n" + "\n".join(lines))
+    wrong = money_key_types(doc)
+    if wrong:
+        raise SchemaMismatch(f"{doc['schema']}: money keys of more than one type:\n" + "\n".join(wrong[:10]))
+
+
+def money_key_types(doc: Any, path: str = "") -> list[str]:
+    """Where a money key breaks the naming contract (README "Money in the JSON documents"):
+    ``*_yuan`` and ``*_fen`` are integers, ``*_yuan_decimal`` a decimal string, or null."""
+    wrong: list[str] = []
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            here = f"{path}/{key}"
+            if isinstance(key, str) and value is not None:
+                if key.endswith(("_yuan", "_fen")) and (isinstance(value, bool) or not isinstance(value, int)):
+                    wrong.append(f"{here}: {value!r} is not an integer")
+                elif key.endswith("_yuan_decimal") and not isinstance(value, str):
+                    wrong.append(f"{here}: {value!r} is not a decimal string")
+            wrong += money_key_types(value, here)
+    elif isinstance(doc, list):
+        for index, value in enumerate(doc):
+            wrong += money_key_types(value, f"{path}/{index}")
+    return wrong
 
 
 def check_text(text: str) -> None:

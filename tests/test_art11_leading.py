@@ -89,7 +89,7 @@ def test_rd_threshold_gap_names_one_yuan_more() -> None:
     """A failed "超" threshold passes at 15,000,000.01 yuan: the gap says so."""
     entry = art11(decide(leader(rd_prev=15_000_000)))
     gap = condition(entry, "art11.rd_pinggu_y_minus_1")["gap"]
-    assert gap == {"passes_at": "15000000.01", "short_by": "0.01", "passes_at_fen": 1_500_000_001, "short_by_fen": 1}
+    assert gap == {"passes_at_yuan_decimal": "15000000.01", "short_by_yuan_decimal": "0.01", "passes_at_fen": 1_500_000_001, "short_by_fen": 1}
 
 
 # --- "具有至少一项全球首发三类医疗器械注册批件" ----------------------------------------------

@@ -54,7 +54,7 @@ def test_orders_exactly_20m_are_not_over_20m_so_ineligible():
     assert entry["status"] == "ineligible"
     cond = condition(entry, "art12.orders_sum")
     assert cond["status"] == "fail" and cond["observed"] == 20_000_000
-    assert cond["gap"] == {"passes_at": "20000000.01", "short_by": "0.01", "passes_at_fen": 2_000_000_001, "short_by_fen": 1}
+    assert cond["gap"] == {"passes_at_yuan_decimal": "20000000.01", "short_by_yuan_decimal": "0.01", "passes_at_fen": 2_000_000_001, "short_by_fen": 1}
 
 
 def test_orders_20000001_are_over_so_granted_100000():
@@ -63,7 +63,7 @@ def test_orders_20000001_are_over_so_granted_100000():
     assert entry["status"] == "granted"
     assert statuses(entry) == {"art12.orders_sum": "pass", "art12.sector_auto_parts": "pass"}
     assert entry["amount_yuan"] == 100_000
-    assert entry["amount_before_rounding_yuan"] == 100_000
+    assert entry["amount_before_rounding_yuan_decimal"] == "100000.00"
     assert entry["up_to"] is False and entry["cap_yuan"] == 2_000_000
 
 

@@ -54,7 +54,7 @@ def test_investment_4999999_is_below_5m_so_ineligible():
     entry = synbio(project(fixed_asset_investment=4_999_999))
     cond = condition(entry, "art13.investment_5m")
     assert cond["status"] == "fail"
-    assert cond["gap"] == {"passes_at": 5_000_000, "short_by": 1, "passes_at_fen": 500_000_000, "short_by_fen": 100}
+    assert cond["gap"] == {"passes_at_yuan_decimal": "5000000.00", "short_by_yuan_decimal": "1.00", "passes_at_fen": 500_000_000, "short_by_fen": 100}
     assert entry["status"] == "ineligible"
 
 
@@ -63,7 +63,7 @@ def test_investment_4999999_is_below_5m_so_ineligible():
 def test_output_19999999_is_short_of_20m_so_ineligible():
     entry = synbio(project(output={2025: 19_999_999}))
     cond = condition(entry, "art13.output_20m")
-    assert cond["status"] == "fail" and cond["gap"]["short_by"] == 1
+    assert cond["status"] == "fail" and cond["gap"]["short_by_yuan_decimal"] == "1.00"
     assert entry["status"] == "ineligible"
 
 
@@ -110,18 +110,18 @@ def test_project_already_paid_is_ineligible():
 def test_investment_just_under_cap_point_is_floored_not_capped():
     """5% × 59,999,999 = 2,999,999.95, floored to 2,999,000 (第十七条)."""
     entry = synbio(project(fixed_asset_investment=59_999_999))
-    assert entry["amount_before_rounding_yuan"] == "2999999.95"
+    assert entry["amount_before_rounding_yuan_decimal"] == "2999999.95"
     assert entry["amount_yuan"] == 2_999_000
 
 
 @pytest.mark.parametrize("investment,before_rounding,amount", [
     (59_999_999, "2999999.95", 2_999_000),
-    (60_000_000, 3_000_000, 3_000_000),
-    (60_000_001, 3_000_000, 3_000_000),  # 5% is 3,000,000.05: "最高不超过 300 万元" caps it
+    (60_000_000, "3000000.00", 3_000_000),
+    (60_000_001, "3000000.00", 3_000_000),  # 5% is 3,000,000.05: "最高不超过 300 万元" caps it
 ])
 def test_cap_boundary(investment, before_rounding, amount):
     entry = synbio(project(fixed_asset_investment=investment))
-    assert entry["amount_before_rounding_yuan"] == before_rounding
+    assert entry["amount_before_rounding_yuan_decimal"] == before_rounding
     assert entry["amount_yuan"] == amount
 
 

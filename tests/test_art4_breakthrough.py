@@ -26,7 +26,7 @@ def decl(cur, prev=90_000_000, **extra):
 def test_one_yuan_below_is_ineligible_with_gap():
     entry = clause(decide(decl(99_999_999)), BREAK)
     assert entry["status"] == "ineligible"
-    assert condition(entry, "art4.output_100m")["gap"] == {"passes_at": 100_000_000, "short_by": 1, "passes_at_fen": 10_000_000_000, "short_by_fen": 100}
+    assert condition(entry, "art4.output_100m")["gap"] == {"passes_at_yuan_decimal": "100000000.00", "short_by_yuan_decimal": "1.00", "passes_at_fen": 10_000_000_000, "short_by_fen": 100}
 
 
 # --- 首次 (SPEC §0.7) -------------------------------------------------------------

@@ -23,7 +23,7 @@ def rd(r2023, r2024, r2025, **extra):
 
 def test_growth_gap_names_what_would_pass():
     entry = clause(decide(rd(5_000_000, 5_500_000, 6_049_999)), GROWTH)
-    assert condition(entry, "art5.growth_y")["gap"] == {"passes_at": 6_050_000, "short_by": 1, "passes_at_fen": 605_000_000, "short_by_fen": 100}
+    assert condition(entry, "art5.growth_y")["gap"] == {"passes_at_yuan_decimal": "6050000.00", "short_by_yuan_decimal": "1.00", "passes_at_fen": 605_000_000, "short_by_fen": 100}
 
 
 # --- 首次 (SPEC §0.7) -------------------------------------------------------------

@@ -102,7 +102,7 @@ def test_the_difference_is_worked_out_before_rounding():
     data = declaration(green("r-1", "beijing_green_factory", "2025-12-01"),
                        green("r-2", "national_green_factory", "2026-09-01"), year=2026, prior=prior)
     entry = clause(decide(data), "art7.green_national")
-    assert (entry["amount_before_rounding_yuan"], entry["cap_yuan"]) == (200_000, 500_000)
+    assert (entry["amount_before_rounding_yuan_decimal"], entry["cap_yuan"]) == ("200000.00", 500_000)
 
 
 # --- second reading: every condition names the declared field it read (cond_source) -----------

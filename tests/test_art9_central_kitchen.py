@@ -56,7 +56,7 @@ def test_sum_exactly_5m_is_not_over_5m_so_ineligible():
     cond = condition(entry, "art9.orders_sum")
     assert cond["status"] == "fail"
     assert cond["observed"] == 5_000_000 and cond["required"] == 5_000_000
-    assert cond["gap"] == {"passes_at": "5000000.01", "short_by": "0.01", "passes_at_fen": 500_000_001, "short_by_fen": 1}
+    assert cond["gap"] == {"passes_at_yuan_decimal": "5000000.01", "short_by_yuan_decimal": "0.01", "passes_at_fen": 500_000_001, "short_by_fen": 1}
 
 
 def test_sum_5000001_is_over_so_granted_50000():
@@ -65,7 +65,7 @@ def test_sum_5000001_is_over_so_granted_50000():
     assert entry["status"] == "granted"
     assert statuses(entry) == {"art9.orders_sum": "pass", "art9.sector_central_kitchen": "pass"}
     assert entry["amount_yuan"] == 50_000
-    assert entry["amount_before_rounding_yuan"] == "50000.01"
+    assert entry["amount_before_rounding_yuan_decimal"] == "50000.01"
     assert entry["up_to"] is False and entry["cap_yuan"] == 2_000_000
     assert entry["basis"] == SUBJECT and entry["payer"] == "district"
 
@@ -77,7 +77,7 @@ def test_two_orders_below_alone_sum_past_threshold_so_granted():
     assert condition(entry, "art9.orders_sum")["observed"] == 5_500_000
     assert entry["amount_yuan"] == 55_000
     assert verdicts(entry) == {"o-1": ("qualifies", ["counted"]), "o-2": ("qualifies", ["counted"])}
-    assert {o["order"]: o["executed_yuan"] for o in entry["orders"]} == {"o-1": 3_000_000, "o-2": 2_500_000}
+    assert {o["order"]: o["executed_yuan_decimal"] for o in entry["orders"]} == {"o-1": "3000000.00", "o-2": "2500000.00"}
 
 
 # --- "向平谷区非关联企业…下达采购订单" -------------------------------------------
@@ -179,7 +179,7 @@ def test_order_of_10_to_the_11_yuan_still_pays_exactly_the_cap():
     assert entry["status"] == "granted"
     assert condition(entry, "art9.orders_sum")["observed"] == 200_000_000_000
     assert entry["amount_yuan"] == 2_000_000
-    assert entry["amount_before_rounding_yuan"] == 2_000_000
+    assert entry["amount_before_rounding_yuan_decimal"] == "2000000.00"
 
 
 # --- art9.standard ------------------------------------------------------------------------

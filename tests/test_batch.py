@@ -73,7 +73,7 @@ def test_an_invalid_line_in_the_middle_gets_its_record_and_the_rest_their_result
     records = read_jsonl(output)
     assert [r["schema"] for r in records] == ["pinggu-result/1", "pinggu-error/1", "pinggu-error/1", "pinggu-result/1"]
     assert records[1] == {"schema": "pinggu-error/1", "line": 2, "errors": [
-        {"field": "annual[2].gross_output", "message": records[1]["errors"][0]["message"]}]}
+        {"field": "annual[2025].gross_output", "message": records[1]["errors"][0]["message"]}]}
     assert "negative" in records[1]["errors"][0]["message"]
     assert records[2]["line"] == 3 and records[2]["errors"][0]["field"] == ""
     # the blank line 4 holds no declaration; line 5 is the fourth record

@@ -76,8 +76,9 @@ def test_near_misses_fail_on_exactly_one_numeric_condition_by_at_most_a_tenth(ru
         failed = [c for c in clause["conditions"] if c["status"] == "fail"]
         assert [c["id"] for c in failed] == [item["condition"]]
         gap = failed[0]["gap"]
-        assert Decimal(str(gap["short_by"])) <= Decimal(str(gap["passes_at"])) / 10
-        assert item["short_by_yuan"] == gap["short_by"]
+        assert gap["short_by_fen"] * 10 <= gap["passes_at_fen"]
+        assert item["short_by_yuan_decimal"] == gap["short_by_yuan_decimal"]
+        assert (item["short_by_fen"], item["passes_at_fen"]) == (gap["short_by_fen"], gap["passes_at_fen"])
 
 
 def _art3(name: str, code: str, previous: int, current: int) -> dict:

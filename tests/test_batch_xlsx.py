@@ -89,7 +89,7 @@ def test_a_bad_row_gets_its_record_naming_sheet_and_row_and_the_rest_are_decided
     bad = records[1]
     assert bad["schema"] == "pinggu-error/1" and (bad["sheet"], bad["row"]) == ("enterprises", 3)
     [error] = bad["errors"]
-    assert (error["field"], error["sheet"], error["row"]) == ("annual[1].gross_output", "annual", 6)
+    assert (error["field"], error["sheet"], error["row"]) == ("annual[2024].gross_output", "annual", 6)
     orphan = records[2]
     assert (orphan["sheet"], orphan["row"]) == ("penalties", 2)
     assert "on no enterprises row" in orphan["errors"][0]["message"]

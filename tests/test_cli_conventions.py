@@ -100,7 +100,7 @@ def test_yaml_error_names_file_line_and_column(tmp_path: Path):
 def test_enum_error_echoes_the_value(tmp_path: Path):
     out = runner.invoke(app, ["check", str(_with(tmp_path, "kind: beijing_advanced_smart_factory", "kind: beijing_smart"))])
     assert out.exit_code == 2
-    assert "ratings[0].kind: 'beijing_smart' is not allowed" in out.stderr
+    assert "ratings[r-1].kind: 'beijing_smart' is not allowed" in out.stderr
 
 
 def test_no_color_and_no_escape_codes(monkeypatch):

@@ -20,8 +20,9 @@ from typer.testing import CliRunner
 
 from pinggu_asp.cli import app
 from pinggu_asp.engine import check
-from pinggu_asp.explain import ClauseNotListed, build, yuan_plain
+from pinggu_asp.explain import ClauseNotListed, build
 from pinggu_asp.loading import load_declaration
+from pinggu_asp.money import yuan_plain
 from pinggu_asp.render_html import render_html
 from pinggu_asp.render_md import render_markdown
 from pinggu_asp.render_text import render_clause_tree, render_explanation
@@ -64,7 +65,7 @@ def test_result_conditions_carry_every_field(example_result: dict[str, Any]) -> 
             assert c["status"] in ("pass", "fail", "unknown")
             assert c["text_zh"] and c["text_en"] and c["phrase_zh"], c["id"]
             if "gap" in c:
-                assert c["status"] == "fail" and {"passes_at", "short_by"} <= c["gap"].keys()
+                assert c["status"] == "fail" and {"passes_at_yuan_decimal", "short_by_yuan_decimal"} <= c["gap"].keys()
     prov = example_result["provenance"]
     assert prov["package"].startswith("pinggu-asp ")
     assert prov["clingo"]
@@ -82,7 +83,7 @@ def test_art3_growth_short_names_field_required_and_gap() -> None:
     assert c["observed"] == 61_000_000 and c["source_field"] == "annual[2025].gross_output"
     assert c["required"] == 63_000_000 and c["comparison"] == "ge"
     assert c["required_formula"] == "annual[2024].gross_output × 105 / 100"
-    assert c["gap"] == {"passes_at": 63_000_000, "short_by": 2_000_000, "passes_at_fen": 6_300_000_000, "short_by_fen": 200_000_000}
+    assert c["gap"] == {"passes_at_yuan_decimal": "63000000.00", "short_by_yuan_decimal": "2000000.00", "passes_at_fen": 6_300_000_000, "short_by_fen": 200_000_000}
     assert c["details"]["en"][0] == (
         "annual[2025].gross_output must reach 63,000,000 yuan (= annual[2024].gross_output × 105 / 100); "
         "declared 61,000,000 yuan, short by 2,000,000 yuan."
@@ -119,7 +120,7 @@ def test_art4_output_short_of_100m() -> None:
     assert clause["status"] == "ineligible"
     c = cond(clause, "art4.output_100m")
     assert (c["status"], c["observed"], c["required"]) == ("fail", 95_000_000, 100_000_000)
-    assert c["gap"] == {"passes_at": 100_000_000, "short_by": 5_000_000, "passes_at_fen": 10_000_000_000, "short_by_fen": 500_000_000}
+    assert c["gap"] == {"passes_at_yuan_decimal": "100000000.00", "short_by_yuan_decimal": "5000000.00", "passes_at_fen": 10_000_000_000, "short_by_fen": 500_000_000}
     assert c["details"]["en"][0] == (
         "annual[2025].gross_output must reach 100,000,000 yuan; declared 95,000,000 yuan, short by 5,000,000 yuan."
     )
@@ -190,7 +191,7 @@ def test_art5_growth_gap_is_exact_and_rounded_up_to_the_fen() -> None:
     data = set_annual(data, 2024, rd_expense="3299999.99")
     c = cond(entry(explained(data), "art5.growth"), "art5.growth_y_minus_1")
     assert c["status"] == "fail"
-    assert c["gap"]["passes_at"] == 3_300_000 and c["gap"]["short_by"] == "0.01"
+    assert c["gap"]["passes_at_yuan_decimal"] == "3300000.00" and c["gap"]["short_by_yuan_decimal"] == "0.01"
     assert "short by 0.01 yuan" in c["details"]["en"][0]
 
 
@@ -372,7 +373,7 @@ def test_explanation_follows_a_changed_threshold(tmp_path: Path) -> None:
     assert c["details"]["en"][0] == (
         "annual[2025].rd_expense must reach 5,500,000 yuan; declared 5,300,000 yuan, short by 200,000 yuan."
     )
-    assert {"field": "parameters.art5_first_threshold", "value": 5_500_000, "value_fen": 550_000_000} in c["facts"]
+    assert {"field": "parameters.art5_first_threshold", "value_yuan_decimal": "5500000.00", "value_fen": 550_000_000} in c["facts"]
     assert model["provenance"]["parameters_sha256"] != shipped["provenance"]["parameters_sha256"]
 
 
@@ -385,6 +386,6 @@ def test_cli_explanation_follows_a_changed_growth_rate(tmp_path: Path) -> None:
     c = json.loads(out.output)["clauses"][0]["conditions"][0]
     assert c["id"] == "art3.growth" and c["status"] == "fail"
     assert c["required"] == 105_800_000 and c["required_formula"] == "annual[2024].gross_output × 115 / 100"
-    assert c["gap"] == {"passes_at": 105_800_000, "short_by": 1_800_000, "passes_at_fen": 10_580_000_000, "short_by_fen": 180_000_000}
+    assert c["gap"] == {"passes_at_yuan_decimal": "105800000.00", "short_by_yuan_decimal": "1800000.00", "passes_at_fen": 10_580_000_000, "short_by_fen": 180_000_000}
     text = runner.invoke(app, ["explain", str(EXAMPLE), "--parameters", str(reform), "--lang", "en"]).output
     assert "105,800,000" in text and "short by" in text

@@ -156,10 +156,11 @@ def test_art3_derivation_with_art17_rounding():
     set_annual(data, 2025, gross_output=226_123_456)
     result = decide(data)
     d = clause(result, "art3.output_growth")["derivation"]
-    assert d["base_yuan"] == 26_123_456 and d["rate"] == "5/1000" and d["rate_text"] == "0.5%"
-    assert d["raw_yuan"] == "130617.28" and d["cap_yuan"] == 5_000_000
-    assert d["before_rounding_yuan"] == "130617.28" and d["after_rounding_yuan"] == 130_000
-    assert d["round_unit_yuan"] == 1_000 and d["already_paid_yuan"] is None
+    assert d["base_yuan_decimal"] == "26123456.00" and d["rate"] == "5/1000" and d["rate_text"] == "0.5%"
+    assert d["raw_yuan_decimal"] == "130617.28" and d["cap_yuan"] == 5_000_000
+    assert d["before_rounding_yuan_decimal"] == "130617.28" and d["after_rounding_yuan"] == 130_000
+    assert d["before_rounding_fen"] == 13_061_728 and d["after_rounding_fen"] == 13_000_000
+    assert d["round_unit_yuan"] == 1_000 and d["already_paid_yuan_decimal"] is None
     text = render(result, "en", width=400)
     assert "26,123,456 yuan × 0.5% = 130,617.28 yuan" in text
     assert "130,617.28 yuan before rounding, 130,000 yuan after the Art 17 rounding" in text
@@ -174,8 +175,8 @@ def test_art5_growth_derivation():
     set_annual(data, 2024, rd_expense=5_600_000)
     set_annual(data, 2025, rd_expense=6_400_000)
     d = clause(decide(data), "art5.growth")["derivation"]
-    assert (d["base_yuan"], d["rate_text"], d["raw_yuan"], d["cap_yuan"]) == (800_000, "10%", 80_000, 1_000_000)
-    assert (d["before_rounding_yuan"], d["after_rounding_yuan"]) == (80_000, 80_000)
+    assert (d["base_yuan_decimal"], d["rate_text"], d["raw_yuan_decimal"], d["cap_yuan"]) == ("800000.00", "10%", "80000.00", 1_000_000)
+    assert (d["before_rounding_yuan_decimal"], d["after_rounding_yuan"]) == ("80000.00", 80_000)
 
 
 def test_art9_procurement_derivation():
@@ -183,16 +184,16 @@ def test_art9_procurement_derivation():
     entry = clause(decide(kitchen(ck_order("o-1", 5_000_000), ck_order("o-2", 1_234_567))), "art9.procurement")
     d = entry["derivation"]
     assert entry["status"] == "granted"
-    assert (d["base_yuan"], d["rate_text"], d["raw_yuan"], d["cap_yuan"]) == (6_234_567, "1%", "62345.67", 2_000_000)
-    assert (d["before_rounding_yuan"], d["after_rounding_yuan"]) == ("62345.67", 62_000)
+    assert (d["base_yuan_decimal"], d["rate_text"], d["raw_yuan_decimal"], d["cap_yuan"]) == ("6234567.00", "1%", "62345.67", 2_000_000)
+    assert (d["before_rounding_yuan_decimal"], d["after_rounding_yuan"]) == ("62345.67", 62_000)
 
 
 def test_art12_derivation_hits_the_cap():
     """Orders of 500,000,000: 0.5% is 2,500,000, capped at 2,000,000."""
     entry = clause(decide(parts_maker(oem_order("o-1", 500_000_000))), "art12.oem_orders")
     d = entry["derivation"]
-    assert (d["base_yuan"], d["rate_text"], d["raw_yuan"], d["cap_yuan"]) == (500_000_000, "0.5%", 2_500_000, 2_000_000)
-    assert (d["before_rounding_yuan"], d["after_rounding_yuan"]) == (2_000_000, 2_000_000)
+    assert (d["base_yuan_decimal"], d["rate_text"], d["raw_yuan_decimal"], d["cap_yuan"]) == ("500000000.00", "0.5%", "2500000.00", 2_000_000)
+    assert (d["before_rounding_yuan_decimal"], d["after_rounding_yuan"]) == ("2000000.00", 2_000_000)
     assert entry["amount_yuan"] == 2_000_000
 
 

@@ -83,7 +83,7 @@ ART3_GROWTH_ZERO = {
     "observed_kind": "base_year",
     "required_kind": "base_year_above_zero",
     "required_formula": None,
-    "facts": [{"field": "annual[2024].gross_output", "value": 0, "value_fen": 0}],
+    "facts": [{"field": "annual[2024].gross_output", "value_yuan_decimal": "0.00", "value_fen": 0}],
     "notes": ["base_year_zero(output(2024))"],
     "note_details": [{"code": "base_year_zero", "args": ["annual[2024].gross_output"]}],
 }
@@ -102,7 +102,7 @@ ART5_GROWTH_Y_ZERO = {
     "observed_kind": "base_year",
     "required_kind": "base_year_above_zero",
     "required_formula": None,
-    "facts": [{"field": "annual[2024].rd_expense", "value": 0, "value_fen": 0}],
+    "facts": [{"field": "annual[2024].rd_expense", "value_yuan_decimal": "0.00", "value_fen": 0}],
     "notes": ["base_year_zero(rd(2024))"],
     "note_details": [{"code": "base_year_zero", "args": ["annual[2024].rd_expense"]}],
 }

@@ -22,7 +22,7 @@ def test_art3_at_3e11_with_6_percent_is_exactly_the_cap():
     entry = clause(decide(data), "art3.output_growth")
     assert entry["status"] == "granted"
     assert entry["amount_yuan"] == 5_000_000
-    assert entry["amount_before_rounding_yuan"] == 5_000_000
+    assert entry["amount_before_rounding_yuan_decimal"] == "5000000.00"
 
 
 def test_art5_growth_at_2_5e9_twelve_percent_twice_is_exactly_the_cap():
@@ -132,6 +132,6 @@ def test_over_the_largest_amount_is_invalid_input(tmp_path, amount):
     set_annual(data, 2025, gross_output=amount)
     proc = cli(tmp_path, data)
     assert proc.returncode == 2
-    assert "annual[2].gross_output" in proc.stderr
+    assert "annual[2025].gross_output" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     assert proc.stdout == ""

@@ -10,6 +10,7 @@ Expected conclusion: 9,999 is not paid; 12,345 pays 12,000; 19,999.99 pays
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -40,7 +41,7 @@ def art3_amount(increase: int) -> dict[str, Any]:
 def test_floored_to_a_thousand_and_paid(increase: int, before: Any, paid: int) -> None:
     result = art3_amount(increase)
     entry = clause(result, "art3.output_growth")
-    assert entry["amount_before_rounding_yuan"] == (int(before) if str(before).isdigit() else before)
+    assert entry["amount_before_rounding_yuan_decimal"] == f"{Decimal(str(before)):.2f}"
     assert entry["amount_yuan"] == paid
     assert entry["status"] == "granted"
     assert [(a["clause"], a["amount_yuan"]) for a in result["awards"]] == [("art3.output_growth", paid)]
@@ -58,7 +59,7 @@ def test_floored_to_a_thousand_and_paid(increase: int, before: Any, paid: int) -
 def test_below_ten_thousand_is_not_paid(increase: int, before: Any) -> None:
     result = art3_amount(increase)
     entry = clause(result, "art3.output_growth")
-    assert entry["amount_before_rounding_yuan"] == (int(before) if str(before).isdigit() else before)
+    assert entry["amount_before_rounding_yuan_decimal"] == f"{Decimal(str(before)):.2f}"
     assert entry["status"] == "below_minimum"
     assert entry["amount_yuan"] < 10_000
     assert all(c["status"] == "pass" for c in entry["conditions"])  # eligible: only the amount fails
@@ -75,9 +76,9 @@ def test_rounding_is_per_award_not_on_the_total() -> None:
     set_annual(data, 2025, gross_output=PREV + 2_500_000, rd_expense=5_605_000)
     set_annual(data, 2023, rd_expense=4_500_000)
     result = decide(data)
-    assert clause(result, "art5.growth")["amount_before_rounding_yuan"] == 60_500
+    assert clause(result, "art5.growth")["amount_before_rounding_yuan_decimal"] == "60500.00"
     assert clause(result, "art5.growth")["amount_yuan"] == 60_000
-    assert clause(result, "art3.output_growth")["amount_before_rounding_yuan"] == 12_500
+    assert clause(result, "art3.output_growth")["amount_before_rounding_yuan_decimal"] == "12500.00"
     assert result["total_yuan"] == 72_000
     assert "I-round-per-award" in result["interpretations"]
 
@@ -88,7 +89,7 @@ def test_rounding_applies_before_the_selection() -> None:
     set_annual(data, 2024, gross_output=90_000_000)
     set_annual(data, 2025, gross_output=150_199_998)  # 0.5% × 60,199,998 = 300,999.99
     result = decide(data)
-    assert clause(result, "art3.output_growth")["amount_before_rounding_yuan"] == "300999.99"
+    assert clause(result, "art3.output_growth")["amount_before_rounding_yuan_decimal"] == "300999.99"
     assert clause(result, "art3.output_growth")["amount_yuan"] == 300_000
     assert len(result["awards"]) == 1 and result["total_yuan"] == 300_000
     assert len(result["alternatives"]) == 1  # a tie after rounding: the other is listed

@@ -75,7 +75,7 @@ def test_money_that_may_hold_fen_has_an_exact_integer_key():
                                             "annual[2025].gross_output=104000100", "-f", "json"]).stdout)["after"]
     growth = next(c for c in result["clauses"] if c["clause"] == "art3.output_growth")
     # 0.5% of a growth of 12,000,100 yuan holds fen: the yuan key is a decimal string, the fen key exact
-    assert growth["amount_before_rounding_yuan"] == "60000.5"
+    assert growth["amount_before_rounding_yuan_decimal"] == "60000.50"
     assert growth["amount_before_rounding_fen"] == 6_000_050
     assert growth["amount_before_rounding_fen"] == growth["derivation"]["before_rounding_fen"]
     for award in result["awards"]:

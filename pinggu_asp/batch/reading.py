@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..loading import max_declaration_bytes
+from ..loading import ITEM_KEYS, format_location, item_key, max_declaration_bytes
 from .workbook import KEY, SHEETS, SHEETS_BY_NAME, Column, Sheet
 
 INPUT_SUFFIXES = (".jsonl", ".xlsx")
@@ -270,6 +270,11 @@ def _assemble(enterprise_row: _Row, children: dict[str, list[_Row]]) -> Item:
             items.append({k: v for k, v in row.values.items() if k not in KEY})
         if items or sheet.list_name == "annual":
             data[sheet.list_name] = items
+        # Errors name an item by its year or id (loading.tool_location): that path names the row too.
+        for index, row in enumerate(children[sheet.name]):
+            named = item_key(items, index, ITEM_KEYS[sheet.list_name]) if sheet.list_name in ITEM_KEYS else None
+            if named is not None:
+                rows[format_location((sheet.list_name, named))] = (row.sheet, row.number)
     for sheet in SHEETS[1:]:
         if sheet.parent is None:
             continue
@@ -295,5 +300,8 @@ def _assemble(enterprise_row: _Row, children: dict[str, list[_Row]]) -> Item:
                 continue
             year_map[year] = amount
             rows[f"{parent_list}[{parent}].{map_field}"] = (row.sheet, row.number)
+            named = item_key(data[parent_list], parent, ITEM_KEYS[parent_list]) if parent_list in ITEM_KEYS else None
+            if named is not None:
+                rows[f"{format_location((parent_list, named))}.{map_field}.{year}"] = (row.sheet, row.number)
     return Item({"sheet": enterprise_row.sheet, "row": enterprise_row.number}, data=data, problems=tuple(problems),
                 rows=rows)

@@ -136,7 +136,7 @@ def _clause_rows(result: dict[str, Any]) -> tuple[dict[str, Any], ...]:
         rows.append({
             "clause": c["clause"], "article": c["article"], "subject": c["subject"], "basis": c["basis"],
             "status": c["status"], "amount_yuan": c["amount_yuan"],
-            "amount_before_rounding_yuan": c["amount_before_rounding_yuan"], "cap_yuan": c["cap_yuan"],
+            "amount_before_rounding_yuan": c["amount_before_rounding_yuan_decimal"], "cap_yuan": c["cap_yuan"],
             "up_to": c["up_to"], "payer": c["payer"],
             "failed_conditions": ",".join(k["id"] for k in c["conditions"] if k["status"] == "fail"),
             "unknown_conditions": ",".join(k["id"] for k in c["conditions"] if k["status"] == "unknown"),

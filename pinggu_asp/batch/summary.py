@@ -15,7 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..terms import fen_fraction_to_json
+from ..money import yuan_json
 
 SCHEMA = "pinggu-summary/1"
 # A near miss fails its clause on one numeric condition, short by at most this
@@ -33,8 +33,9 @@ def yuan_to_fen(amount: int | str | None) -> int:
     return exact.numerator
 
 
-def fen_json(fen: int) -> int | str:
-    return fen_fraction_to_json(Fraction(fen))
+def fen_json(fen: int) -> int:
+    """A summary's ``*_yuan`` key: sums of awards, whole yuan by 第十七条's rounding, always an integer."""
+    return yuan_json(fen)
 
 
 def percent_text(share: Fraction) -> str:
@@ -83,7 +84,7 @@ def _near_miss(clause: dict[str, Any]) -> dict[str, Any] | None:
     if len(failed) != 1 or any(c["status"] == "unknown" for c in conditions) or "gap" not in failed[0]:
         return None
     condition = failed[0]
-    passes_at, short_by = yuan_to_fen(condition["gap"]["passes_at"]), yuan_to_fen(condition["gap"]["short_by"])
+    passes_at, short_by = condition["gap"]["passes_at_fen"], condition["gap"]["short_by_fen"]
     if passes_at <= 0:
         return None
     share = Fraction(short_by, passes_at)
@@ -95,8 +96,10 @@ def _near_miss(clause: dict[str, Any]) -> dict[str, Any] | None:
         "condition": condition["id"],
         "observed": condition["observed"],
         "required": condition["required"],
-        "passes_at_yuan": condition["gap"]["passes_at"],
-        "short_by_yuan": condition["gap"]["short_by"],
+        "passes_at_yuan_decimal": condition["gap"]["passes_at_yuan_decimal"],
+        "passes_at_fen": passes_at,
+        "short_by_yuan_decimal": condition["gap"]["short_by_yuan_decimal"],
+        "short_by_fen": short_by,
         "short_by_share": percent_text(share),
         "amount_yuan": clause["amount_yuan"],
         "_share": (share.numerator, share.denominator),

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from ..atomic import Staged
 from .run import Outcome
 
 OUTPUT_SUFFIXES = (".jsonl", ".xlsx", ".csv")
@@ -26,26 +25,6 @@ CLAUSE_COLUMNS = IDENTITY + ("clause", "article", "subject", "basis", "status", 
                              "amount_before_rounding_yuan", "cap_yuan", "up_to", "payer", "failed_conditions",
                              "unknown_conditions")
 ERROR_COLUMNS = ("input", "kind", "field", "message", "sheet", "row")
-
-
-class Staged:
-    """A file written beside its destination and moved into place only by ``commit``."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-        self.tmp = Path(tmp)
-
-    def commit(self) -> None:
-        # mkstemp makes the file private (0600); an output is an ordinary file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.tmp, 0o666 & ~umask)
-        os.replace(self.tmp, self.path)
-
-    def discard(self) -> None:
-        self.tmp.unlink(missing_ok=True)
 
 
 def where_text(where: dict[str, Any]) -> str:

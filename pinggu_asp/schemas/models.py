@@ -4,12 +4,12 @@ The documents themselves are built as plain dicts (result.py, whatif.py,
 batch/summary.py); these models describe them, and the tests validate every
 document against the schemas generated here, so the two cannot drift apart.
 
-Money (README "Money in the JSON documents"): a ``*_yuan`` key that is always a
-whole number of yuan (awards, totals, caps) is an integer. An amount that may
-hold fen (declared figures and the steps worked out from them, before
-第十七条's rounding) has an exact integer ``*_fen`` key beside its ``*_yuan``
-key; the ``*_yuan`` key there is for reading (an integer when whole, else a
-decimal string) and the ``*_fen`` key is the one to add up.
+Money (README "Money in the JSON documents"): one type per key, told by its name.
+A ``*_yuan`` key is always an integer of whole yuan (awards, totals, caps, the law's
+sums). An amount that may hold fen (declared figures and the steps worked out from
+them before 第十七条's rounding) has no ``*_yuan`` key: its ``*_fen`` key is an exact
+integer to add up, and its ``*_yuan_decimal`` key the same amount as an exact decimal
+string with two places, for reading.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ OPEN = ConfigDict(extra="allow")
 
 Yuan = Annotated[int, Field(description="Whole yuan, exact.")]
 Fen = Annotated[int, Field(description="Fen (1/100 yuan), exact: the figure to add up.")]
-YuanText = Annotated[
-    Union[int, Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]{1,2}$")]],
-    Field(description="Yuan for reading: an integer when whole, else an exact decimal string; "
-          "add up the *_fen key beside it."),
+YuanDecimal = Annotated[
+    str,
+    Field(pattern=r"^[0-9]+\.[0-9]{2}$",
+          description="Yuan as an exact decimal string with two places, for reading; add up the *_fen key beside it."),
 ]
 Value = Annotated[Any, Field(description="An observed or required value; its kind is in observed_kind / "
-                             "required_kind (money as YuanText, dates as YYYY-MM-DD, ranges as pairs).")]
+                             "required_kind (money in yuan: an integer when whole, else an exact decimal string; dates as YYYY-MM-DD; ranges as pairs).")]
 
 
 class Doc(BaseModel):
@@ -47,26 +47,26 @@ class Enterprise(Doc):
 class Derivation(Doc):
     """How an award was worked out: base × rate = raw, min with the cap, less what was paid, then rounding."""
 
-    base_yuan: Optional[YuanText]
+    base_yuan_decimal: Optional[YuanDecimal]
     base_fen: Optional[Fen]
-    raw_yuan: Optional[YuanText]
+    raw_yuan_decimal: Optional[YuanDecimal]
     raw_fen: Optional[Fen]
-    fixed_yuan: Optional[YuanText]
+    fixed_yuan: Optional[Yuan]
     fixed_fen: Optional[Fen]
-    cap_yuan: Optional[YuanText]
+    cap_yuan: Optional[Yuan]
     cap_fen: Optional[Fen]
-    already_paid_yuan: Optional[YuanText]
+    already_paid_yuan_decimal: Optional[YuanDecimal]
     already_paid_fen: Optional[Fen]
-    before_rounding_yuan: Optional[YuanText]
+    before_rounding_yuan_decimal: Optional[YuanDecimal]
     before_rounding_fen: Optional[Fen]
-    after_rounding_yuan: Optional[YuanText]
+    after_rounding_yuan: Optional[Yuan]
     after_rounding_fen: Optional[Fen]
     base_formula: Optional[str]
     rate: Optional[str] = Field(description="numerator/denominator")
     rate_text: Optional[str]
-    minimum_yuan: Optional[YuanText]
+    minimum_yuan: Optional[Yuan]
     minimum_fen: Optional[Fen]
-    round_unit_yuan: Optional[YuanText]
+    round_unit_yuan: Optional[Yuan]
     round_unit_fen: Optional[Fen]
 
 
@@ -83,13 +83,13 @@ class Award(Doc):
 
 class Fact(Doc):
     field: str
-    value: Optional[YuanText]
+    value_yuan_decimal: Optional[YuanDecimal]
     value_fen: Optional[Fen]
 
 
 class Gap(Doc):
-    passes_at: Optional[YuanText]
-    short_by: Optional[YuanText]
+    passes_at_yuan_decimal: Optional[YuanDecimal]
+    short_by_yuan_decimal: Optional[YuanDecimal]
     passes_at_fen: Optional[Fen]
     short_by_fen: Optional[Fen]
 
@@ -139,7 +139,9 @@ class Candidate(Doc):
     subject: Optional[str] = None
     policy: Optional[str] = None
     other_pinggu_support: Optional[int] = None
-    amount_yuan: Optional[YuanText]
+    amount_yuan: Optional[Yuan] = Field(default=None, description="An award's amount (whole yuan).")
+    amount_yuan_decimal: Optional[YuanDecimal] = Field(default=None, description="Another policy's support, as declared.")
+    amount_fen: Optional[Fen] = None
 
 
 class Blocker(Doc):
@@ -149,7 +151,8 @@ class Blocker(Doc):
     clause: Optional[str] = None
     basis: str
     year: Optional[int] = None
-    amount_yuan: Optional[YuanText]
+    amount_yuan_decimal: Optional[YuanDecimal]
+    amount_fen: Optional[Fen]
 
 
 class Reason(Doc):
@@ -167,7 +170,7 @@ class OrderReason(Doc):
 class Order(Doc):
     order: str
     verdict: str
-    executed_yuan: Optional[YuanText]
+    executed_yuan_decimal: Optional[YuanDecimal]
     executed_fen: Optional[Fen]
     reasons: list[OrderReason]
 
@@ -180,10 +183,10 @@ class Clause(Doc):
     bases: list[str]
     status: str = Field(description="eligible, ineligible, unknown, superseded, blocked, ...")
     amount_yuan: Optional[Yuan]
-    amount_before_rounding_yuan: Optional[YuanText]
+    amount_before_rounding_yuan_decimal: Optional[YuanDecimal]
     amount_before_rounding_fen: Optional[Fen]
     derivation: Optional[Derivation]
-    cap_yuan: Optional[YuanText]
+    cap_yuan: Optional[Yuan]
     up_to: bool
     payer: str
     conditions: list[Condition]
@@ -218,7 +221,8 @@ class Advisory(Doc):
     instead_of: Optional[str] = None
     prior_award: Optional[int] = None
     clause: Optional[str] = None
-    amount_yuan: Optional[YuanText] = None
+    amount_yuan_decimal: Optional[YuanDecimal] = None
+    amount_fen: Optional[Fen] = None
     text_en: str
     text_zh: str
 
@@ -227,7 +231,8 @@ class OtherSupport(Doc):
     other_pinggu_support: int
     policy: str
     basis: str
-    amount_yuan: Optional[YuanText]
+    amount_yuan_decimal: Optional[YuanDecimal]
+    amount_fen: Optional[Fen]
     status: str
     outcome: str
     blocks: list[str]
@@ -378,8 +383,10 @@ class NearMiss(Where):
     condition: str
     observed: Value
     required: Value
-    passes_at_yuan: Optional[YuanText]
-    short_by_yuan: Optional[YuanText]
+    passes_at_yuan_decimal: Optional[YuanDecimal]
+    passes_at_fen: Optional[Fen]
+    short_by_yuan_decimal: Optional[YuanDecimal]
+    short_by_fen: Optional[Fen]
     short_by_share: str
     amount_yuan: Optional[Yuan]
     credit_code: str
