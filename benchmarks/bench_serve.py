@@ -1,11 +1,13 @@
 """Load test of `pinggu-asp serve` on 127.0.0.1: many concurrent clients, every answer checked.
 
-    python benchmarks/bench_serve.py [--requests 2000] [--concurrency 32] [--workers N] [--distinct 50]
+    python benchmarks/bench_serve.py [--requests 2000] [--concurrency 32] [--workers N] [--distinct 50] [--rest 40]
 
 Starts the server on a free port, decides each distinct declaration one by one
 in this process (what `pinggu-asp check` prints), then sends the requests from
 concurrent httpx clients and compares every answer with that text. Prints
-requests per second and p50/p99 latency; exits 1 if any answer differs.
+requests per second and p50/p99 latency, against issue 18's targets; then the
+latency of single requests sent one at a time to the idle service (at rest).
+Exits 1 if any answer differs.
 """
 
 from __future__ import annotations
@@ -48,6 +50,21 @@ def _bodies(distinct: int) -> tuple[list[tuple[bytes, str]], float]:
     return out, (time.perf_counter() - start) / len(decls)
 
 
+async def _at_rest(base: str, bodies: list[tuple[bytes, str]], count: int) -> tuple[list[float], int]:
+    """One client, one request at a time: each answered by an idle service."""
+    latencies: list[float] = []
+    wrong = 0
+    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        for i in range(count):
+            body, expected = bodies[i % len(bodies)]
+            start = time.perf_counter()
+            response = await http.post("/v1/check", content=body, headers={"Content-Type": "application/json"})
+            latencies.append(time.perf_counter() - start)
+            wrong += response.status_code != 200 or response.text != expected
+            await asyncio.sleep(0.05)  # truly at rest: nothing of the last request still running
+    return latencies, wrong
+
+
 async def _load(base: str, bodies: list[tuple[bytes, str]], requests: int, concurrency: int) -> tuple[list[float], int, float]:
     latencies: list[float] = []
     wrong = 0
@@ -75,6 +92,12 @@ async def _load(base: str, bodies: list[tuple[bytes, str]], requests: int, concu
     return latencies, wrong, time.perf_counter() - start
 
 
+# Issue 18's targets, printed beside the figures.
+TARGET_RPS = 150
+TARGET_P99_MS = 500
+TARGET_REST_MS = 60
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -86,20 +109,27 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="engine worker processes")
     parser.add_argument("--distinct", type=int, default=50, help="distinct declarations cycled through")
+    parser.add_argument("--rest", type=int, default=40, help="single requests at rest, one at a time (0: none)")
     args = parser.parse_args()
 
     bodies, per_check = _bodies(args.distinct)
     with running_server(["--workers", str(args.workers)]) as base:
         latencies, wrong, wall = asyncio.run(_load(base, bodies, args.requests, args.concurrency))
+        rest, rest_wrong = asyncio.run(_at_rest(base, bodies, args.rest)) if args.rest else ([], 0)
+    wrong += rest_wrong
     print(f"requests        {args.requests} from {args.concurrency} concurrent clients, "
           f"{args.workers} worker process(es), {len(bodies)} distinct declarations")
     print(f"wall            {wall:.2f} s")
-    print(f"throughput      {args.requests / wall:.1f} req/s")
+    print(f"throughput      {args.requests / wall:.1f} req/s   (target: at least {TARGET_RPS} req/s)")
     print(f"latency p50     {_percentile(latencies, 50) * 1000:.0f} ms")
-    print(f"latency p99     {_percentile(latencies, 99) * 1000:.0f} ms")
+    print(f"latency p99     {_percentile(latencies, 99) * 1000:.0f} ms   (target: at most {TARGET_P99_MS} ms)")
     print(f"latency mean    {statistics.fmean(latencies) * 1000:.0f} ms")
+    if rest:
+        print(f"at rest         median {_percentile(rest, 50) * 1000:.0f} ms, p90 {_percentile(rest, 90) * 1000:.0f} ms "
+              f"of {len(rest)} single requests   (target: at most {TARGET_REST_MS} ms)")
     print(f"in-process check (one by one, for scale): {per_check * 1000:.0f} ms per declaration")
-    print(f"answers equal to the one-by-one result: {args.requests - wrong}/{args.requests}")
+    total = args.requests + len(rest)
+    print(f"answers equal to the one-by-one result: {total - wrong}/{total}")
     return 1 if wrong else 0
 
 

@@ -8,7 +8,9 @@
   declaration's result is remembered, so one decision), against the target;
 - the same variant decided by `engine.check` alone (the decision without the what-if around it);
 - reach over one fact: `reach(..., vary=[that fact])` on a declaration that misses Art 3;
-- reach over every fact of the clause, for comparison.
+- reach over every fact of the clause, for comparison;
+- why a warm Control (multi-shot) is not used for a variant: the rules alone, grounded again as a later step of one
+  Control (as a new request's would be, to see its facts), cost about what they cost in a fresh Control; CPU ms.
 """
 
 from __future__ import annotations
@@ -90,6 +92,8 @@ def main() -> None:
     every = pinggu_asp.reach(data, "art3.output_growth")
     every_s = time.perf_counter() - t0
 
+    warm_step, fresh = _rules_grounding(max(3, args.repeat // 2))
+
     print(f"cold check (new process)         {_median_ms(cold):8.1f} ms median of {len(cold)}, "
           f"{_median_ms(cold_cpu):.0f} ms CPU   (target: at most {TARGET_COLD_S * 1000:.0f} ms)")
     print(f"warm whatif variant              {_median_ms(warm):8.1f} ms median of {len(warm)}   "
@@ -100,6 +104,33 @@ def main() -> None:
           f"({doc['verified_runs']} re-solves; found {doc['changes'][0]['to']:,})")
     print(f"reach, every fact of the clause   {every_s * 1000:8.1f} ms ({every['verified_runs']} re-solves, "
           f"{len(every['changes'])} changes)")
+    print(f"the rules alone, no facts: fresh Control {fresh:.1f} ms CPU (added and grounded); "
+          f"again as a later step of a warm Control {warm_step:.1f} ms CPU (grounded)")
+
+
+def _rules_grounding(repeat: int) -> tuple[float, float]:
+    """Median CPU ms of grounding the grouped rules as step k (k = 2, 3, ...) of one Control, and in a fresh one."""
+    import clingo
+
+    from pinggu_asp.api import ruleset_for
+    from pinggu_asp.solve import CLINGO_OPTIONS
+
+    text = ruleset_for().grouped().text
+    step_text = "\n".join(line for line in text.splitlines() if line.strip() != "#program base.")
+    warm = clingo.Control(list(CLINGO_OPTIONS))
+    warm.add("step", ["k"], step_text)
+    warm.ground([("step", [clingo.Number(1)])])
+    steps, fresh = [], []
+    for k in range(2, repeat + 2):
+        t0 = time.process_time()
+        warm.ground([("step", [clingo.Number(k)])])
+        steps.append(time.process_time() - t0)
+        t0 = time.process_time()
+        ctl = clingo.Control(list(CLINGO_OPTIONS))
+        ctl.add("base", [], text)
+        ctl.ground([("base", [])])
+        fresh.append(time.process_time() - t0)
+    return _median_ms(steps), _median_ms(fresh)
 
 
 if __name__ == "__main__":

@@ -24,8 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import clingo
@@ -179,20 +178,61 @@ def _literal(name: str, *variables: str) -> AST:
     return ast.Literal(_LOC, ast.Sign.NoSign, atom)
 
 
-@dataclass(frozen=True)
 class GroupedProgram:
-    statements: tuple[AST, ...]
-    # The predicates that carry the enterprise, with their arity as Python supplies them.
-    dependent: frozenset[Signature]
-    # The externals of the rules (each set by an assumption on every solve).
-    externals: tuple[Signature, ...]
-    # The predicates derived from the parameters alone: one per parameter set, shown under each member.
-    parameters: frozenset[Signature] = frozenset()
+    """The grouped rules, as parsed statements or as the program text they print as.
+
+    Read from the cache, the rules are text until some Control needs them a
+    second time: clingo parses text given to ``Control.add`` in about half the
+    time that parsing it to an AST and handing each statement to a
+    ``ProgramBuilder`` takes, while a builder re-adding statements parsed once
+    is three times faster than that (benchmarks/bench_program_load.py). So a
+    process's first Control (all that a cold ``check`` builds) gets the text, and
+    every later one the statements, parsed on that second use.
+    """
+
+    def __init__(self, statements: Sequence[AST] | None, dependent: frozenset[Signature],
+                 externals: tuple[Signature, ...], parameters: frozenset[Signature] = frozenset(),
+                 text: str | None = None) -> None:
+        if statements is None and text is None:
+            raise ValueError("a grouped program needs its statements or its text")
+        self._statements = None if statements is None else tuple(statements)
+        self._text = text
+        self._text_added = False
+        # The predicates that carry the enterprise, with their arity as Python supplies them.
+        self.dependent = dependent
+        # The externals of the rules (each set by an assumption on every solve).
+        self.externals = externals
+        # The predicates derived from the parameters alone: one per parameter set, shown under each member.
+        self.parameters = parameters
+
+    @property
+    def statements(self) -> tuple[AST, ...]:
+        if self._statements is None:
+            parsed: list[AST] = []
+            ast.parse_string(self.text, parsed.append)
+            self._statements = tuple(parsed)
+        return self._statements
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "\n".join(str(stm) for stm in self.statements)
+        return self._text
 
     @property
     def by_member(self) -> frozenset[Signature]:
         """The predicates a model shows with the member first (``_show_active``), as Python supplies them."""
         return self.dependent | self.parameters
+
+    def add_to(self, ctl: clingo.Control) -> None:
+        """Add the rules to a new Control: as text the first time when they came as text, else as statements."""
+        if self._statements is None and not self._text_added:
+            self._text_added = True
+            ctl.add("base", [], self.text)
+            return
+        with ast.ProgramBuilder(ctl) as builder:
+            for statement in self.statements:
+                builder.add(statement)
 
 
 def group_program(statements: Sequence[AST]) -> GroupedProgram:
@@ -296,14 +336,17 @@ def _cache_key(rules_sha256: str) -> str:
     return digest.hexdigest()
 
 
-def cached_group_program(statements: Sequence[AST], rules_sha256: str) -> GroupedProgram:
-    """``group_program``, read from the cache when these rules were rewritten before; never fails for the cache."""
+def cached_group_program(statements: Sequence[AST] | Callable[[], Sequence[AST]], rules_sha256: str) -> GroupedProgram:
+    """``group_program``, read from the cache when these rules were rewritten before; never fails for the cache.
+
+    ``rules_sha256`` is the digest of the rule files' bytes; ``statements`` may be a function that parses
+    them, called only on a cache miss (parsing the files costs more than reading the cache)."""
     path = cache_dir() / f"grouped-{_cache_key(rules_sha256)}.json"
     try:
         return _load(path)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError):
         pass
-    grouped = group_program(statements)
+    grouped = group_program(statements() if callable(statements) else statements)
     try:
         _store(path, grouped)
     except OSError:
@@ -317,7 +360,7 @@ def _store(path: Path, grouped: GroupedProgram) -> None:
         "dependent": sorted([name, arity] for name, arity in grouped.dependent),
         "externals": [[name, arity] for name, arity in grouped.externals],
         "parameters": sorted([name, arity] for name, arity in grouped.parameters),
-        "program": "\n".join(str(stm) for stm in grouped.statements),
+        "program": grouped.text,
     }
     # The file names its own content's digest, checked before clingo parses a
     # word of it: a truncated or edited cache is rewritten, never run.
@@ -341,11 +384,14 @@ def _load(path: Path) -> GroupedProgram:
         raise ValueError("the cache's content does not match its digest")
     if document["format"] != _CACHE_FORMAT:
         raise ValueError("another cache format")
-    statements: list[AST] = []
-    ast.parse_string(document["program"], statements.append)
+    program = document["program"]
+    if not isinstance(program, str):
+        raise ValueError("the cached program is not text")
+    # Parsed by clingo only when a Control needs it (GroupedProgram.add_to): checked above, never run unchecked.
     return GroupedProgram(
-        tuple(statements),
+        None,
         frozenset((name, arity) for name, arity in document["dependent"]),
         tuple((name, arity) for name, arity in document["externals"]),
         frozenset((name, arity) for name, arity in document["parameters"]),
+        text=program,
     )

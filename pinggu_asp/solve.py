@@ -116,12 +116,11 @@ class Ruleset:
 
     def grouped(self) -> GroupedProgram:
         """The statements rewritten for a group of declarations, once per process."""
-        statements, digest = self.program()
-        return _grouped(statements, digest)
+        return _grouped(_files(self.switches))
 
     @property
     def sha256(self) -> str:
-        return self.program()[1]
+        return _digest(_files(self.switches))
 
 
 @lru_cache(maxsize=16)
@@ -141,19 +140,26 @@ def _parse(files: tuple[Path, ...]) -> tuple[tuple[ast.AST, ...], str]:
     def logger(code: clingo.MessageCode, message: str) -> None:
         errors.append(message)
 
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     try:
         ast.parse_files([str(path) for path in files], statements.append, logger=logger)
     except RuntimeError:
         raise EngineError("the rules do not parse: " + "; ".join(errors)) from None
-    return tuple(statements), digest.hexdigest()
+    return tuple(statements), _digest(files)
 
 
 @lru_cache(maxsize=16)
-def _grouped(statements: tuple[ast.AST, ...], digest: str) -> GroupedProgram:
-    return cached_group_program(statements, digest)
+def _digest(files: tuple[Path, ...]) -> str:
+    """The rules' SHA-256, of the files' bytes: it names the rules in every result and finds their cached rewrite."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=16)
+def _grouped(files: tuple[Path, ...]) -> GroupedProgram:
+    # Found by the digest of the files' bytes: the files are parsed only when the cache lacks their rewrite.
+    return cached_group_program(lambda: _parse(files)[0], _digest(files))
 
 
 def default_ruleset(switches: Iterable[str] = (), parameters_path: Path | None = None) -> Ruleset:
@@ -340,9 +346,7 @@ def grounded_control(
     through the backend, with the same ground atoms (tests/test_injection.py).
     """
     ctl = clingo.Control([*CLINGO_OPTIONS, f"--seed={seed}"], logger=logger)
-    with ast.ProgramBuilder(ctl) as builder:
-        for statement in grouped.statements:
-            builder.add(statement)
+    grouped.add_to(ctl)
     text, names = group_text(members, MEMBER, MEMBER_PARAMETERS, PARAMETER_SET)
     ctl.add("base", [], text)
     ctl.ground([("base", [])])

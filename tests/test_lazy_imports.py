@@ -6,6 +6,7 @@ Each case runs in a new interpreter, since this test process has imported everyt
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,31 @@ def test_api_names_stay_functions_beside_submodules_of_the_same_name() -> None:
         "assert callable(apply_changes)\n"
         "assert 'assess' in dir(pinggu_asp)\n"
     )
+
+
+def test_a_cold_check_with_the_rules_cached_parses_no_rule_file(tmp_path: Path) -> None:
+    # The rules are found in the cache by the digest of the files' bytes; parsing them
+    # (a tenth of a cold check) is only for a cache that lacks their rewrite.
+    probe = (
+        "import json, sys\n"
+        "import clingo.ast\n"
+        "parsed = []\n"
+        "real = clingo.ast.parse_files\n"
+        "clingo.ast.parse_files = lambda files, *a, **k: (parsed.append(files), real(files, *a, **k))[1]\n"
+        "from pinggu_asp.api import assess\n"
+        "from pinggu_asp.result import dumps\n"
+        "text = dumps(assess('examples/declaration.yaml'))\n"
+        "print(json.dumps({'parsed': len(parsed), 'text': text}))\n"
+    )
+    env = {**os.environ, "PINGGU_ASP_CACHE": str(tmp_path)}
+
+    def run() -> dict[str, object]:
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, cwd=REPO,
+                              env=env)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return dict(json.loads(done.stdout))
+
+    first, second = run(), run()
+    assert first["parsed"] == 1 and list(tmp_path.glob("grouped-*.json"))  # a miss: parsed, rewritten, stored
+    assert second["parsed"] == 0  # a hit: the cached text, checked, given to clingo
+    assert second["text"] == first["text"]

@@ -383,7 +383,7 @@ def test_the_right_token_is_accepted_and_the_page_needs_none(guarded):
 
 
 def _worker_pids() -> set[int]:
-    """This process's anyio worker processes."""
+    """This process's engine worker processes (pool.py)."""
     pids = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -394,7 +394,7 @@ def _worker_pids() -> set[int]:
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == os.getpid() and b"anyio.to_process" in cmdline and " Z " not in stat:
+        if ppid == os.getpid() and b"pinggu_asp.service.pool" in cmdline and " Z " not in stat:
             pids.add(int(entry.name))
     return pids
 

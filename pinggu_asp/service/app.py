@@ -35,7 +35,8 @@ from ..interpretations import SWITCHES
 from ..model import Declaration
 from ..parameters import describe, load_parameters
 from . import work
-from .pool import OverTime, WorkerLost, Workers
+from .batching import Batcher
+from .pool import RECYCLE_AFTER, OverTime, WorkerLost, Workers
 from .schemas import (
     REF_TEMPLATE,
     BatchOptions,
@@ -62,6 +63,10 @@ class Settings:
     max_body: int = 2 * MiB
     max_batch_body: int = 64 * MiB
     batch_group: int = 16  # declarations a worker decides at once in /v1/batch
+    # /v1/check requests arriving within this many seconds of each other are decided as one group (batching.py) ...
+    check_window: float = 0.002
+    check_group: int = 32  # ... of at most this many
+    recycle_after: int = RECYCLE_AFTER  # requests (or groups) a worker process answers before a fresh one replaces it
 
 
 class Refusal(Exception):
@@ -130,12 +135,16 @@ PAGE_HEADERS = {
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    workers = Workers(settings.workers, settings.time_limit)
+    workers = Workers(settings.workers, settings.time_limit, settings.recycle_after)
+    checks = Batcher(workers, work.do_check_group, work.do_check, settings.check_window, settings.check_group)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await workers.start(work.warm)
-        yield
+        try:
+            yield
+        finally:
+            await workers.stop()
 
     app = FastAPI(
         title="pinggu-asp",
@@ -183,7 +192,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
              openapi_extra=json_body(decide_body),
              responses={200: {"content": {"application/json": {}}, "description": "pinggu-result/1"}})
     async def check(request: Request) -> Response:
-        return await run(work.do_check, await read_body(request, settings.max_body))
+        return _reply(await checks.submit(await read_body(request, settings.max_body)))
 
     @v1.post("/explain", summary="Explain every gate and clause, as `pinggu-asp explain`",
              openapi_extra=json_body(decide_body),
@@ -338,6 +347,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.state.workers = workers  # for the tests: the worker processes and the groups decided
+    app.state.checks = checks
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -183,7 +183,7 @@ def _ruleset(interpretations: tuple[str, ...], parameters: str | None) -> Rulese
         raise Refused(422, [("interpretations", str(exc))]) from None
     except ParameterError as exc:  # pragma: no cover - the shipped file is checked by the tests
         raise Refused(422, [("parameters", str(exc))]) from None
-    ruleset.program()  # parse once per worker, before the first declaration
+    ruleset.grouped()  # read once per worker, before the first declaration
     return ruleset
 
 
@@ -227,6 +227,43 @@ def do_check(body: bytes) -> Reply:
         return Reply(200, JSON, dumps(_decide(_declaration(data["declaration"]), rules)))
 
     return _guarded(work)
+
+
+def do_check_group(bodies: Sequence[bytes]) -> list[Reply]:
+    """/v1/check for requests that arrived together: each its own reply, exactly ``do_check``'s.
+
+    The valid declarations with the same readings and parameters are decided as
+    one group (``batch.run.decide_each``: one grounding of the rules, one
+    optimisation, each member within its own time limit, and member by member
+    should the group fail as a whole); a refused request costs only itself.
+    """
+    from ..batch.run import decide_each
+
+    replies: list[Reply | None] = [None] * len(bodies)
+    groups: dict[tuple[tuple[str, ...], str | None], list[tuple[int, Declaration]]] = {}
+    for index, body in enumerate(bodies):
+        try:
+            data = _decide_request(body)
+            interpretations = tuple(sorted(set(data.get("interpretations", []))))
+            rules = ruleset(interpretations, data.get("parameters"))
+            decl = _declaration(data["declaration"])
+            _in_force(decl, rules)
+            groups.setdefault((interpretations, data.get("parameters")), []).append((index, decl))
+        except Refused as exc:
+            replies[index] = _refused(exc)
+        except Exception:
+            replies[index] = Reply(500, JSON, errors_text([("", "internal error")]), log=traceback.format_exc())
+    for (interpretations, parameters), members in groups.items():
+        rules = ruleset(interpretations, parameters)
+        try:
+            outcomes = decide_each([decl for _, decl in members], rules)
+            for (index, _), outcome in zip(members, outcomes, strict=True):
+                replies[index] = (_refused(Refused(422, [("declaration", str(outcome))]))
+                                  if isinstance(outcome, EngineError) else Reply(200, JSON, dumps(outcome)))
+        except Exception:
+            for index, _ in members:
+                replies[index] = Reply(500, JSON, errors_text([("", "internal error")]), log=traceback.format_exc())
+    return [reply for reply in replies if reply is not None]
 
 
 EXPLAIN_MEDIA = {"json": JSON, "html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8",

@@ -1,0 +1,126 @@
+"""Micro-batched /v1/check: requests decided together each get their own answer; a bad one costs only itself.
+
+And the worker processes are recycled after their number of requests, the service answering throughout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pinggu_asp.api import assess
+from pinggu_asp.result import dumps
+from pinggu_asp.service import Settings, create_app
+from pinggu_asp.service.batching import Batcher
+from pinggu_asp.service.pool import OverTime
+from pinggu_asp.service.work import JSON, Reply
+from support import EXAMPLE, REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import declaration as generated  # noqa: E402
+
+
+def _post_all(client: TestClient, bodies: Sequence[dict[str, Any]]) -> list[Any]:
+    """Every body posted to /v1/check at once, from as many threads; the responses in order."""
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(lambda body: client.post("/v1/check", json=body), bodies))
+
+
+def test_64_concurrent_different_declarations_each_get_their_own_result() -> None:
+    datas = [generated(random.Random(seed), seed) for seed in range(100, 164)]
+    expected = [dumps(assess(data)) for data in datas]
+    assert len(set(expected)) == len(expected)  # 64 different answers: a mix-up could not go unseen
+    settings = Settings(workers=2, check_window=0.05)  # a wide window: the requests surely meet in groups
+    with TestClient(create_app(settings)) as client:
+        responses = _post_all(client, [{"declaration": data} for data in datas])
+        groups = list(client.app.state.checks.groups)  # type: ignore[attr-defined]
+    assert [r.status_code for r in responses] == [200] * 64
+    for index, (response, text) in enumerate(zip(responses, expected, strict=True)):
+        assert response.text == text, f"request {index} got another declaration's answer"
+    assert sum(groups) == 64 and max(groups) > 1, groups
+
+
+def test_a_refused_request_in_a_group_costs_only_itself() -> None:
+    good = [generated(random.Random(seed), seed) for seed in (7, 8, 9)]
+    early = dict(good[0], declaration_date="2020-01-01")  # before its own ratings: refused by the model
+    bodies: list[dict[str, Any]] = [
+        {"declaration": good[0]},
+        {"declaration": {"schema": "pinggu-declaration/1"}},  # invalid: fields missing
+        {"declaration": good[1]},
+        {"declaration": early},
+        {"declaration": good[2], "interpretations": ["no-such-reading"]},
+        {"declaration": good[2]},
+        {"declaration": EXAMPLE.read_text(encoding="utf-8"), "interpretations": []},
+    ]
+    with TestClient(create_app(Settings(workers=1, check_window=0.2))) as client:
+        responses = _post_all(client, bodies)
+        alone = [client.post("/v1/check", json=body) for body in bodies]  # each decided by itself
+    assert [r.status_code for r in responses] == [200, 422, 200, 422, 422, 200, 200]
+    assert [r.text for r in responses] == [r.text for r in alone]
+    assert json.loads(responses[1].text)["errors"][0]["field"].startswith("declaration")
+    assert responses[0].text == dumps(assess(good[0]))
+
+
+class _FakeWorkers:
+    """Workers whose group overruns when it holds a "slow" body, as does that body alone."""
+
+    count = 1
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    async def run(self, func: Any, arg: Any) -> Any:
+        self.calls.append(func.__name__)
+        bodies = arg if isinstance(arg, list) else [arg]
+        if b"slow" in bodies:
+            raise OverTime
+        replies = [Reply(200, JSON, body.decode()) for body in bodies]
+        return replies if isinstance(arg, list) else replies[0]
+
+
+def _group(bodies: Sequence[bytes]) -> list[Reply]:  # stands for work.do_check_group
+    raise AssertionError("not called: the fake workers answer")
+
+
+def _alone(body: bytes) -> Reply:  # stands for work.do_check
+    raise AssertionError("not called: the fake workers answer")
+
+
+def test_a_group_past_its_time_limit_is_decided_again_member_by_member() -> None:
+    async def scenario() -> tuple[list[Any], list[str]]:
+        workers = _FakeWorkers()
+        batcher = Batcher(workers, _group, _alone, window=0.01, max_group=32)  # type: ignore[arg-type]
+        outcomes = await asyncio.gather(*(batcher.submit(body) for body in (b"a", b"slow", b"c")),
+                                        return_exceptions=True)
+        return outcomes, workers.calls
+
+    outcomes, calls = asyncio.run(scenario())
+    assert calls == ["_group", "_alone", "_alone", "_alone"]
+    assert [o.text if isinstance(o, Reply) else type(o) for o in outcomes] == ["a", OverTime, "c"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="process ids as the pool reports them")
+def test_workers_are_recycled_after_their_number_of_requests_and_answers_stay_right() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    expected = dumps(assess(EXAMPLE))
+    with TestClient(create_app(Settings(workers=1, recycle_after=2))) as client:
+        workers = client.app.state.workers  # type: ignore[attr-defined]
+        first = workers.pids()
+        answers = [client.post("/v1/check", json={"declaration": text}) for _ in range(3)]
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and (workers.pids() & first or len(workers.pids()) != 1):
+            time.sleep(0.1)
+        later = workers.pids()
+        answers.append(client.post("/v1/check", json={"declaration": text}))
+    assert [a.status_code for a in answers] == [200] * 4 and {a.text for a in answers} == {expected}
+    assert workers.started >= 2
+    assert len(later) == 1 and not later & first  # the first worker retired; its successor answers
