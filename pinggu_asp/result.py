@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 import clingo
+import orjson
 
 from . import __version__
 from .answer import Answer, AwardCandidate, BlockedBy, Cond, Gate, OrderReasonText, candidate
@@ -602,10 +603,25 @@ def build_result(decl: Declaration, derived: Derived | Answer, ruleset: Ruleset)
     }
 
 
+# A result document (build_result) is serialised by orjson, six times faster than json and
+# byte for byte the same there: UTF-8 text unescaped, json's escapes, its separators and
+# indentation, keys in insertion order. A result holds no float (exact money: integers and
+# decimal strings), the one kind the two print differently (1e16 against 1e+16). Any other
+# document, and a result orjson refuses (an integer past 64 bits, a lone surrogate), goes by json.
 def dumps(result: dict[str, Any]) -> str:
+    if result.get("schema") == SCHEMA:
+        try:
+            return orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n"
+        except TypeError:
+            pass
     return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
 
 
 def dumps_line(result: dict[str, Any]) -> str:
     """The same document on one line, for JSON Lines (no trailing newline)."""
+    if result.get("schema") == SCHEMA:
+        try:
+            return orjson.dumps(result).decode()
+        except TypeError:
+            pass
     return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
