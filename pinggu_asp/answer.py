@@ -370,6 +370,13 @@ class Art17RoundUnit(NamedTuple):
     fen: int
 
 
+class Eligible(NamedTuple):
+    """eligible(Clause, Subject): every gate and condition of the clause passes (award.lp)."""
+
+    clause: Term
+    subject: Term
+
+
 # --- reading ------------------------------------------------------------------------------
 
 def _term(t: Term) -> Term:
@@ -453,6 +460,7 @@ RECORDS: dict[str, tuple[type[tuple[Any, ...]], tuple[_Read, ...]]] = {
     "amount_rate": (AmountRate, (_term, _term, _int, _int)),
     "art17_minimum": (Art17Minimum, (_term,)),
     "art17_round_unit": (Art17RoundUnit, (_int,)),
+    "eligible": (Eligible, (_term, _term)),
 }
 # Readers that give more than one field.
 _SPREAD = {_by, _take_other}
@@ -545,6 +553,10 @@ class Answer:
     def values(self) -> dict[Term, int]:
         """Each money key's value in fen (val/2)."""
         return {r.key: r.fen for r in self.get("val")}
+
+    def eligible(self) -> set[tuple[Term, Term]]:
+        """(clause, subject) of every eligible/2 atom: the clauses that qualify, as award.lp decides."""
+        return {(r.clause, r.subject) for r in self.get("eligible")}
 
     @property
     def interpretations(self) -> tuple[str, ...]:
