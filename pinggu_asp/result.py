@@ -8,7 +8,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import clingo
 import orjson
@@ -74,7 +74,6 @@ class Index:
         self.values = Values(self.fen_of)
         self.articles = answer.articles()
         self._text_records = {r.id: r for r in answer.get("cond_text")}
-        self._texts: dict[str, CondText | None] = {}
         self.by_cs: dict[str, dict[tuple[Term, Term], list[Any]]] = {}
         for name in _BY_CLAUSE:
             index: dict[tuple[Term, Term], list[Any]] = {}
@@ -107,15 +106,18 @@ class Index:
     def text(self, cid: str) -> CondText | None:
         """A condition's or gate's text; the readings are templates over the parameters in force,
         filled when a result shows them; the law's phrase is quoted as it is."""
-        done = self._texts.get(cid, _UNSET)
-        if done is _UNSET:
-            r = self._text_records.get(cid)
-            fill = self.fill
-            if r is None or fill is None:
-                done = None if r is None else CondText(r.article, r.comparison, r.phrase_zh, r.text_zh, r.text_en)
-            else:
-                done = CondText(r.article, r.comparison, r.phrase_zh, fill(r.text_zh), fill(r.text_en))
-            self._texts[cid] = done
+        r = self._text_records.get(cid)
+        if r is None:
+            return None
+        fill = self.fill
+        if fill is None:
+            return CondText(r.article, r.comparison, r.phrase_zh, r.text_zh, r.text_en)
+        key = (fill, r)  # the Filler itself (not its id): it stays alive while it keys texts
+        done = _FILLED.get(key)
+        if done is None:
+            if len(_FILLED) > 20_000:
+                _FILLED.clear()
+            done = _FILLED[key] = CondText(r.article, r.comparison, r.phrase_zh, fill(r.text_zh), fill(r.text_en))
         return done
 
     def fen(self, key: Term) -> int | None:
@@ -181,25 +183,48 @@ class Index:
 
 
 _UNSET: Any = object()
+# Filled texts by Filler and cond_text record, shared by the results of a process.
+_FILLED: dict[tuple[Filler, Any], CondText] = {}
 
 
-def _derivation(ix: Index, observed: Term, required: Term) -> dict[str, Any]:
-    """How the observed and required values were read: their term kinds, the formula of the
-    required value, and every declared fact and parameter they rest on (for explanations)."""
-    facts = []
-    seen: set[Term] = set()
-    for key in term_keys(observed) + term_keys(required):
-        if key in seen:
-            continue
-        seen.add(key)
-        fen = ix.fen(key)
-        facts.append({"field": source_field(key) or text(key), "value": _yuan(fen), "value_fen": fen})
-    return {
-        "observed_kind": observed.name,
-        "required_kind": required.name,
-        "required_formula": term_formula(required),
-        "facts": facts,
-    }
+class _Shape(NamedTuple):
+    """What a condition's or gate's entry shows that its terms alone decide (not the values)."""
+
+    source_field: str | None
+    observed_kind: str
+    required_kind: str
+    required_formula: str | None
+    facts: tuple[tuple[Term, str], ...]  # each money key it rests on, with the field it names
+    missing: str | None
+
+
+# Shapes by (observed, required, fact): the same terms recur in most results.
+_SHAPES: dict[tuple[Term, Term, Term | None], _Shape] = {}
+
+
+def _shape(observed: Term, required: Term, fact: Term | None) -> _Shape:
+    key = (observed, required, fact)
+    shape = _SHAPES.get(key)
+    if shape is None:
+        if len(_SHAPES) > 100_000:
+            _SHAPES.clear()
+        keys: list[Term] = []
+        for k in term_keys(observed) + term_keys(required):
+            if k not in keys:
+                keys.append(k)
+        missing = None
+        if observed.name == "missing":
+            (first, *_) = observed.arguments
+            missing = source_field(first) or text(first)
+        shape = _SHAPES[key] = _Shape(
+            value_source(observed) or (source_field(fact) if fact is not None else None),
+            observed.name,
+            required.name,
+            term_formula(required),
+            tuple((k, source_field(k) or text(k)) for k in keys),
+            missing,
+        )
+    return shape
 
 
 def _rate_text(num: int, den: int) -> str:
@@ -248,8 +273,16 @@ def _work_out(ix: Index, c: Term, s: Term) -> dict[str, Any] | None:
 
 
 def _check_entry(ix: Index, cid: str, status: str, observed: Term, required: Term, fact: Term | None) -> dict[str, Any]:
-    """What a condition or a gate shows: its values, where they came from, and the text behind it."""
+    """What a condition or a gate shows: its values, where they came from, and the text behind it.
+
+    Its derivation says how the observed and required values were read: their term kinds, the
+    formula of the required value, and every declared fact and parameter they rest on."""
     meta = ix.text(cid)
+    shape = _shape(observed, required, fact)
+    facts = []
+    for key, field in shape.facts:
+        fen = ix.fen(key)
+        facts.append({"field": field, "value": _yuan(fen), "value_fen": fen})
     entry: dict[str, Any] = {
         "id": cid,
         "status": status,
@@ -260,12 +293,14 @@ def _check_entry(ix: Index, cid: str, status: str, observed: Term, required: Ter
         "phrase_zh": meta.phrase_zh if meta else None,
         "text_zh": meta.text_zh if meta else None,
         "text_en": meta.text_en if meta else None,
-        "source_field": value_source(observed) or (source_field(fact) if fact is not None else None),
+        "source_field": shape.source_field,
+        "observed_kind": shape.observed_kind,
+        "required_kind": shape.required_kind,
+        "required_formula": shape.required_formula,
+        "facts": facts,
     }
-    entry.update(_derivation(ix, observed, required))
-    if observed.name == "missing":
-        (key, *_) = observed.arguments
-        entry["missing"] = source_field(key) or text(key)
+    if shape.missing is not None:
+        entry["missing"] = shape.missing
     return entry
 
 
