@@ -151,8 +151,9 @@ def _clause_rows(result: dict[str, Any]) -> tuple[dict[str, Any], ...]:
 _Decide = Callable[[list[Declaration], Ruleset], list[Any]]
 
 
-def decide_each(decls: list[Declaration], ruleset: Ruleset, decide: _Decide = check_many) -> list[Any]:
+def decide_each(decls: list[Declaration], ruleset: Ruleset, decide: _Decide | None = None) -> list[Any]:
     """``decide`` (``check_many``); when a group fails as a whole, each declaration alone: one line never costs its group."""
+    decide = decide or check_many  # looked up now, not when defined
     try:
         return decide(decls, ruleset)
     except Exception as exc:  # noqa: BLE001 - a group's failure is retried member by member
@@ -180,7 +181,7 @@ def _failure(exc: Exception) -> EngineError:
 
 
 def _decided(decls: list[Declaration], ruleset: Ruleset,
-             decide: _Decide = check_many) -> list[dict[str, Any] | Answer | EngineError | ParameterError]:
+             decide: _Decide | None = None) -> list[dict[str, Any] | Answer | EngineError | ParameterError]:
     """Each declaration's result (or answer), or why not; one declaration's parameters never stop the others."""
     refused = [not_in_force(ruleset, decl) for decl in decls]
     results = iter(decide_each([d for d, r in zip(decls, refused, strict=True) if r is None], ruleset, decide))
