@@ -470,7 +470,7 @@ _SPREAD = {_by, _take_other}
 # (the same Term for every member), and many conditions, gates and values are the same
 # from one declaration to the next; a record is immutable, so one is read once per process.
 _READ: dict[Term, Any] = {}
-_READ_LIMIT = 200_000
+_READ_LIMIT = 20_000
 
 
 def records(name: str, atoms: Iterable[Term]) -> list[Any]:

@@ -206,7 +206,7 @@ def _shape(observed: Term, required: Term, fact: Term | None) -> _Shape:
     key = (observed, required, fact)
     shape = _SHAPES.get(key)
     if shape is None:
-        if len(_SHAPES) > 100_000:
+        if len(_SHAPES) > 20_000:
             _SHAPES.clear()
         keys: list[Term] = []
         for k in term_keys(observed) + term_keys(required):
