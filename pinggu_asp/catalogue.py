@@ -17,6 +17,8 @@ from typing import Any
 import clingo
 from clingo import SymbolType
 
+from .answer import read as read_answer
+from .answer import records
 from .loading import declaration_from_data
 from .pack import document_number
 from .parameters import describe
@@ -155,27 +157,25 @@ def catalogue(ruleset: Ruleset) -> dict[str, Any]:
     decl = declaration_from_data(probe_declaration(), "<probe>")
     in_force = ruleset.parameters.in_force(decl.declaration_date)
     shown = {name: p.display() for name, p in in_force.items()}
-    derived = solve(decl, ruleset, in_force)
+    answer = read_answer(solve(decl, ruleset, in_force))
     fill = filler_for(ruleset.parameters.sha256, in_force)
-    values = Values(derived.get("val"))
-    texts = {a.arguments[0].string: a.arguments for a in derived.get("cond_text")}
-    caps = {a.arguments[0]: a.arguments[1] for a in derived.get("cap")}
-    ceilings = {a.arguments[0] for a in derived.get("ceiling")}
+    values = Values(answer.values())
+    texts = {r.id: r for r in answer.get("cond_text")}
+    caps = {r.clause: r.key for r in answer.get("cap")}
+    ceilings = {r.clause for r in answer.get("ceiling")}
+    articles = answer.articles()
     # 第十四条: Art 11 is paid by the district and the enterprise's locality together.
-    payers = {
-        a.arguments[0]: "district+locality" if a.arguments[1].name == "locality" else a.arguments[1].name
-        for a in derived.get("payer")
-    }
+    payers = {r.clause: "district+locality" if r.payer == "locality" else r.payer for r in answer.get("payer")}
 
     clauses: dict[str, dict[str, Any]] = {}
-    for atom in derived.get("listed"):
-        c, s = atom.arguments
+    for listed in answer.get("listed"):
+        c = listed.clause
         cid = clause_id(c)
         entry = clauses.setdefault(
             cid,
             {
                 "clause": cid,
-                "article": int(c.name[3:]),
+                "article": articles[c],
                 "basis": set(),
                 "conditions": {},
                 "amount": set(),
@@ -187,25 +187,24 @@ def catalogue(ruleset: Ruleset) -> dict[str, Any]:
         if c in caps:
             fen = values.fen(caps[c])
             entry["cap_yuan"] = None if fen is None else fen_fraction_to_json(Fraction(fen))
-    for atom in derived.get("basis"):
-        cid = clause_id(atom.arguments[0])
+    for basis in answer.get("basis"):
+        cid = clause_id(basis.clause)
         if cid in clauses:
-            clauses[cid]["basis"].add(generic_key(atom.arguments[2]).replace("(", ":").replace(",", ":").rstrip(")"))
-    for atom in derived.get("cond"):
-        cid = clause_id(atom.arguments[0])
-        cond_id = atom.arguments[2].string
-        meta = texts.get(cond_id)
-        clauses[cid]["conditions"][cond_id] = {
-            "id": cond_id,
-            "article": meta[1].number if meta else None,
-            "comparison": meta[2].name if meta else None,
-            "phrase_zh": meta[3].string if meta else None,
-            "text_zh": fill(meta[4].string) if meta else None,
-            "text_en": fill(meta[5].string) if meta else None,
+            clauses[cid]["basis"].add(generic_key(basis.key).replace("(", ":").replace(",", ":").rstrip(")"))
+    for cond in answer.get("cond"):
+        cid = clause_id(cond.clause)
+        meta = texts.get(cond.id)
+        clauses[cid]["conditions"][cond.id] = {
+            "id": cond.id,
+            "article": meta.article if meta else None,
+            "comparison": meta.comparison if meta else None,
+            "phrase_zh": meta.phrase_zh if meta else None,
+            "text_zh": fill(meta.text_zh) if meta else None,
+            "text_en": fill(meta.text_en) if meta else None,
         }
-    for atom in derived.get("amount_key"):
-        cid = clause_id(atom.arguments[0])
-        clauses[cid]["amount"].add(formula(atom.arguments[2], shown))
+    for amount in answer.get("amount_key"):
+        cid = clause_id(amount.clause)
+        clauses[cid]["amount"].add(formula(amount.key, shown))
 
     ordered = sorted(clauses.values(), key=lambda e: (e["article"], e["clause"]))
     for entry in ordered:
@@ -213,22 +212,22 @@ def catalogue(ruleset: Ruleset) -> dict[str, Any]:
         entry["amount"] = " | ".join(sorted(entry["amount"]))
         entry["conditions"] = [entry["conditions"][k] for k in sorted(entry["conditions"])]
     gates: list[dict[str, Any]] = []
-    for gid in sorted({a.arguments[0].string for a in derived.get("gate")}):
+    for gid in sorted({r.id for r in answer.get("gate")}):
         meta = texts.get(gid)
         gates.append(
             {
                 "id": gid,
-                "article": meta[1].number if meta else None,
-                "phrase_zh": meta[3].string if meta else None,
-                "text_zh": fill(meta[4].string) if meta else None,
-                "text_en": fill(meta[5].string) if meta else None,
+                "article": meta.article if meta else None,
+                "phrase_zh": meta.phrase_zh if meta else None,
+                "text_zh": fill(meta.text_zh) if meta else None,
+                "text_en": fill(meta.text_en) if meta else None,
             }
         )
     return {
         "schema": "pinggu-rules/1",
         "clauses": ordered,
         "gates": gates,
-        "interpretations": list(derived.interpretations),
+        "interpretations": list(answer.interpretations),
         "parameters": describe(in_force),
     }
 
@@ -285,4 +284,5 @@ def known_clauses() -> tuple[str, ...]:
         ctl.load(str(path))
     ctl.ground([("base", [])])
     reader = Reader()
-    return tuple(sorted(clause_id(reader.term(a.symbol.arguments[0])) for a in ctl.symbolic_atoms.by_signature("clause_article", 2)))
+    atoms = reader.terms(a.symbol for a in ctl.symbolic_atoms.by_signature("clause_article", 2))
+    return tuple(sorted(clause_id(r.clause) for r in records("clause_article", atoms)))

@@ -430,9 +430,10 @@ def batch(
     input: Annotated[list[Path], typer.Argument(
         help="Declarations: one .jsonl (one pinggu-declaration/1 a line) or .xlsx (one sheet per list; see the "
         "README); or a folder of .yaml/.json declarations, several such files, or - for JSON Lines on standard input.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help=".jsonl: one pinggu-result/1 a line, in input order; "
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=".jsonl: one pinggu-result/1 a line, in input order; "
                                          ".xlsx: awards, clauses, invalid and summary sheets; .csv: the awards; "
-                                         "-: JSON Lines on standard output.")],
+                                         "-: JSON Lines on standard output. Without it, --summary or --report "
+                                         "alone (no result is built).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: every core).")] = None,
     interpretation: InterpretationOpt = None,
     parameters: ParametersOpt = None,
@@ -458,6 +459,8 @@ def batch(
     from .interpretations import InterpretationError
     from .parameters import ParameterError
 
+    if output is None and summary is None and report is None:
+        _fail("--output: give the results' file, or --summary or --report for the summary alone", EXIT_INPUT)
     to_stdout = str(output) == "-"
     scratch = tempfile.TemporaryDirectory(prefix="pinggu-batch-") if to_stdout else None
     if scratch is not None:
@@ -476,9 +479,9 @@ def batch(
     except OSError as exc:
         _fail(f"cannot write the outputs: {exc}", EXIT_INPUT)
     finally:
-        if scratch is not None and not output.exists():
+        if scratch is not None and output is not None and not output.exists():
             scratch.cleanup()
-    if scratch is not None:
+    if scratch is not None and output is not None:
         with output.open("rb") as results:
             while chunk := results.read(1 << 20):
                 sys.stdout.buffer.write(chunk)

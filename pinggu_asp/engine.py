@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .answer import Answer, read
 from .model import Declaration
 from .result import build_result
 from .solve import EngineError, Ruleset, solve_many
@@ -23,17 +24,29 @@ def check(decl: Declaration, ruleset: Ruleset) -> dict[str, Any]:
     return outcome
 
 
-def check_many(
+def answer_many(
     decls: Sequence[Declaration], ruleset: Ruleset, group_size: int = GROUP_SIZE
-) -> list[dict[str, Any] | EngineError]:
-    """Decide a group of declarations, in order; each result is exactly ``check``'s.
+) -> list[Answer | EngineError]:
+    """Decide a group of declarations, in order, as the records of their answers (``answer.py``), no document.
 
     A declaration the rules cannot decide exactly gives its ``EngineError`` in
     its place, so one enterprise never stops the others.
     """
+    out: list[Answer | EngineError] = []
+    for start in range(0, len(decls), group_size):
+        for derived in solve_many(decls[start : start + group_size], ruleset):
+            out.append(derived if isinstance(derived, EngineError) else read(derived))
+    return out
+
+
+def check_many(
+    decls: Sequence[Declaration], ruleset: Ruleset, group_size: int = GROUP_SIZE
+) -> list[dict[str, Any] | EngineError]:
+    """Decide a group of declarations, in order; each result is exactly ``check``'s."""
     out: list[dict[str, Any] | EngineError] = []
     for start in range(0, len(decls), group_size):
         group = decls[start : start + group_size]
-        for decl, derived in zip(group, solve_many(group, ruleset), strict=True):
-            out.append(derived if isinstance(derived, EngineError) else build_result(decl, derived, ruleset))
+        # Group by group: only one group's answers are held at a time.
+        for decl, outcome in zip(group, answer_many(group, ruleset, group_size), strict=True):
+            out.append(outcome if isinstance(outcome, EngineError) else build_result(decl, outcome, ruleset))
     return out

@@ -8,7 +8,7 @@ Only when both agree is the value ``verified``. Where the candidate does not
 hold (the number also moves the requirement, or several conditions move with
 it), a galloping and then bisecting search over re-solves finds the boundary,
 and the same two re-solves verify it. Nothing here decides a condition: every
-verdict is a result of ``engine.check_many``.
+verdict is the rules' eligible/2 in an answer of ``engine.answer_many``.
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ from collections.abc import Callable, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
-from .engine import check_many
+from .answer import Answer
+from .engine import answer_many
 from .loading import InputError, declaration_from_data
 from .model import Declaration
+from .result import Index, _yuan, build_result
 from .solve import EngineError, Ruleset
+from .terms import clause_id
 from .whatif import _fields_of, set_path
 
 # The largest declared amount the model accepts, in yuan (model.py): the search stops there.
@@ -66,19 +69,18 @@ def _entries(result: dict[str, Any], clause: str) -> list[dict[str, Any]]:
     return [c for c in result["clauses"] if c["clause"] == clause]
 
 
-def _qualifies(entry: dict[str, Any]) -> bool:
-    """Every condition of the clause passes, as the rules decided them (it may still be superseded)."""
-    return bool(entry["conditions"]) and all(c["status"] == "pass" for c in entry["conditions"]) and entry[
-        "status"
-    ] not in ("barred", "ineligible", "undetermined", "not_applicable")
-
-
-def _passes(result: dict[str, Any] | EngineError, clause: str) -> tuple[bool, Any]:
-    if isinstance(result, EngineError):
+def _passes(outcome: Answer | EngineError, clause: str) -> tuple[bool, Any]:
+    """Whether the clause qualifies on some subject, as the rules decided it (eligible/2; it may still be
+    superseded), with that subject's amount and status."""
+    if isinstance(outcome, EngineError):
         return False, None
-    for entry in _entries(result, clause):
-        if _qualifies(entry):
-            return True, {"amount_yuan": entry["amount_yuan"], "status": entry["status"]}
+    eligible = outcome.eligible()
+    if not eligible:
+        return False, None
+    ix = Index(outcome)
+    for c, s in ix.listed():
+        if (c, s) in eligible and clause_id(c) == clause:
+            return True, {"amount_yuan": _yuan(ix.amount(c, s)), "status": ix.status(c, s)}
     return False, None
 
 
@@ -119,7 +121,7 @@ class _Prober:
                 decls.append(None)  # a value the model refuses (e.g. below zero) reaches nothing
         valid = [d for d in decls if d is not None]
         self.runs += len(valid)
-        outcomes = iter(check_many(valid, self.ruleset, group_size=max(1, len(valid))) if valid else [])
+        outcomes = iter(answer_many(valid, self.ruleset, group_size=max(1, len(valid))) if valid else [])
         return [(False, None) if d is None else _passes(next(outcomes), self.clause) for d in decls]
 
 
@@ -245,9 +247,10 @@ def reach_document(
     unknown = [f for f in vary if _number(_get(data, f)) is None]
     if unknown:
         raise InputError("--vary", [(f, "not a declared number of this declaration") for f in unknown])
-    base = check_many([decl], ruleset)[0]
-    if isinstance(base, EngineError):
-        raise base
+    [answer] = answer_many([decl], ruleset)
+    if isinstance(answer, EngineError):
+        raise answer
+    base = build_result(decl, answer, ruleset)
     entries = _entries(base, clause)
     document: dict[str, Any] = {
         "schema": "pinggu-reach/1",
@@ -258,7 +261,7 @@ def reach_document(
         "status": entries[0]["status"] if entries else "not_listed",
         "amount_yuan": entries[0]["amount_yuan"] if entries else None,
         "up_to": bool(entries and entries[0].get("up_to")),
-        "already_qualifies": any(_qualifies(e) for e in entries),
+        "already_qualifies": _passes(answer, clause)[0],
         "changes": [],
         "blocked_by": [],
         "verified_runs": 0,

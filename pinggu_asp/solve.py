@@ -14,6 +14,8 @@ from pathlib import Path
 import clingo
 from clingo import Function, Number, Symbol, ast
 
+from . import answer
+from .answer import records
 from .facts import MemberFacts, group_text, member_facts, parameter_facts
 from .grouping import (
     ACTIVE,
@@ -631,7 +633,7 @@ def _first_sets(parts: Sequence[Sequence[frozenset[Term]]], limit: int) -> list[
 
 def _derived(atoms: dict[str, list[Term]], chosen: frozenset[Term], alternatives: list[frozenset[Term]],
              count: int | None, groups: list[Choices], truncated: bool = False) -> Derived:
-    interpretations = tuple(sorted(sym.arguments[0].string for sym in atoms.get("interpretation", [])))
+    interpretations = answer.interpretations(records("interpretation", atoms.get("interpretation", [])))
     return Derived(
         atoms=atoms,
         chosen=chosen,
@@ -649,18 +651,18 @@ def _alternative_order(candidates: frozenset[Term]) -> list[Term]:
 
 
 def _check(atoms: dict[str, list[Term]]) -> None:
-    overflow = atoms.get("money_overflow", [])
+    overflow: list[answer.MoneyOverflow] = records("money_overflow", atoms.get("money_overflow", []))
     if overflow:
-        fields = sorted({field for sym in overflow for field in _declared_fields(sym.arguments[0])})
+        fields = sorted({field for r in overflow for field in _declared_fields(r.key)})
         where = f" from {', '.join(fields)}" if fields else ""
         raise EngineError(
             f"an amount{where} is too large to compute exactly ("
-            + ", ".join(str(sym.arguments[0]) for sym in overflow[:3])
+            + ", ".join(str(r.key) for r in overflow[:3])
             + "); no result is given rather than a wrong one"
         )
-    errors = atoms.get("rule_error", [])
+    errors: list[answer.RuleError] = records("rule_error", atoms.get("rule_error", []))
     if errors:
-        raise EngineError("the rules are inconsistent: " + ", ".join(str(s.arguments[0]) for s in errors))
+        raise EngineError("the rules are inconsistent: " + ", ".join(str(r.error) for r in errors))
 
 
 def _declared_fields(term: Term) -> list[str]:

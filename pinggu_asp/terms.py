@@ -23,7 +23,8 @@ def text(sym: Term) -> str:
 
 def clause_id(sym: Term) -> str:
     """art3(output_growth) -> 'art3.output_growth'."""
-    return f"{sym.name}.{sym.arguments[0].name}"
+    (kind,) = sym.arguments
+    return f"{sym.name}.{kind.name}"
 
 
 def basis_id(sym: Term) -> str:
@@ -41,6 +42,9 @@ def limbs(sym: Term) -> int:
 
 def fen_fraction_to_json(value: Fraction) -> int | str:
     """An exact amount of fen as yuan: an integer when whole, else an exact decimal string."""
+    if value.denominator == 1 and value.numerator >= 0:  # whole fen, the common case: the same text, sooner
+        whole, part = divmod(value.numerator, FEN_PER_YUAN)
+        return whole if part == 0 else f"{whole}.{part:02d}".rstrip("0")
     yuan = value / FEN_PER_YUAN
     if yuan.denominator == 1:
         return yuan.numerator
@@ -61,10 +65,10 @@ def fen_fraction_to_json(value: Fraction) -> int | str:
 
 
 class Values:
-    """The money values the program computed, by key."""
+    """The money values the program computed, by key (in fen, as ``answer.Answer.values`` reads val/2)."""
 
-    def __init__(self, val_atoms: list[Term]) -> None:
-        self._fen: dict[Term, int] = {atom.arguments[0]: limbs(atom.arguments[1]) for atom in val_atoms}
+    def __init__(self, fen: dict[Term, int]) -> None:
+        self._fen = fen
 
     def fen(self, key: Term) -> int | None:
         return self._fen.get(key)

@@ -127,3 +127,58 @@ def test_a_reform_file_and_a_reading_switch_compare_too(tmp_path: Path) -> None:
     comparison = json.loads(summary.read_text(encoding="utf-8"))["comparison"]
     assert comparison["reform"]["interpretations"] == ["I-output-stack"]
     assert comparison["total"]["difference_yuan"] == 1_000_000
+
+
+def test_a_summary_alone_builds_no_result_and_is_the_same_summary(
+    run: tuple[list[dict], dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--summary without -o: each digest is read from the answer's records, and no result document is built."""
+    import pinggu_asp.engine as engine
+    import pinggu_asp.result as result
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a summary alone built a result document")
+
+    monkeypatch.setattr(engine, "build_result", refuse)
+    monkeypatch.setattr(result, "build_result", refuse)
+    source = generated(tmp_path / "in.jsonl", 100, seed=5, invalid=0.03)
+    summary = tmp_path / "summary.json"
+    alone = batch(source, "--summary", summary, "--jobs", 1)
+    assert alone.exit_code == 0, alone.output
+    assert json.loads(summary.read_text(encoding="utf-8")) == run[1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "summary.json"]
+
+
+def test_the_digest_of_an_answer_is_the_digest_of_its_result() -> None:
+    """digest_answer (no document) and digest (of the result document) agree on every declaration,
+    near misses, failing conditions and statuses included."""
+    from batch_support import population
+    from pinggu_asp.batch.summary import digest, digest_answer
+    from pinggu_asp.engine import answer_many
+    from pinggu_asp.loading import InputError, declaration_from_data
+    from pinggu_asp.result import build_result
+    from pinggu_asp.solve import EngineError, default_ruleset
+
+    decls = []
+    for line in population(150, seed=23, invalid=0.0):
+        try:
+            decls.append(declaration_from_data(json.loads(line)))
+        except InputError:
+            continue
+    ruleset = default_ruleset()
+    near = 0
+    for decl, outcome in zip(decls, answer_many(decls, ruleset), strict=True):
+        if isinstance(outcome, EngineError):
+            continue
+        where = {"line": 1}
+        expected = digest(build_result(decl, outcome, ruleset), where, decl.enterprise.locality)
+        assert digest_answer(outcome, decl, where) == expected
+        near += len(expected.near_misses)
+    assert near, "the population should hold near misses"
+
+
+def test_a_batch_needs_an_output_or_a_summary(tmp_path: Path) -> None:
+    source = generated(tmp_path / "in.jsonl", 3, seed=5)
+    result = batch(source, "--jobs", 1)
+    assert result.exit_code == 2
+    assert "--output" in result.output and "Traceback" not in result.output

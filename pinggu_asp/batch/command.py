@@ -30,7 +30,7 @@ from .writing import OUTPUT_SUFFIXES, Staged, dumps_summary, open_sink, stage_te
 @dataclass
 class BatchOptions:
     input: Path
-    output: Path
+    output: Path | None  # None: the summary or the report alone, and no result document is built
     more_inputs: tuple[Path, ...] = ()  # a folder, declaration files or - (see inputs.py) after the first
     jobs: int | None = None
     interpretations: list[str] = field(default_factory=list)
@@ -76,7 +76,9 @@ def _inputs(options: BatchOptions) -> Inputs:
 
 def _check_options(options: BatchOptions) -> None:
     _inputs(options).check()
-    if options.output.suffix.lower() not in OUTPUT_SUFFIXES:
+    if options.output is None and options.summary is None and options.report is None:
+        raise BatchInputError("give an output for the results, or --summary or --report")
+    if options.output is not None and options.output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise BatchInputError(f"{options.output}: the output must be .jsonl, .xlsx or .csv")
     outputs = [p for p in (options.output, options.summary, options.report) if p is not None]
     for path in outputs:
@@ -150,8 +152,8 @@ def _execute(options: BatchOptions) -> BatchReport:
                             options.compare_interpretations)
     if reform is not None:
         reform = dataclasses.replace(reform, time_limit=options.time_limit)
-    suffix = options.output.suffix.lower()
-    plan = Plan(baseline=baseline, reform=reform, lines=suffix == ".jsonl", rows=suffix != ".jsonl")
+    suffix = options.output.suffix.lower() if options.output is not None else None
+    plan = Plan(baseline=baseline, reform=reform, lines=suffix == ".jsonl", rows=suffix not in (None, ".jsonl"))
     summary = Summary(_provenance(baseline))
     comparison = None
     if reform is not None:
@@ -182,10 +184,11 @@ def _write(options: BatchOptions, outcomes: Iterator[Outcome], show: bool, summa
     outcomes = iter(outcomes)
     first = next(outcomes, None)
     staged: list[Staged] = []
-    sink = open_sink(options.output)
+    sink = open_sink(options.output) if options.output is not None else None
     try:
         for outcome in itertools.chain([first] if first is not None else [], outcomes):
-            sink.write(outcome)
+            if sink is not None:
+                sink.write(outcome)
             if outcome.error is not None:
                 if outcome.invalid:
                     summary.add_invalid(outcome.error)
@@ -198,8 +201,9 @@ def _write(options: BatchOptions, outcomes: Iterator[Outcome], show: bool, summa
         document = summary.document()
         if comparison is not None:
             document["comparison"] = comparison.document()
-        sink.close(document)
-        staged.append(sink.staged)
+        if sink is not None:
+            sink.close(document)
+            staged.append(sink.staged)
         if options.summary is not None:
             staged.append(stage_text(options.summary, dumps_summary(document)))
         if options.report is not None:
@@ -209,7 +213,8 @@ def _write(options: BatchOptions, outcomes: Iterator[Outcome], show: bool, summa
         for item in staged:
             item.commit()
     except BaseException:
-        sink.discard()
+        if sink is not None:
+            sink.discard()
         for item in staged:
             item.discard()
         raise

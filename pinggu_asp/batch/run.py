@@ -22,14 +22,15 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import check_many
+from ..answer import Answer
+from ..engine import answer_many, check_many
 from ..loading import InputError, declaration_from_data, parse_text
 from ..model import Declaration
 from ..parameters import ParameterError
 from ..result import dumps_line
 from ..solve import EngineError, Ruleset
 from .reading import BatchInputError, Item
-from .summary import Digest, digest
+from .summary import Digest, digest, digest_answer
 
 ERROR_SCHEMA = "pinggu-error/1"
 # Declarations per chunk: enough to amortise a hand-off, few enough to keep every core busy to the end.
@@ -144,19 +145,26 @@ def _clause_rows(result: dict[str, Any]) -> tuple[dict[str, Any], ...]:
     return tuple(rows)
 
 
-def decide_each(decls: list[Declaration], ruleset: Ruleset) -> list[dict[str, Any] | EngineError]:
-    """``check_many``; when a group fails as a whole, each declaration alone: one line never costs its group."""
+# How a chunk's declarations are decided: into result documents (``check_many``), or,
+# where no document is wanted (a summary alone, a reform's digest), into the records of
+# their answers (``answer_many``), from which the summary's digest is read directly.
+_Decide = Callable[[list[Declaration], Ruleset], list[Any]]
+
+
+def decide_each(decls: list[Declaration], ruleset: Ruleset, decide: _Decide | None = None) -> list[Any]:
+    """``decide`` (``check_many``); when a group fails as a whole, each declaration alone: one line never costs its group."""
+    decide = decide or check_many  # looked up now, not when defined
     try:
-        return check_many(decls, ruleset)
+        return decide(decls, ruleset)
     except Exception as exc:  # noqa: BLE001 - a group's failure is retried member by member
         if len(decls) <= 1:
             return [_failure(exc) for _ in decls]
-    return [_alone(decl, ruleset) for decl in decls]
+    return [_alone(decl, ruleset, decide) for decl in decls]
 
 
-def _alone(decl: Declaration, ruleset: Ruleset) -> dict[str, Any] | EngineError:
+def _alone(decl: Declaration, ruleset: Ruleset, decide: _Decide) -> Any:
     try:
-        [outcome] = check_many([decl], ruleset)
+        [outcome] = decide([decl], ruleset)
     except Exception as exc:  # noqa: BLE001 - recorded in this declaration's place
         return _failure(exc)
     return outcome
@@ -172,10 +180,11 @@ def _failure(exc: Exception) -> EngineError:
     return EngineError(f"the engine failed on this declaration ({type(exc).__name__}: {exc})")
 
 
-def _decided(decls: list[Declaration], ruleset: Ruleset) -> list[dict[str, Any] | EngineError | ParameterError]:
-    """Each declaration's result, or why not; one declaration's parameters never stop the others."""
+def _decided(decls: list[Declaration], ruleset: Ruleset,
+             decide: _Decide | None = None) -> list[dict[str, Any] | Answer | EngineError | ParameterError]:
+    """Each declaration's result (or answer), or why not; one declaration's parameters never stop the others."""
     refused = [not_in_force(ruleset, decl) for decl in decls]
-    results = iter(decide_each([d for d, r in zip(decls, refused, strict=True) if r is None], ruleset))
+    results = iter(decide_each([d for d, r in zip(decls, refused, strict=True) if r is None], ruleset, decide))
     return [next(results) if r is None else r for r in refused]
 
 
@@ -203,8 +212,9 @@ def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
         # The rules parsed and the model built, before the first chunk is decided.
         plan.baseline.grouped()
         _freeze_once()
-    results = iter(_decided(decls, plan.baseline))
-    reforms = iter(_decided(decls, plan.reform) if plan.reform is not None else [])
+    documents = plan.lines or plan.rows  # else only the digest is wanted: read from the answer, no document
+    results = iter(_decided(decls, plan.baseline, check_many if documents else answer_many))
+    reforms = iter(_decided(decls, plan.reform, answer_many) if plan.reform is not None else [])
     out = []
     for item, decl in zip(items, checked, strict=True):
         if not isinstance(decl, Declaration):
@@ -213,7 +223,7 @@ def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
         result = next(results)
         reform = next(reforms) if plan.reform is not None else None
         locality = decl.enterprise.locality
-        reform_digest = digest(reform, item.where, locality) if isinstance(reform, dict) else None
+        reform_digest = digest_answer(reform, decl, item.where) if isinstance(reform, Answer) else None
         reform_failed = isinstance(reform, (EngineError, ParameterError))
         reform_error = str(reform) if isinstance(reform, ParameterError) else None
         if isinstance(result, (EngineError, ParameterError)):
@@ -221,6 +231,10 @@ def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
                       else parameters_error_record(item, result))
             out.append(Outcome(item.where, line=dumps_line(record), error=record, reform_digest=reform_digest,
                                reform_failed=reform_failed, reform_error=reform_error))
+            continue
+        if isinstance(result, Answer):
+            out.append(Outcome(item.where, digest=digest_answer(result, decl, item.where) if plan.digests else None,
+                               reform_digest=reform_digest, reform_failed=reform_failed, reform_error=reform_error))
             continue
         out.append(Outcome(
             item.where,

@@ -15,7 +15,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from ..answer import Answer, Cond
+from ..model import Declaration
 from ..money import yuan_json
+from ..result import Index, _yuan, _yuan_decimal
+from ..terms import basis_id, clause_id, value_json
 
 SCHEMA = "pinggu-summary/1"
 # A near miss fails its clause on one numeric condition, short by at most this
@@ -107,8 +111,9 @@ def _near_miss(clause: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def digest(result: dict[str, Any], where: dict[str, Any], locality: str) -> Digest:
+    articles = {c["clause"]: c["article"] for c in result["clauses"]}  # clause_article/2, as the result lists it
     awards = tuple(
-        Award(a["clause"], int(a["clause"].split(".")[0][3:]), a["basis"], a["payer"], yuan_to_fen(a["amount_yuan"]),
+        Award(a["clause"], articles[a["clause"]], a["basis"], a["payer"], yuan_to_fen(a["amount_yuan"]),
               bool(a.get("up_to")))
         for a in result["awards"]
     )
@@ -119,6 +124,66 @@ def digest(result: dict[str, Any], where: dict[str, Any], locality: str) -> Dige
     near = tuple(n for n in (_near_miss(c) for c in result["clauses"]) if n is not None)
     return Digest(where, result["enterprise"]["credit_code"], result["enterprise"]["name"], result["support_year"],
                   locality, awards, statuses, failing, near)
+
+
+def digest_answer(answer: Answer, decl: Declaration, where: dict[str, Any]) -> Digest:
+    """The same ``Digest`` as ``digest`` of the result document, straight from the answer's records:
+    a batch that writes no results builds no documents (tests/test_batch_summary.py holds the two equal)."""
+    ix = Index(answer)
+    awards = []
+    for award in ix.chosen_awards(answer.chosen):
+        c, s = award.clause, award.subject
+        amount = ix.amount(c, s)
+        if amount is None:  # pragma: no cover - select.lp only chooses payable awards
+            raise ValueError(f"chosen award {award} has no amount")
+        awards.append(Award(clause_id(c), ix.articles[c], basis_id(ix.primary_basis(c, s)), ix.payer_text(c), amount,
+                            c in ix.ceiling))
+    awards.sort(key=lambda a: (a.article, a.clause, a.basis))
+    statuses = []
+    failing = []
+    near = []
+    for c, s in ix.listed():
+        cid = clause_id(c)
+        status = ix.status(c, s)
+        statuses.append((cid, status))
+        conditions = sorted(ix.of("cond", c, s), key=lambda r: r.id)
+        failed = [r for r in conditions if r.status == "fail"]
+        failing += [(cid, r.id) for r in failed]
+        if status == "ineligible" and len(failed) == 1 and not any(r.status == "unknown" for r in conditions):
+            miss = _near_miss_of(ix, cid, failed[0])
+            if miss is not None:
+                near.append(miss)
+    return Digest(where, decl.enterprise.credit_code, decl.enterprise.name, decl.support_year,
+                  decl.enterprise.locality, tuple(awards), tuple(statuses), tuple(failing), tuple(near))
+
+
+def _near_miss_of(ix: Index, cid: str, cond: Cond) -> dict[str, Any] | None:
+    """``_near_miss`` of a clause's one failed condition, read from the records."""
+    c, s = cond.clause, cond.subject
+    gap = ix.gap_fen(c, s, cond.id)
+    if gap is None:
+        return None
+    need, short = gap
+    passes_at, short_by = need or 0, short or 0
+    if passes_at <= 0:
+        return None
+    share = Fraction(short_by, passes_at)
+    if share > NEAR_MISS_SHARE:
+        return None
+    return {
+        "clause": cid,
+        "subject": basis_id(s),
+        "condition": cond.id,
+        "observed": value_json(cond.observed, ix.values),
+        "required": value_json(cond.required, ix.values),
+        "passes_at_yuan_decimal": _yuan_decimal(need),
+        "passes_at_fen": passes_at,
+        "short_by_yuan_decimal": _yuan_decimal(short),
+        "short_by_fen": short_by,
+        "short_by_share": percent_text(share),
+        "amount_yuan": _yuan(ix.amount(c, s)),
+        "_share": (share.numerator, share.denominator),
+    }
 
 
 def _totals(table: dict[str, int], key: Any = None) -> dict[str, int | str]:
