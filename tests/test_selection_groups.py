@@ -287,7 +287,7 @@ def test_the_selection_program_is_select_lps_optimisation_alone() -> None:
     assert minimize and [str(s) for s in program if s.ast_type == ASTType.Minimize] == minimize
     rules = [str(s) for s in program if s.ast_type == ASTType.Rule]
     heads = sorted({r.split("(")[0].strip("{ ") for r in rules})
-    assert heads == ["#false :- chosen", "chosen", "chosen_chunk", "rank", "weight_chunk"]
+    assert heads == ["#false :- chosen", "chosen", "chosen_chunk", "rank", "too_many_chunks", "weight_chunk"]
     # What grounding decides (candidates, conflicts, weights, components) is given, never derived again.
     assert not any(r.startswith(("candidate(", "conflict(", "weight_parts(", "component(", "status(")) for r in rules)
 
