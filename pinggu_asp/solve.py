@@ -321,7 +321,7 @@ def _settle_ties(grouped: GroupedProgram, group: _Group, raws: dict[int, _Raw], 
     those sets fixed, and read. A member's error or overrun goes into ``out``.
     """
     ties: dict[int, _Tie] = {}
-    conflicted: list[tuple[int, frozenset[Term], dict[Term, list[Term]]]] = []
+    conflicted: list[tuple[int, frozenset[Term], dict[Term, list[Term]], list[list[Symbol]]]] = []
     for index, raw in raws.items():
         if "component" not in raw:
             continue
@@ -336,11 +336,18 @@ def _settle_ties(grouped: GroupedProgram, group: _Group, raws: dict[int, _Raw], 
         parts: dict[Term, list[Term]] = defaultdict(list)
         for atom in atoms.get("component", []):
             parts[atom.arguments[1]].append(atom.arguments[0])
-        conflicted.append((index, frozenset(sym.arguments[0] for sym in atoms.get("chosen", [])), parts))
+        # The same parts as clingo's symbols, to look their atoms up in the group's Control.
+        symbols: dict[Symbol, list[Symbol]] = defaultdict(list)
+        for sym in raw["component"]:
+            _, candidate, root = sym.arguments
+            symbols[root].append(candidate)
+        chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
+        conflicted.append((index, chosen, parts, list(symbols.values())))
     if not conflicted:
         return ties
-    small, small_literals = selection_control(grouped, group.ctl, [index for index, _, _ in conflicted], seed, messages)
-    for local, (index, chosen, parts) in enumerate(conflicted):
+    small, small_literals = selection_control(grouped, group.ctl, [index for index, *_ in conflicted],
+                                              [symbols for *_, symbols in conflicted], seed, messages)
+    for local, (index, chosen, parts, _) in enumerate(conflicted):
         budget = budgets[index]
         try:
             ties[index] = _enumerate_ties(small, local, chosen, parts, small_literals[local], budget)
@@ -465,38 +472,66 @@ def _reads(stm: ast.AST) -> set[tuple[str, int]]:
     return _signatures(stm.body) | (_signatures([stm.head]) - _head_signatures(stm))
 
 
-def selection_control(grouped: GroupedProgram, ctl: clingo.Control, members: Sequence[int], seed: int = 0,
+def selection_control(grouped: GroupedProgram, ctl: clingo.Control, members: Sequence[int],
+                      parts: Sequence[Sequence[Sequence[Symbol]]], seed: int = 0,
                       messages: list[str] | None = None) -> tuple[_Group, list[dict[Term, int]]]:
     """A small Control of the selection alone for ``members`` of the grounded group ``ctl``, renumbered 0, 1, ...
 
-    Its facts are the group's ground atoms of ``_SELECTION_FACTS``, each
-    member's renumbered (clingo Symbols through the backend: no text). Each
-    must be a fact of the group's grounding, or the selection would differ.
+    Its facts are the group's ground atoms of ``_SELECTION_FACTS`` for each
+    member's candidates in a conflict (``parts``: each independent conflict's
+    candidates, as ``component/2`` shows them), renumbered (clingo Symbols
+    through the backend: no text). Each must be a fact of the group's
+    grounding, or the selection would differ. The member's other candidates
+    are left out: settling fixes them, and the fixed order among the
+    candidates it is given is the same (select.lp's ranks count the smaller
+    candidates, so leaving some out keeps their order). Candidates and
+    conflicts are looked up one by one; only the weights, whose values are not
+    known beforehand, are found by walking their predicate.
     """
     log: list[str] = [] if messages is None else messages
 
     def logger(code: clingo.MessageCode, message: str) -> None:
         log.append(f"{code.name}: {message}")  # only collected: clingo calls this in a nothrow scope
 
-    local = {index: Number(j) for j, index in enumerate(members)}
     small = clingo.Control([*CLINGO_OPTIONS, f"--seed={seed}"], logger=logger)
     with ast.ProgramBuilder(small) as builder:
         for statement in selection_program(grouped):
             builder.add(statement)
     lookup = ctl.symbolic_atoms
+    facts: list[Symbol] = []
+    wanted: dict[tuple[int, Symbol], Symbol] = {}
+
+    def fact(sym: Symbol, renumbered: Symbol, required: bool) -> None:
+        atom = lookup[sym]
+        if atom is None:
+            if required:
+                raise EngineError(f"the grounded rules lack {sym}")
+            return
+        if not atom.is_fact:
+            raise EngineError(f"the selection's {sym.name} is not decided by grounding")
+        facts.append(Function(sym.name, [renumbered, *sym.arguments[1:]]))
+
+    for j, (index, member_parts) in enumerate(zip(members, parts, strict=True)):
+        renumbered, number = Number(j), Number(index)
+        facts.append(Function(MEMBER, [renumbered]))
+        for part in member_parts:
+            for x in part:
+                fact(Function("candidate", [number, x]), renumbered, True)
+                wanted[(index, x)] = renumbered
+                for y in part:
+                    if y != x:
+                        fact(Function("conflict", [number, x, y]), renumbered, False)
+    for atom in lookup.by_signature("weight_parts", 4):
+        sym = atom.symbol
+        args = sym.arguments
+        owner = wanted.get((args[0].number, args[1]))
+        if owner is not None:
+            if not atom.is_fact:
+                raise EngineError("the selection's weight_parts is not decided by grounding")
+            facts.append(Function("weight_parts", [owner, *args[1:]]))
     with small.backend() as backend:
-        for renumbered in local.values():
-            backend.add_rule([backend.add_atom(Function(MEMBER, [renumbered]))])
-        for name, arity in sorted(_SELECTION_FACTS):
-            for atom in lookup.by_signature(name, arity):
-                sym = atom.symbol
-                args = sym.arguments
-                number = local.get(args[0].number)
-                if number is None:
-                    continue
-                if not atom.is_fact:
-                    raise EngineError(f"the selection's {name}/{arity - 1} is not decided by grounding")
-                backend.add_rule([backend.add_atom(Function(name, [number, *args[1:]]))])
+        for sym in facts:
+            backend.add_rule([backend.add_atom(sym)])
     small.ground([("base", [])])
     if any(m.startswith("error") for m in log):
         raise EngineError("the selection failed to ground: " + "; ".join(log))
