@@ -12,7 +12,8 @@ decided in groups of ``--group`` as the batch does, one process, the stages are:
 - document: ``build_result`` from those records and its JSON line (``dumps_line``);
 - digest:   the summary's digest straight from the records (``summary.digest_answer``), the
             work a batch with ``--summary`` and no ``-o`` does instead of the document.
-"in all" is every stage but digest (a batch writing results digests the document it built).
+  "  reading" is the part of solve spent in ``_Group.split`` and ``_Group.atoms`` (the answer read into Terms).
+"in all" is every stage but digest and "  reading" (a batch writing results digests the document it built).
 CPU time (``time.process_time``) rather than wall time, so that other work on
 this shared machine moves the figures less; compare figures of the same run.
 ``--atoms`` also counts the ground atoms a declaration, by predicate.
@@ -42,6 +43,9 @@ from pinggu_asp.loading import InputError, declaration_from_data, parse_text  # 
 from pinggu_asp.model import Declaration  # noqa: E402
 from pinggu_asp.result import build_result, dumps_line  # noqa: E402
 from population import population  # noqa: E402
+
+# Part of "solve", printed under it and not added again to the total.
+_READ = "  reading"
 
 
 def _declarations(count: int, seed: int) -> list[Declaration]:
@@ -73,7 +77,7 @@ def _add(grouped: Any, members: Any) -> clingo.Control:
 
 def _returning(ctl: clingo.Control, real: Callable[..., clingo.Control]) -> Callable[..., clingo.Control]:
     """``solve.grounded_control`` as a stand-in that hands back the Control grounded here the first time, so only
-    the rest is timed; later calls (members with a conflict settled in small Controls of their own) ground anew."""
+    the rest is timed; any later call grounds anew (and is timed as solving)."""
     handed: list[clingo.Control] = [ctl]
 
     def stand_in(*args: object, **kwargs: object) -> clingo.Control:
@@ -92,8 +96,9 @@ def profile(decls: list[Declaration], group: int, atoms: bool) -> tuple[dict[str
     ruleset = solve.default_ruleset()
     grouped = ruleset.grouped()
     solve.solve_many(decls[:2], ruleset)  # the rules parsed and rewritten once, outside the figures
-    spent: dict[str, float] = dict.fromkeys(("facts", "add", "ground", "solve", "read", "document", "digest"), 0.0)
+    spent: dict[str, float] = dict.fromkeys(("facts", "add", "ground", "solve", _READ, "read", "document", "digest"), 0.0)
     counted: Counter[str] = Counter()
+    reading = _reading_timed(spent)
 
     real_ground_group = solve.grounded_control
     for start in range(0, len(decls), group):
@@ -125,8 +130,31 @@ def profile(decls: list[Declaration], group: int, atoms: bool) -> tuple[dict[str
         for decl, answer in answers:
             digest_answer(answer, decl, {})
         _lap(spent, "digest", clock)
+    reading()
     per = {stage: seconds * 1000 / len(decls) for stage, seconds in spent.items()}
     return per, counted
+
+
+def _reading_timed(spent: dict[str, float]) -> Callable[[], None]:
+    """Time ``_Group.split`` and ``_Group.atoms`` into ``spent[_READ]``; returns the undo."""
+    real = {name: getattr(solve._Group, name) for name in ("split", "atoms")}
+
+    def timed(method: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                spent[_READ] += time.process_time() - start
+        return run
+
+    for name, method in real.items():
+        setattr(solve._Group, name, timed(method))
+
+    def undo() -> None:
+        for name, method in real.items():
+            setattr(solve._Group, name, method)
+    return undo
 
 
 def main() -> None:
@@ -149,7 +177,7 @@ def main() -> None:
     print(f"{'stage':<10} {'CPU ms/decl':>12}")
     for stage, ms in best.items():
         print(f"{stage:<10} {ms:>12.3f}")
-    print(f"{'in all':<10} {sum(ms for stage, ms in best.items() if stage != 'digest'):>12.3f}")
+    print(f"{'in all':<10} {sum(ms for stage, ms in best.items() if stage not in ('digest', _READ)):>12.3f}")
     if args.atoms:
         total = sum(counted.values())
         print(f"\nground atoms a declaration: {total / len(decls):.1f}")

@@ -24,6 +24,8 @@ from .grouping import (
     PARAMETER_FACTS,
     PARAMETER_SET,
     GroupedProgram,
+    _head_signatures,
+    _signatures,
     cached_group_program,
 )
 from .interpretations import modules_for
@@ -48,8 +50,6 @@ CHOICES_LIMIT = 20
 GROUPS_LIMIT = 100
 # Seconds the shared optimisation of a group may take before its members are solved alone.
 GROUP_SOLVE_LIMIT = 2.0
-# In a group larger than this, members with a conflict are settled in Controls of at most this many.
-SETTLE_GROUP = 32
 # Each #maximize level is summed in 64 bits (signed). A candidate weighs at most
 # (max_chunks + 1) * chunk_units weight units (select.lp), so a group is optimised
 # together only while its candidates times that stays below 2^63.
@@ -252,57 +252,309 @@ def decide_group(
     terms, one per member; so a level's sum is at its largest exactly when each
     member's is, and one optimisation of the group gives every member the
     optimum it has alone (``tests/test_selection_groups.py`` holds this). A member
-    without a conflict has but one optimal set. A member with one is solved
-    again alone (``group_active/1``) for its equally good choices, one
-    independent conflict at a time (``_settle``). Each member may take
-    ``time_limit`` seconds; a group whose shared optimisation overruns, or whose
-    sums could pass 64 bits, is solved member by member, so one hard member
-    never costs the others: a member's ``time_limit`` bounds what it needs
-    beyond the shared optimisation (which GROUP_SOLVE_LIMIT bounds), or all of
-    its selection when it is solved alone. ``messages`` collects clingo's log;
-    ``together=False`` solves every member alone.
+    without a conflict has but one optimal set. The members with one have their
+    equally good choices enumerated, one independent conflict at a time, in a
+    small Control of the selection alone (``_settle_ties``), and those whose
+    chosen set the fixed order changes are read from one more solve of the
+    group with those sets fixed. Each member may take ``time_limit`` seconds; a
+    group whose shared optimisation overruns, or whose sums could pass 64 bits,
+    is solved member by member, so one hard member never costs the others: a
+    member's ``time_limit`` bounds what it needs beyond the shared optimisation
+    (which GROUP_SOLVE_LIMIT bounds), or all of its selection when it is solved
+    alone. ``messages`` collects clingo's log; ``together=False`` solves every
+    member alone.
     """
-    # Each member's facts held, not a generator: a member with a conflict may be grounded again apart.
-    members = [MemberFacts(m.parameters, tuple(m.own)) if isinstance(m, MemberFacts) else list(m) for m in members]
     group, choices = ground_group(grouped, members, seed, messages)
     first: list[_Raw] | None = None
-    together = together and len(members) > 1 and sum(len(c) for c in choices) * _WEIGHT_BOUND <= _SUM_BOUND
+    together = together and len(choices) > 1 and sum(len(c) for c in choices) * _WEIGHT_BOUND <= _SUM_BOUND
     if together:
         # The shared optimisation has a bound of its own: it is no one member's work.
         try:
-            first = group.optimum(range(len(members)), _Budget(GROUP_SOLVE_LIMIT))
+            first = group.optimum(range(len(choices)), _Budget(GROUP_SOLVE_LIMIT))
         except _Overrun:
             first = None  # one hard member: each is solved alone, within its own budget
     out: dict[int, Derived | EngineError] = {}
-    # A solve's start-up grows with the grounding, so in a large group the members
-    # with a conflict are settled in small Controls of their own.
-    apart: list[int] = []
-    for index in range(len(members)):
-        if first is not None and len(members) > SETTLE_GROUP and "component" in first[index]:
-            apart.append(index)
+    raws: dict[int, _Raw] = {}
+    budgets: dict[int, _Budget] = {}
+    for index in range(len(choices)):
+        if first is not None:
+            raws[index] = first[index]
             continue
-        budget = _Budget(time_limit)
+        budget = budgets[index] = _Budget(time_limit)
         try:
-            raw = first[index] if first is not None else group.optimum([index], budget)[0]
-            out[index] = _settle(group, index, raw, choices[index], budget)
+            raws[index] = group.optimum([index], budget)[0]
         except _Overrun:
             out[index] = budget.error()
         except EngineError as exc:
             # Without its traceback: the traceback holds this frame, whose `out` holds
             # the error, a cycle that would keep the whole Control alive until a gc pass.
             out[index] = exc.with_traceback(None)
-    for start in range(0, len(apart), SETTLE_GROUP):
-        chunk = apart[start : start + SETTLE_GROUP]
-        small, small_choices = ground_group(grouped, [members[i] for i in chunk], seed, messages)
-        for j, index in enumerate(chunk):
-            budget = _Budget(time_limit)
+    ties = _settle_ties(grouped, group, raws, choices, budgets, time_limit, seed, messages, out)
+    for index, raw in raws.items():
+        if index in out:
+            continue
+        budget = budgets.get(index) or _Budget(time_limit)
+        try:
+            out[index] = _settle(group, index, raw, ties.get(index), budget)
+        except _Overrun:
+            out[index] = budget.error()
+        except EngineError as exc:
+            out[index] = exc.with_traceback(None)
+    return [out[index] for index in range(len(choices))]
+
+
+@dataclass
+class _Tie:
+    """A member's independent conflicts settled: each with its choices, and the chosen set they make."""
+
+    chosen: frozenset[Term]  # the set the group's optimum chose (the tie-break off)
+    settled: list[tuple[list[Term], frozenset[Term], list[frozenset[Term]], int | None]]
+    forced: frozenset[Term]  # the chosen candidates in no conflict
+    best: frozenset[Term]  # the set in the fixed order
+    atoms: dict[str, list[Term]] | None = None  # read from a solve with ``best`` fixed, where it is not ``chosen``
+
+
+def _settle_ties(grouped: GroupedProgram, group: _Group, raws: dict[int, _Raw], literals: list[dict[Term, int]],
+                 budgets: dict[int, _Budget], time_limit: float | None, seed: int, messages: list[str] | None,
+                 out: dict[int, Derived | EngineError]) -> dict[int, _Tie]:
+    """Every member with a conflict (``component`` shown): its equally good choices, conflict by conflict.
+
+    A solve's start-up grows with its Control's grounding, and the
+    enumeration solves each member's conflicts one at a time: in the group's
+    Control each would pay for every member's atoms. So they run in a small
+    Control of select.lp's selection alone (``selection_control``), given each
+    such member's candidates, conflicts and weights as grounding decided them.
+    The members whose fixed-order choice is not the set the group's optimum
+    chose are then solved once more together in the group's Control, with
+    those sets fixed, and read. A member's error or overrun goes into ``out``.
+    """
+    ties: dict[int, _Tie] = {}
+    conflicted: list[tuple[int, frozenset[Term], dict[Term, list[Term]], list[list[Symbol]]]] = []
+    for index, raw in raws.items():
+        if "component" not in raw:
+            continue
+        budget = budgets.setdefault(index, _Budget(time_limit))
+        try:
+            # Read in full once the chosen set is known: reading costs more than the solves.
+            atoms = group.atoms(raw, _SETTLING)
+            _check(atoms)
+        except EngineError as exc:
+            out[index] = exc.with_traceback(None)
+            continue
+        parts: dict[Term, list[Term]] = defaultdict(list)
+        for atom in atoms.get("component", []):
+            parts[atom.arguments[1]].append(atom.arguments[0])
+        # The same parts as clingo's symbols, to look their atoms up in the group's Control.
+        symbols: dict[Symbol, list[Symbol]] = defaultdict(list)
+        for sym in raw["component"]:
+            _, candidate, root = sym.arguments
+            symbols[root].append(candidate)
+        chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
+        conflicted.append((index, chosen, parts, list(symbols.values())))
+    if not conflicted:
+        return ties
+    small, small_literals = selection_control(grouped, group.ctl, [index for index, *_ in conflicted],
+                                              [symbols for *_, symbols in conflicted], seed, messages)
+    for local, (index, chosen, parts, _) in enumerate(conflicted):
+        budget = budgets[index]
+        try:
+            ties[index] = _enumerate_ties(small, local, chosen, parts, small_literals[local], budget)
+        except _Overrun:
+            out[index] = budget.error()
+        except EngineError as exc:
+            out[index] = exc.with_traceback(None)
+    del small, small_literals
+    moved = [index for index, tie in ties.items() if tie.best != tie.chosen]
+    if not moved:
+        return ties
+    # One solve for all of them: with every choice fixed, each member's answer set is decided.
+    fixed = [lit if c in ties[i].best else -lit for i in moved for c, lit in literals[i].items()]
+    try:
+        for index, raw in zip(moved, group.optimum(moved, _Budget(GROUP_SOLVE_LIMIT), fixed), strict=True):
+            ties[index].atoms = group.atoms(raw)
+    except (_Overrun, EngineError):
+        # Each alone then, within its own budget, so that one member's failure is its own.
+        for index in moved:
+            budget = budgets[index]
             try:
-                out[index] = _settle(small, j, first[index] if first is not None else {}, small_choices[j], budget)
+                ties[index].atoms = group.with_chosen(index, literals[index], ties[index].best, budget)
             except _Overrun:
                 out[index] = budget.error()
             except EngineError as exc:
                 out[index] = exc.with_traceback(None)
-    return [out[index] for index in range(len(members))]
+    return ties
+
+
+def _enumerate_ties(small: _Group, member: int, chosen: frozenset[Term], parts: dict[Term, list[Term]],
+                    literals: dict[Term, int], budget: _Budget) -> _Tie:
+    """The member's equally good choices per conflict, and the first of each in select.lp's fixed order.
+
+    select.lp's ``component/2`` names the independent conflicts. A conflict's
+    equally good choices are enumerated with every other candidate fixed; the
+    objective is a sum over candidates, so they are the same whatever the rest
+    is. Of them the chosen one is the first in select.lp's fixed order (the
+    choice holding the first candidate, then the next, ...), which on the whole
+    set is exactly the order its tie-break levels state; where a conflict has
+    more choices than CHOICES_SCAN, those levels decide it (``first_in_order``).
+    """
+    settled: list[tuple[list[Term], frozenset[Term], list[frozenset[Term]], int | None]] = []
+    scanned = 0
+    for root in sorted(parts):
+        candidates = sorted(parts[root])
+        inside = set(candidates)
+        fixed = [lit if c in chosen else -lit for c, lit in literals.items() if c not in inside]
+        part = [(c, literals[c]) for c in candidates]
+        cap = min(CHOICES_SCAN, CHOICES_SCAN_TOTAL - scanned)
+        found, complete = small.enumerate(member, fixed, part, cap, budget) if cap > 0 else (set(), False)
+        scanned += len(found)
+        if complete:
+            first = max(found, key=lambda choice: tuple(c in choice for c in candidates))
+        else:
+            first = small.first_in_order(member, fixed, part, budget)
+            found.add(first)
+        others = sorted(found - {first}, key=_alternative_order)
+        settled.append((candidates, first, others, len(found) if complete else None))
+    in_conflict = {c for candidates, *_ in settled for c in candidates}
+    forced = chosen - in_conflict
+    best = frozenset(forced.union(*(first for _, first, _, _ in settled)))
+    return _Tie(chosen, settled, forced, best)
+
+
+# What grounding decides and select.lp's selection reads, by their grouped signature (the member first):
+# the settling Control gets them as facts, and every rule the selection needs besides (the choice, the
+# constraint, the weight chunks, the ranks, the #maximize levels) as select.lp states it.
+_SELECTION_FACTS: frozenset[tuple[str, int]] = frozenset({("candidate", 2), ("conflict", 3), ("weight_parts", 4)})
+_selection_cache: dict[int, tuple[tuple[ast.AST, ...], tuple[ast.AST, ...]]] = {}
+
+
+def selection_program(grouped: GroupedProgram) -> tuple[ast.AST, ...]:
+    """The grouped program's statements that the optimisation needs, given ``_SELECTION_FACTS``.
+
+    The constraints and the optimisation statements, and every rule they reach
+    back to those facts (the choice among them); an error if they reach
+    anything else, which the settling Control would not have (so a constraint
+    added elsewhere that the selection cannot see is refused, never ignored).
+    Walking every statement through clingo's AST would cost a tenth of a
+    second, so statements are found by their printed text first (a rule for
+    ``p/n`` prints ``p(``; a constraint ``#false :-``; an optimisation ``:~``)
+    and only those are walked.
+    """
+    cached = _selection_cache.get(id(grouped.statements))
+    if cached is not None and cached[0] is grouped.statements:
+        return cached[1]
+    statements = grouped.statements
+    texts = [str(stm) for stm in statements]
+    seeds = [stm for stm, text in zip(statements, texts, strict=True) if text.startswith((":~", "#false", ":-"))
+             and (stm.ast_type == ast.ASTType.Minimize or not _head_signatures(stm))]
+    given = _SELECTION_FACTS | {(MEMBER, 1), (ACTIVE, 1), *grouped.externals}
+    wanted = [sig for stm in seeds for sig in _reads(stm)]
+    reached: set[tuple[str, int]] = set()
+    kept = {id(stm) for stm in seeds}
+    while wanted:
+        sig = wanted.pop()
+        if sig in reached or sig in given:
+            continue
+        reached.add(sig)
+        mark = sig[0] + "(" if sig[1] else sig[0]
+        defining = [stm for stm, text in zip(statements, texts, strict=True) if mark in text
+                    and stm.ast_type == ast.ASTType.Rule and sig in _head_signatures(stm)]
+        if not defining:
+            raise EngineError(f"the selection reads {sig[0]}/{sig[1] - 1}, which it is not given")
+        for stm in defining:
+            kept.add(id(stm))
+            wanted += _reads(stm)
+    program = tuple(
+        stm for stm in statements
+        if id(stm) in kept
+        or stm.ast_type in (ast.ASTType.Definition, ast.ASTType.External)
+        or (stm.ast_type == ast.ASTType.Program and stm is statements[0])
+    )
+    _selection_cache[id(statements)] = (statements, program)
+    return program
+
+
+def _reads(stm: ast.AST) -> set[tuple[str, int]]:
+    """The predicates a rule or an optimisation statement reads: its body, and a head's conditions."""
+    if stm.ast_type != ast.ASTType.Rule:
+        return _signatures(stm.body)
+    return _signatures(stm.body) | (_signatures([stm.head]) - _head_signatures(stm))
+
+
+def selection_control(grouped: GroupedProgram, ctl: clingo.Control, members: Sequence[int],
+                      parts: Sequence[Sequence[Sequence[Symbol]]], seed: int = 0,
+                      messages: list[str] | None = None) -> tuple[_Group, list[dict[Term, int]]]:
+    """A small Control of the selection alone for ``members`` of the grounded group ``ctl``, renumbered 0, 1, ...
+
+    Its facts are the group's ground atoms of ``_SELECTION_FACTS`` for each
+    member's candidates in a conflict (``parts``: each independent conflict's
+    candidates, as ``component/2`` shows them), renumbered (clingo Symbols
+    through the backend: no text). Each must be a fact of the group's
+    grounding, or the selection would differ. The member's other candidates
+    are left out: settling fixes them, and the fixed order among the
+    candidates it is given is the same (select.lp's ranks count the smaller
+    candidates, so leaving some out keeps their order). Candidates and
+    conflicts are looked up one by one; only the weights, whose values are not
+    known beforehand, are found by walking their predicate.
+    """
+    log: list[str] = [] if messages is None else messages
+
+    def logger(code: clingo.MessageCode, message: str) -> None:
+        log.append(f"{code.name}: {message}")  # only collected: clingo calls this in a nothrow scope
+
+    small = clingo.Control([*CLINGO_OPTIONS, f"--seed={seed}"], logger=logger)
+    with ast.ProgramBuilder(small) as builder:
+        for statement in selection_program(grouped):
+            builder.add(statement)
+    lookup = ctl.symbolic_atoms
+    facts: list[Symbol] = []
+    wanted: dict[tuple[int, Symbol], Symbol] = {}
+
+    def fact(sym: Symbol, renumbered: Symbol, required: bool) -> None:
+        atom = lookup[sym]
+        if atom is None:
+            if required:
+                raise EngineError(f"the grounded rules lack {sym}")
+            return
+        if not atom.is_fact:
+            raise EngineError(f"the selection's {sym.name} is not decided by grounding")
+        facts.append(Function(sym.name, [renumbered, *sym.arguments[1:]]))
+
+    for j, (index, member_parts) in enumerate(zip(members, parts, strict=True)):
+        renumbered, number = Number(j), Number(index)
+        facts.append(Function(MEMBER, [renumbered]))
+        for part in member_parts:
+            for x in part:
+                fact(Function("candidate", [number, x]), renumbered, True)
+                wanted[(index, x)] = renumbered
+                for y in part:
+                    if y != x:
+                        fact(Function("conflict", [number, x, y]), renumbered, False)
+    for atom in lookup.by_signature("weight_parts", 4):
+        sym = atom.symbol
+        args = sym.arguments
+        owner = wanted.get((args[0].number, args[1]))
+        if owner is not None:
+            if not atom.is_fact:
+                raise EngineError("the selection's weight_parts is not decided by grounding")
+            facts.append(Function("weight_parts", [owner, *args[1:]]))
+    with small.backend() as backend:
+        for sym in facts:
+            backend.add_rule([backend.add_atom(sym)])
+    small.ground([("base", [])])
+    if any(m.startswith("error") for m in log):
+        raise EngineError("the selection failed to ground: " + "; ".join(log))
+    atoms = small.symbolic_atoms
+    group = _Group(
+        small,
+        grouped.by_member,
+        [_literal(atoms, Function(ACTIVE, [Number(j)])) for j in range(len(members))],
+        _literal(atoms, Function("tiebreak")),
+    )
+    choices: list[dict[Term, int]] = [{} for _ in members]
+    for atom in atoms.by_signature("chosen", 2):
+        member, candidate = atom.symbol.arguments
+        choices[member.number][group.reader.term(candidate)] = atom.literal
+    return group, choices
 
 
 def ground_group(
@@ -437,8 +689,8 @@ class _Group:
                 items.append(hit)
         return {name: sorted(items) for name, items in out.items()}
 
-    def optimum(self, members: Iterable[int], budget: _Budget) -> list[_Raw]:
-        """One optimal answer set with ``members`` open (the tie-break off), read per member."""
+    def optimum(self, members: Iterable[int], budget: _Budget, fixed: Sequence[int] = ()) -> list[_Raw]:
+        """One optimal answer set with ``members`` open (the tie-break off) and ``fixed`` assumed, read per member."""
         members = list(members)
         self.ctl.configuration.solve.opt_mode = "opt"  # type: ignore[union-attr]
         best: list[Sequence[Symbol]] = []
@@ -447,7 +699,7 @@ class _Group:
             best[:] = [model.symbols(shown=True)]
             return True
 
-        result = _run(self.ctl, self._open(members), on_model, budget)
+        result = _run(self.ctl, [*self._open(members), *fixed], on_model, budget)
         if not best or not result.exhausted:
             raise EngineError("the selection found no optimal set of awards")
         return self.split(best[0], members)
@@ -507,64 +759,31 @@ class _Group:
         return self.atoms(self.split(best[0], [member])[0])
 
 
-def _settle(group: _Group, member: int, raw: _Raw, literals: dict[Term, int], budget: _Budget) -> Derived:
-    """The member's chosen set in the fixed order, and its equally good alternatives, factored by conflict.
+def _settle(group: _Group, member: int, raw: _Raw, tie: _Tie | None, budget: _Budget) -> Derived:
+    """The member's result: its atoms, its chosen set in the fixed order, and its equally good alternatives.
 
     ``raw`` is an optimal answer set of the member (the tie-break off), not yet
-    read. select.lp's ``component/2`` names the independent conflicts. A conflict's
-    equally good choices are enumerated with every other candidate fixed; the
-    objective is a sum over candidates, so they are the same whatever the rest
-    is. Of them the chosen one is the first in select.lp's fixed order (the
-    choice holding the first candidate, then the next, ...), which on the whole
-    set is exactly the order its tie-break levels state; where a conflict has
-    more choices than CHOICES_SCAN, those levels decide it (``first_in_order``).
-    The whole equally good sets are every combination of one choice per conflict.
+    read; ``tie`` its conflicts settled (``_settle_ties``), None without a
+    conflict. The whole equally good sets are every combination of one choice
+    per conflict.
     """
-    if "component" not in raw:
+    if tie is None:
         atoms = group.atoms(raw)
         _check(atoms)
         return _derived(atoms, frozenset(sym.arguments[0] for sym in atoms.get("chosen", [])), [], 0, [])
-    # Read in full once the chosen set is known: reading costs more than the solves.
-    atoms = group.atoms(raw, _SETTLING)
-    _check(atoms)
-    chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
-    parts: dict[Term, list[Term]] = defaultdict(list)
-    for atom in atoms.get("component", []):
-        parts[atom.arguments[1]].append(atom.arguments[0])
-
-    settled: list[tuple[list[Term], frozenset[Term], list[frozenset[Term]], int | None]] = []
-    scanned = 0
-    for root in sorted(parts):
-        candidates = sorted(parts[root])
-        inside = set(candidates)
-        fixed = [lit if c in chosen else -lit for c, lit in literals.items() if c not in inside]
-        part = [(c, literals[c]) for c in candidates]
-        cap = min(CHOICES_SCAN, CHOICES_SCAN_TOTAL - scanned)
-        found, complete = group.enumerate(member, fixed, part, cap, budget) if cap > 0 else (set(), False)
-        scanned += len(found)
-        if complete:
-            first = max(found, key=lambda choice: tuple(c in choice for c in candidates))
-        else:
-            first = group.first_in_order(member, fixed, part, budget)
-            found.add(first)
-        others = sorted(found - {first}, key=_alternative_order)
-        settled.append((candidates, first, others, len(found) if complete else None))
-
-    in_conflict = {c for candidates, *_ in settled for c in candidates}
-    forced = chosen - in_conflict
-    best = frozenset(forced.union(*(first for _, first, _, _ in settled)))
-    if best == chosen:
+    chosen = tie.chosen
+    if tie.atoms is None:
         atoms = group.atoms(raw)
     else:
-        atoms = group.with_chosen(member, literals, best, budget)
+        atoms = tie.atoms
         _check(atoms)
         chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
-        if chosen != best:
+        if chosen != tie.best:
             raise EngineError("the selection could not fix its chosen set")
-
+    settled = tie.settled
     counts = [count for _, _, _, count in settled]
     count: int | None = None if None in counts else prod(c for c in counts if c is not None) - 1
-    wholes = _first_sets([[forced], *([first, *others] for _, first, others, _ in settled)], ALTERNATIVES_LIMIT + 1)
+    wholes = _first_sets([[tie.forced], *([first, *others] for _, first, others, _ in settled)], ALTERNATIVES_LIMIT + 1)
     alternatives = [s for s in wholes if s != chosen][:ALTERNATIVES_LIMIT]
     tied = [Choices(tuple(c), first, others[:CHOICES_LIMIT], n) for c, first, others, n in settled if n != 1]
     truncated = (

@@ -273,3 +273,79 @@ def test_a_group_that_cannot_share_its_optimisation_is_solved_member_by_member(
     monkeypatch.setattr(solve_module, knob, 0 if knob == "_SUM_BOUND" else 1e-9)
     for a, b in zip(_decide(decls), shared, strict=True):
         _same(a, b)
+
+
+def test_the_selection_program_is_select_lps_optimisation_alone() -> None:
+    """The settling Control gets every optimisation statement and the rules they reach, and nothing else."""
+    from clingo.ast import ASTType
+
+    from pinggu_asp.solve import selection_program
+
+    grouped = ruleset().grouped()
+    program = selection_program(grouped)
+    minimize = [str(s) for s in grouped.statements if s.ast_type == ASTType.Minimize]
+    assert minimize and [str(s) for s in program if s.ast_type == ASTType.Minimize] == minimize
+    rules = [str(s) for s in program if s.ast_type == ASTType.Rule]
+    heads = sorted({r.split("(")[0].strip("{ ") for r in rules})
+    assert heads == ["#false :- chosen", "chosen", "chosen_chunk", "rank", "too_many_chunks", "weight_chunk"]
+    # What grounding decides (candidates, conflicts, weights, components) is given, never derived again.
+    assert not any(r.startswith(("candidate(", "conflict(", "weight_parts(", "component(", "status(")) for r in rules)
+
+
+def test_a_constraint_the_selection_cannot_see_is_refused() -> None:
+    """A constraint on the choice that reads what the settling Control is not given is an error, never ignored."""
+    import dataclasses
+
+    from clingo import ast
+
+    from pinggu_asp.solve import selection_program
+
+    grouped = ruleset().grouped()
+    extra: list[ast.AST] = []
+    ast.parse_string("#false :- chosen(E__,X); payable(E__,C,S,K); X = award(C,S).", extra.append)
+    widened = dataclasses.replace(grouped, statements=grouped.statements + tuple(extra[1:]))
+    with pytest.raises(EngineError, match="the selection reads"):
+        selection_program(widened)
+
+
+def test_when_the_shared_solve_with_fixed_sets_fails_each_member_is_read_alone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    decls = tied_declarations(30, seed=5)
+    shared = _decide(decls)
+    real = solve_module._Group.optimum
+    calls = [0]
+
+    def overrun_when_fixed(self: object, members: object, budget: object, fixed: Sequence[int] = ()) -> object:
+        if fixed:
+            calls[0] += 1
+            raise solve_module._Overrun
+        return real(self, members, budget, fixed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve_module._Group, "optimum", overrun_when_fixed)
+    for a, b in zip(_decide(decls), shared, strict=True):
+        _same(a, b)
+    assert calls[0] >= 1, "some member's fixed-order set should differ from the group optimum's"
+
+
+def test_the_settling_control_is_freed_at_once() -> None:
+    """No reference cycle keeps the selection's small Control (or the group's) alive until a gc pass."""
+    import gc
+
+    import clingo
+
+    def controls() -> int:
+        return sum(isinstance(o, clingo.Control) for o in gc.get_objects())
+
+    decls = tied_declarations(30, seed=5)
+    _decide(decls)
+    gc.collect()
+    gc.disable()
+    try:
+        before = controls()
+        for _ in range(2):
+            outcomes = _decide(decls)
+            assert sum(isinstance(d, Derived) and bool(d.alternative_groups) for d in outcomes) >= 1
+        del outcomes
+        assert controls() == before
+    finally:
+        gc.enable()
