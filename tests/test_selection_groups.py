@@ -294,16 +294,16 @@ def test_the_selection_program_is_select_lps_optimisation_alone() -> None:
 
 def test_a_constraint_the_selection_cannot_see_is_refused() -> None:
     """A constraint on the choice that reads what the settling Control is not given is an error, never ignored."""
-    import dataclasses
-
     from clingo import ast
 
+    from pinggu_asp.grouping import GroupedProgram
     from pinggu_asp.solve import selection_program
 
     grouped = ruleset().grouped()
     extra: list[ast.AST] = []
     ast.parse_string("#false :- chosen(E__,X); payable(E__,C,S,K); X = award(C,S).", extra.append)
-    widened = dataclasses.replace(grouped, statements=grouped.statements + tuple(extra[1:]))
+    widened = GroupedProgram(grouped.statements + tuple(extra[1:]), grouped.dependent, grouped.externals,
+                             grouped.parameters)
     with pytest.raises(EngineError, match="the selection reads"):
         selection_program(widened)
 
