@@ -25,6 +25,7 @@ import os
 import subprocess
 import sys
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -69,7 +70,14 @@ def granted(result: dict[str, Any]) -> list[tuple[str, int]]:
 
 
 def beaten_by(result: dict[str, Any], clause_id: str) -> list[tuple[str, Any]]:
-    return [(w.get("clause") or w["policy"], w["amount_yuan"]) for w in clause(result, clause_id)["superseded_by"]]
+    # An award of these measures is whole yuan (amount_yuan); another policy's support may hold fen.
+    return [(w.get("clause") or w["policy"], w["amount_yuan"] if "clause" in w else _whole_or_text(w["amount_yuan_decimal"]))
+            for w in clause(result, clause_id)["superseded_by"]]
+
+
+def _whole_or_text(decimal_text: str) -> int | str:
+    amount = Decimal(decimal_text)
+    return int(amount) if amount == amount.to_integral_value() else decimal_text
 
 
 def assert_consistent(result: dict[str, Any]) -> None:
@@ -193,7 +201,8 @@ def test_received_support_blocks_every_award_on_its_basis() -> None:
         entry = clause(result, cid)
         assert entry["status"] == "blocked"
         assert entry["blocked_by"] == [
-            {"other_pinggu_support": 0, "policy": "平谷区稳增长奖励", "basis": OUTPUT, "amount_yuan": 100}
+            {"other_pinggu_support": 0, "policy": "平谷区稳增长奖励", "basis": OUTPUT, "amount_yuan_decimal": "100.00",
+             "amount_fen": 10_000}
         ]
     assert granted(result) == [("art5.growth", 1_000_000)]
     assert result["total_yuan"] == 1_000_000
@@ -207,7 +216,8 @@ def test_eligible_support_worth_more_supersedes_and_is_advised() -> None:
     assert_consistent(result)
     assert statuses(result)["art4.breakthrough"] == "superseded"
     winner = clause(result, "art4.breakthrough")["superseded_by"]
-    assert winner == [{"policy": "平谷区产业扶持政策", "basis": OUTPUT, "amount_yuan": 400_000, "other_pinggu_support": 0}]
+    assert winner == [{"policy": "平谷区产业扶持政策", "basis": OUTPUT, "amount_yuan_decimal": "400000.00",
+                       "amount_fen": 40_000_000, "other_pinggu_support": 0}]
     assert clause(result, "art4.breakthrough")["amount_yuan"] == 300_000
     advised = [a for a in result["advisories"] if a["kind"] == "take_other_policy"]
     assert {a["instead_of"] for a in advised} == {"art3.output_growth", "art4.breakthrough"}
@@ -469,7 +479,8 @@ def test_a_basis_these_measures_already_paid_is_not_paid_again():
             "clause": "art3.output_growth",
             "basis": OUTPUT,
             "year": 2025,
-            "amount_yuan": 50_000,
+            "amount_yuan_decimal": "50000.00",
+            "amount_fen": 5_000_000,
         }
     ]
     assert result["total_yuan"] == 0
