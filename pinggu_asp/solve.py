@@ -543,18 +543,7 @@ def selection_control(grouped: GroupedProgram, ctl: clingo.Control, members: Seq
     small.ground([("base", [])])
     if any(m.startswith("error") for m in log):
         raise EngineError("the selection failed to ground: " + "; ".join(log))
-    atoms = small.symbolic_atoms
-    group = _Group(
-        small,
-        grouped.by_member,
-        [_literal(atoms, Function(ACTIVE, [Number(j)])) for j in range(len(members))],
-        _literal(atoms, Function("tiebreak")),
-    )
-    choices: list[dict[Term, int]] = [{} for _ in members]
-    for atom in atoms.by_signature("chosen", 2):
-        member, candidate = atom.symbol.arguments
-        choices[member.number][group.reader.term(candidate)] = atom.literal
-    return group, choices
+    return _group_of(small, grouped, len(members))
 
 
 def ground_group(
@@ -572,18 +561,22 @@ def ground_group(
     if any(m.startswith("error") for m in log):
         raise EngineError("the rules failed to ground: " + "; ".join(log))
 
+    return _group_of(ctl, grouped, len(members))
+
+
+def _group_of(ctl: clingo.Control, grouped: GroupedProgram, count: int) -> tuple[_Group, list[dict[Term, int]]]:
+    """A grounded Control of ``count`` members as a ``_Group``, and each member's ``chosen`` literals by candidate."""
     lookup = ctl.symbolic_atoms
     group = _Group(
         ctl,
         grouped.by_member,
-        [_literal(lookup, Function(ACTIVE, [Number(i)])) for i in range(len(members))],
+        [_literal(lookup, Function(ACTIVE, [Number(i)])) for i in range(count)],
         _literal(lookup, Function("tiebreak")),
     )
-    choices: list[dict[Term, int]] = [{} for _ in members]
+    choices: list[dict[Term, int]] = [{} for _ in range(count)]
     for atom in lookup.by_signature("chosen", 2):
         member, candidate = atom.symbol.arguments
         choices[member.number][group.reader.term(candidate)] = atom.literal
-
     return group, choices
 
 

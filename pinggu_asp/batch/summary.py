@@ -89,10 +89,8 @@ def _near_miss(clause: dict[str, Any]) -> dict[str, Any] | None:
         return None
     condition = failed[0]
     passes_at, short_by = condition["gap"]["passes_at_fen"], condition["gap"]["short_by_fen"]
-    if passes_at <= 0:
-        return None
-    share = Fraction(short_by, passes_at)
-    if share > NEAR_MISS_SHARE:
+    share = _near_share(passes_at, short_by)
+    if share is None:
         return None
     return {
         "clause": clause["clause"],
@@ -157,6 +155,14 @@ def digest_answer(answer: Answer, decl: Declaration, where: dict[str, Any]) -> D
                   decl.enterprise.locality, tuple(awards), tuple(statuses), tuple(failing), tuple(near))
 
 
+def _near_share(passes_at: int, short_by: int) -> Fraction | None:
+    """How far short a failed number is, as a share of where it passes; None unless a near miss (NEAR_MISS_SHARE)."""
+    if passes_at <= 0:
+        return None
+    share = Fraction(short_by, passes_at)
+    return None if share > NEAR_MISS_SHARE else share
+
+
 def _near_miss_of(ix: Index, cid: str, cond: Cond) -> dict[str, Any] | None:
     """``_near_miss`` of a clause's one failed condition, read from the records."""
     c, s = cond.clause, cond.subject
@@ -165,10 +171,8 @@ def _near_miss_of(ix: Index, cid: str, cond: Cond) -> dict[str, Any] | None:
         return None
     need, short = gap
     passes_at, short_by = need or 0, short or 0
-    if passes_at <= 0:
-        return None
-    share = Fraction(short_by, passes_at)
-    if share > NEAR_MISS_SHARE:
+    share = _near_share(passes_at, short_by)
+    if share is None:
         return None
     return {
         "clause": cid,
