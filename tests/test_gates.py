@@ -266,7 +266,7 @@ def test_art15_recovery_advisory_lists_every_prior_award():
     advisories = recovery(decide(data))
     assert sorted(a["prior_award"] for a in advisories) == [0, 1]
     assert {a["article"] for a in advisories} == {15}
-    assert sorted(a["amount_yuan"] for a in advisories) == [123_000, 300_000]
+    assert sorted(a["amount_fen"] for a in advisories) == [12_300_000, 30_000_000]
 
 
 def test_art15_recovery_even_when_the_ban_is_over():

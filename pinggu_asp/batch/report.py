@@ -152,7 +152,7 @@ code { font-size: 0.85em; overflow-wrap: anywhere; }
 {% for n in s.near_misses["items"] %}
 <tr><td>{{ n.name }}</td><td><code>{{ n.credit_code }}</code></td><td><code>{{ n.clause }}</code></td><td><code>{{ n.condition }}</code></td>
 <td class="num">{{ money(n.observed) }}</td><td class="num">{{ money(n.required) }}</td>
-<td class="num">{{ money(n.short_by_yuan) }} ({{ n.short_by_share }})</td><td class="num">{{ money(n.amount_yuan) }}</td></tr>
+<td class="num">{{ money(n.short_by_yuan_decimal) }} ({{ n.short_by_share }})</td><td class="num">{{ money(n.amount_yuan) }}</td></tr>
 {% endfor %}
 </table>
 {% endif %}
