@@ -188,6 +188,66 @@ def test_a_large_group_decides_each_member_as_alone(size: int) -> None:
         _same(a, b)
 
 
+def test_a_group_past_its_shared_limit_is_halved_and_keeps_every_alternative(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shared optimisation that overruns is split in halves, not abandoned: each member still gets its
+    conflicts (``component``) and alternatives, as alone. Parts of more than 5 members are made to overrun."""
+    decls = tied_declarations(40, seed=40)
+    alone = _decide(decls, together=False)
+    real = solve_module._Group.optimum
+    parts: list[int] = []
+
+    def optimum(self: object, members: object, budget: _Budget, fixed: Sequence[int] = ()) -> object:
+        chosen = list(members)  # type: ignore[call-overload]
+        if not fixed:
+            parts.append(len(chosen))
+            if len(chosen) > 5:
+                raise solve_module._Overrun
+        return real(self, chosen, budget, fixed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve_module._Group, "optimum", optimum)
+    grouped = _decide(decls)
+    assert sorted(parts, reverse=True) == [40] + [20] * 2 + [10] * 4 + [5] * 8  # halved down to 5, never 1
+    assert sum(isinstance(d, Derived) and bool(d.atoms.get("component")) for d in grouped) >= 4
+    assert sum(isinstance(d, Derived) and bool(d.alternative_groups) for d in grouped) >= 2
+    for a, b in zip(grouped, alone, strict=True):
+        _same(a, b)
+
+
+def test_a_members_budget_counts_its_own_solves_not_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Members solved one after another (every shared part overruns) each get their whole budget: a clock
+    that moves 1 s per solve, 30 members and a 5 s budget decide every member. Under a deadline counted
+    from when a member's budget was made, those solved first ran out while the others were solved."""
+    decls = tied_declarations(30, seed=3)
+    clock = [0.0]
+
+    class Clock:
+        @staticmethod
+        def monotonic() -> float:
+            return clock[0]
+
+    real = solve_module._Group.optimum
+
+    def optimum(self: object, members: object, budget: _Budget, fixed: Sequence[int] = ()) -> object:
+        chosen = list(members)  # type: ignore[call-overload]
+        if len(chosen) > 1 and not fixed:
+            raise solve_module._Overrun
+        out = real(self, chosen, budget, fixed)  # type: ignore[arg-type]
+        clock[0] += 1.0
+        return out
+
+    monkeypatch.setattr(solve_module, "time", Clock)
+    monkeypatch.setattr(solve_module._Group, "optimum", optimum)
+    decided = _decide(decls, time_limit=5.0)
+    assert clock[0] >= 30
+    assert all(isinstance(d, Derived) for d in decided), [str(d) for d in decided if isinstance(d, EngineError)]
+    # The budget still binds: one second of solving is more than a budget of half a second.
+    clock[0] = 0.0
+    budget = _Budget(0.5)
+    budget.charge(1.0)
+    with pytest.raises(solve_module._Overrun):
+        budget.left()
+
+
 def _same(a: Derived | EngineError, b: Derived | EngineError) -> None:
     if isinstance(b, EngineError):
         assert isinstance(a, EngineError) and str(a) == str(b)
