@@ -66,17 +66,14 @@ class RawReader:
 
     def __init__(self) -> None:
         self._seen: dict[int, Term] = {}
+        self._members: dict[int, int] = {}  # a member argument's id: its number (-1 for any other symbol)
+        self._atoms: dict[int, tuple[int, str, list[int]]] = {}  # an atom's id: ``atom``'s reading
+        self._stripped: dict[int, Term] = {}  # a member atom's id: its Term without the member
         self._args = _ffi.new("clingo_symbol_t**")
         self._size = _ffi.new("size_t*")
         self._chars = _ffi.new("char**")
         self._int = _ffi.new("int*")
         self._bool = _ffi.new("bool*")
-
-    def is_function(self, rep: int) -> bool:
-        return bool(_type(rep) == _FUNCTION)
-
-    def is_number(self, rep: int) -> bool:
-        return bool(_type(rep) == _NUMBER)
 
     def arguments(self, rep: int) -> list[int]:
         """A function's argument ids (none for a constant); an error for any other symbol."""
@@ -105,10 +102,49 @@ class RawReader:
             _failed(False)
         return bool(self._bool[0])
 
-    def read(self, rep: int) -> Term:
-        hit = self._seen.get(rep)
+    def atom(self, rep: int, by_member: frozenset[tuple[str, int]]) -> tuple[int, str, list[int]]:
+        """An atom's member, name and arguments after the member; the member -1 and every argument kept for
+        an atom whose signature (without the member) is not in ``by_member`` or whose first argument is no number.
+
+        Kept by id: a reader serves one grouped program (one ``by_member``)."""
+        hit = self._atoms.get(rep)
         if hit is not None:
             return hit
+        if not (_lib.clingo_symbol_arguments(rep, self._args, self._size) and _lib.clingo_symbol_name(rep, self._chars)):
+            _failed(False)
+        name: str = _ffi.string(self._chars[0]).decode()
+        count = self._size[0]
+        args: list[int] = _ffi.unpack(self._args[0], count) if count else []
+        hit = (-1, name, args)
+        if count and (name, count - 1) in by_member:
+            first = args[0]
+            member = self._members.get(first)
+            if member is None:
+                member = self._members[first] = self.number(first) if _type(first) == _NUMBER else -1
+            if member >= 0:
+                hit = (member, name, args[1:])
+        self._atoms[rep] = hit
+        return hit
+
+    def stripped(self, reps: Iterable[int]) -> list[Term]:
+        """Member atoms (each read by ``atom`` first) as Terms without their member argument."""
+        seen, miss, atoms, cache = self._seen, self._miss, self._atoms, self._stripped
+        out = []
+        for rep in reps:
+            hit = cache.get(rep)
+            if hit is None:
+                _, name, rest = atoms[rep]
+                hit = cache[rep] = (
+                    Term((_FUN, 0, len(rest), name, *[seen.get(a) or miss(a) for a in rest])) if rest
+                    else Term((_CONST, 0, name))
+                )
+            out.append(hit)
+        return out
+
+    def read(self, rep: int) -> Term:
+        return self._seen.get(rep) or self._miss(rep)  # a Term is never an empty tuple
+
+    def _miss(self, rep: int) -> Term:
         kind = _type(rep)
         if kind == _NUMBER:
             out = Term((_NUM, self.number(rep)))
@@ -118,19 +154,14 @@ class RawReader:
             args = self.arguments(rep)
             negative = 0 if self._positive(rep) else 1
             if args:
-                out = Term((_FUN, negative, len(args), self.name(rep), *[self.read(arg) for arg in args]))
+                seen, miss = self._seen, self._miss
+                out = Term((_FUN, negative, len(args), self.name(rep), *[seen.get(a) or miss(a) for a in args]))
             else:
                 out = Term((_CONST, negative, self.name(rep)))
         else:
             out = Term((_INF,) if kind == _INFIMUM else (_SUP,))
         self._seen[rep] = out
         return out
-
-    def function(self, name: str, args: Iterable[int]) -> Term:
-        """The positive function ``name(args)`` as a Term, its arguments read by id (a constant without any)."""
-        read = self.read
-        terms = [read(arg) for arg in args]
-        return Term((_FUN, 0, len(terms), name, *terms)) if terms else Term((_CONST, 0, name))
 
     def term(self, sym: Symbol) -> Term:
         """A clingo Symbol read by its id (``symbols.Reader.term``'s signature)."""

@@ -630,10 +630,7 @@ class _Group:
     dependent: frozenset[tuple[str, int]]
     active: list[int]
     tiebreak: int
-    reader: RawReader = field(default_factory=RawReader)
-    # By symbol id: the member (-1 for an atom the group shares), the name, and the arguments after the member.
-    _meta: dict[int, tuple[int, str, list[int]]] = field(default_factory=dict)
-    _stripped: dict[int, Term] = field(default_factory=dict)
+    reader: RawReader = field(default_factory=RawReader)  # keeps every symbol it read by id, for the group's life
 
     def _open(self, members: Iterable[int], tiebreak: bool = False) -> list[int]:
         opened = set(members)
@@ -645,21 +642,12 @@ class _Group:
         wanted = list(members)
         buckets: dict[int, _Raw] = {i: defaultdict(list) for i in wanted}
         shared: list[tuple[str, int]] = []
-        # Each symbol's member, name and other arguments once per group: a member's second
+        # Each atom is read once per group (the reader keeps it by id): a member's second
         # answer set shares most of its atoms.
-        meta = self._meta
-        reader = self.reader
+        atom = self.reader.atom
+        dependent = self.dependent
         for rep in ids:
-            hit = meta.get(rep)
-            if hit is None:
-                name = reader.name(rep)
-                args = reader.arguments(rep)
-                if args and (name, len(args) - 1) in self.dependent and reader.is_number(args[0]):
-                    hit = (reader.number(args[0]), name, args[1:])
-                else:
-                    hit = (-1, name, args)
-                meta[rep] = hit
-            member, name, _ = hit
+            member, name, _ = atom(rep, dependent)
             if member >= 0:
                 bucket = buckets.get(member)
                 if bucket is not None:
@@ -672,26 +660,19 @@ class _Group:
         return [buckets[i] for i in wanted]
 
     def rest(self, rep: int) -> list[int]:
-        """A member's atom's arguments after the member, as ids (the atom read by ``split`` first)."""
-        return self._meta[rep][2]
+        """A member's atom's arguments after the member, as ids."""
+        return self.reader.atom(rep, self.dependent)[2]
 
     def atoms(self, raw: _Raw, names: Iterable[str] | None = None) -> dict[str, list[Term]]:
         """Read a member's atoms (only ``names``, when given) into Terms, without the member argument."""
         read = self.reader.read
-        function = self.reader.function
-        meta = self._meta
-        stripped = self._stripped
+        stripped = self.reader.stripped
         out: dict[str, list[Term]] = defaultdict(list)
         for key in raw if names is None else [n for name in names for n in (name, " " + name) if n in raw]:
             if key.startswith(" "):
                 out[key[1:]] += [read(rep) for rep in raw[key]]
-                continue
-            items = out[key]
-            for rep in raw[key]:
-                hit = stripped.get(rep)
-                if hit is None:
-                    hit = stripped[rep] = function(key, meta[rep][2])
-                items.append(hit)
+            else:
+                out[key] += stripped(raw[key])
         return {name: sorted(items) for name, items in out.items()}
 
     def optimum(self, members: Iterable[int], budget: _Budget, fixed: Sequence[int] = ()) -> list[_Raw]:
