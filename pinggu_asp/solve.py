@@ -509,7 +509,7 @@ def selection_control(grouped: GroupedProgram, ctl: clingo.Control, members: Seq
             builder.add(statement)
     lookup = ctl.symbolic_atoms
     facts: list[Symbol] = []
-    wanted: dict[tuple[int, Symbol], Symbol] = {}
+    wanted: dict[tuple[int, int], Symbol] = {}  # by member and candidate id: the member renumbered
 
     def fact(sym: Symbol, renumbered: Symbol, required: bool) -> None:
         atom = lookup[sym]
@@ -527,18 +527,19 @@ def selection_control(grouped: GroupedProgram, ctl: clingo.Control, members: Seq
         for part in member_parts:
             for x in part:
                 fact(Function("candidate", [number, x]), renumbered, True)
-                wanted[(index, x)] = renumbered
+                wanted[(index, x._rep)] = renumbered
                 for y in part:
                     if y != x:
                         fact(Function("conflict", [number, x, y]), renumbered, False)
+    # Every member's weight atoms are walked: read by id, a Symbol built only for the ones kept.
+    reader = RawReader()
     for atom in lookup.by_signature("weight_parts", 4):
-        sym = atom.symbol
-        args = sym.arguments
-        owner = wanted.get((args[0].number, args[1]))
+        args = reader.arguments(atom.symbol._rep)
+        owner = wanted.get((reader.number(args[0]), args[1]))
         if owner is not None:
             if not atom.is_fact:
                 raise EngineError("the selection's weight_parts is not decided by grounding")
-            facts.append(Function("weight_parts", [owner, *args[1:]]))
+            facts.append(Function("weight_parts", [owner, *map(raw_symbol, args[1:])]))
     with small.backend() as backend:
         for sym in facts:
             backend.add_rule([backend.add_atom(sym)])
