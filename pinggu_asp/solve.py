@@ -32,8 +32,10 @@ from .interpretations import modules_for
 from .limits import TIME_LIMIT
 from .model import Declaration
 from .parameters import Parameter, ParameterSet, load_parameters
+from .raw_symbols import RawReader, shown_ids
+from .raw_symbols import symbol as raw_symbol
 from .rules_files import interpretation_path, program_paths
-from .symbols import Reader, Term, fun
+from .symbols import Term
 
 # Limits on what a result lists and on the time a declaration may take, all here.
 # How many other equally favourable whole sets the result lists at most (``alternatives``).
@@ -388,10 +390,10 @@ def _settle_ties(grouped: GroupedProgram, group: _Group, raws: dict[int, _Raw], 
         for atom in atoms.get("component", []):
             parts[atom.arguments[1]].append(atom.arguments[0])
         # The same parts as clingo's symbols, to look their atoms up in the group's Control.
-        symbols: dict[Symbol, list[Symbol]] = defaultdict(list)
-        for sym in raw["component"]:
-            _, candidate, root = sym.arguments
-            symbols[root].append(candidate)
+        symbols: dict[int, list[Symbol]] = defaultdict(list)
+        for rep in raw["component"]:
+            candidate, root = group.rest(rep)
+            symbols[root].append(raw_symbol(candidate))
         chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
         conflicted.append((index, chosen, parts, list(symbols.values())))
     if not conflicted:
@@ -550,7 +552,7 @@ def selection_control(grouped: GroupedProgram, ctl: clingo.Control, members: Seq
             builder.add(statement)
     lookup = ctl.symbolic_atoms
     facts: list[Symbol] = []
-    wanted: dict[tuple[int, Symbol], Symbol] = {}
+    wanted: dict[tuple[int, int], Symbol] = {}  # by member and candidate id: the member renumbered
 
     def fact(sym: Symbol, renumbered: Symbol, required: bool) -> None:
         atom = lookup[sym]
@@ -568,18 +570,19 @@ def selection_control(grouped: GroupedProgram, ctl: clingo.Control, members: Seq
         for part in member_parts:
             for x in part:
                 fact(Function("candidate", [number, x]), renumbered, True)
-                wanted[(index, x)] = renumbered
+                wanted[(index, x._rep)] = renumbered
                 for y in part:
                     if y != x:
                         fact(Function("conflict", [number, x, y]), renumbered, False)
+    # Every member's weight atoms are walked: read by id, a Symbol built only for the ones kept.
+    reader = RawReader()
     for atom in lookup.by_signature("weight_parts", 4):
-        sym = atom.symbol
-        args = sym.arguments
-        owner = wanted.get((args[0].number, args[1]))
+        args = reader.arguments(atom.symbol._rep)
+        owner = wanted.get((reader.number(args[0]), args[1]))
         if owner is not None:
             if not atom.is_fact:
                 raise EngineError("the selection's weight_parts is not decided by grounding")
-            facts.append(Function("weight_parts", [owner, *args[1:]]))
+            facts.append(Function("weight_parts", [owner, *map(raw_symbol, args[1:])]))
     with small.backend() as backend:
         for sym in facts:
             backend.add_rule([backend.add_atom(sym)])
@@ -617,9 +620,10 @@ def _group_of(ctl: clingo.Control, grouped: GroupedProgram, count: int) -> tuple
         _literal(lookup, Function("tiebreak")),
     )
     choices: list[dict[Term, int]] = [{} for _ in range(count)]
+    reader = group.reader
     for atom in lookup.by_signature("chosen", 2):
-        member, candidate = atom.symbol.arguments
-        choices[member.number][group.reader.term(candidate)] = atom.literal
+        member, candidate = reader.arguments(atom.symbol._rep)
+        choices[reader.number(member)][reader.read(candidate)] = atom.literal
     return group, choices
 
 
@@ -655,8 +659,8 @@ def _literal(atoms: clingo.SymbolicAtoms, sym: Symbol) -> int:
     return atom.literal
 
 
-# A member's shown atoms as clingo gave them, by predicate; " name" for a predicate the group shares.
-_Raw = dict[str, list[Symbol]]
+# A member's shown atoms as clingo's symbol ids (raw_symbols), by predicate; " name" for a predicate the group shares.
+_Raw = dict[str, list[int]]
 
 # What settling a member's ties reads before its chosen set is known.
 _SETTLING = ("chosen", "component", "money_overflow", "rule_error")
@@ -670,69 +674,59 @@ class _Group:
     dependent: frozenset[tuple[str, int]]
     active: list[int]
     tiebreak: int
-    reader: Reader = field(default_factory=Reader)
-    _meta: dict[Symbol, tuple[int, str]] = field(default_factory=dict)
-    _stripped: dict[Symbol, Term] = field(default_factory=dict)
+    reader: RawReader = field(default_factory=RawReader)  # keeps every symbol it read by id, for the group's life
 
     def _open(self, members: Iterable[int], tiebreak: bool = False) -> list[int]:
         opened = set(members)
         return [lit if i in opened else -lit for i, lit in enumerate(self.active)] + [
             self.tiebreak if tiebreak else -self.tiebreak]
 
-    def split(self, symbols: Sequence[Symbol], members: Iterable[int]) -> list[_Raw]:
-        """The shown atoms of each member, still clingo's, by predicate (``grouping._show_active`` keeps the member)."""
+    def split(self, ids: Sequence[int], members: Iterable[int]) -> list[_Raw]:
+        """The shown atoms of each member, as clingo's ids, by predicate (``grouping._show_active`` keeps the member)."""
         wanted = list(members)
         buckets: dict[int, _Raw] = {i: defaultdict(list) for i in wanted}
-        shared: list[tuple[str, Symbol]] = []
-        # Each symbol's member and name once per group: a member's second answer set shares most of its atoms.
-        meta = self._meta
-        for sym in symbols:
-            hit = meta.get(sym)
-            if hit is None:
-                name = sym.name
-                args = sym.arguments
-                if args and (name, len(args) - 1) in self.dependent and args[0].type == clingo.SymbolType.Number:
-                    hit = (args[0].number, name)
-                else:
-                    hit = (-1, name)
-                meta[sym] = hit
-            member, name = hit
+        shared: list[tuple[str, int]] = []
+        # Each atom is read once per group (the reader keeps it by id): a member's second
+        # answer set shares most of its atoms.
+        atom = self.reader.atom
+        dependent = self.dependent
+        for rep in ids:
+            member, name, _ = atom(rep, dependent)
             if member >= 0:
                 bucket = buckets.get(member)
                 if bucket is not None:
-                    bucket[name].append(sym)
+                    bucket[name].append(rep)
             else:
-                shared.append((name, sym))
+                shared.append((name, rep))
         for bucket in buckets.values():
-            for name, sym in shared:
-                bucket[" " + name].append(sym)  # shared by the group: read as it is
+            for name, rep in shared:
+                bucket[" " + name].append(rep)  # shared by the group: read as it is
         return [buckets[i] for i in wanted]
+
+    def rest(self, rep: int) -> list[int]:
+        """A member's atom's arguments after the member, as ids."""
+        return self.reader.atom(rep, self.dependent)[2]
 
     def atoms(self, raw: _Raw, names: Iterable[str] | None = None) -> dict[str, list[Term]]:
         """Read a member's atoms (only ``names``, when given) into Terms, without the member argument."""
-        term = self.reader.term
-        stripped = self._stripped
+        read = self.reader.read
+        stripped = self.reader.stripped
         out: dict[str, list[Term]] = defaultdict(list)
         for key in raw if names is None else [n for name in names for n in (name, " " + name) if n in raw]:
             if key.startswith(" "):
-                out[key[1:]] += [term(sym) for sym in raw[key]]
-                continue
-            items = out[key]
-            for sym in raw[key]:
-                hit = stripped.get(sym)
-                if hit is None:
-                    hit = stripped[sym] = fun(key, *(term(arg) for arg in sym.arguments[1:]))
-                items.append(hit)
+                out[key[1:]] += [read(rep) for rep in raw[key]]
+            else:
+                out[key] += stripped(raw[key])
         return {name: sorted(items) for name, items in out.items()}
 
     def optimum(self, members: Iterable[int], budget: _Budget, fixed: Sequence[int] = ()) -> list[_Raw]:
         """One optimal answer set with ``members`` open (the tie-break off) and ``fixed`` assumed, read per member."""
         members = list(members)
         self.ctl.configuration.solve.opt_mode = "opt"  # type: ignore[union-attr]
-        best: list[Sequence[Symbol]] = []
+        best: list[list[int]] = []
 
         def on_model(model: clingo.Model) -> bool:
-            best[:] = [model.symbols(shown=True)]
+            best[:] = [shown_ids(model)]
             return True
 
         result = _run(self.ctl, [*self._open(members), *fixed], on_model, budget)
@@ -783,10 +777,10 @@ class _Group:
         return self.optimum_under(member, fixed, budget)
 
     def optimum_under(self, member: int, fixed: Sequence[int], budget: _Budget) -> dict[str, list[Term]]:
-        best: list[Sequence[Symbol]] = []
+        best: list[list[int]] = []
 
         def on_model(model: clingo.Model) -> bool:
-            best[:] = [model.symbols(shown=True)]
+            best[:] = [shown_ids(model)]
             return True
 
         result = _run(self.ctl, [*self._open([member]), *fixed], on_model, budget)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from clingo import Function, Number, Symbol
 
 from pinggu_asp.grouping import ACTIVE, GroupedProgram
+from pinggu_asp.raw_symbols import shown_ids
 from pinggu_asp.solve import EngineError, _Budget, _Group, _literal, grounded_control
 from pinggu_asp.symbols import Term
 
@@ -48,10 +49,10 @@ def legacy_decide(grouped: GroupedProgram, members: Sequence[Iterable[Symbol]]) 
     for index in range(len(members)):
         assume = [lit if i == index else -lit for i, lit in enumerate(active)]
         ctl.configuration.solve.opt_mode = "opt"  # type: ignore[union-attr]
-        best: list[Symbol] | None = None
+        best: list[int] | None = None
         with ctl.solve(assumptions=[*assume, tiebreak], yield_=True) as handle:  # type: ignore[call-overload]
             for model in handle:
-                best = model.symbols(shown=True)
+                best = shown_ids(model)
             result = handle.get()
         if best is None or not result.exhausted:
             out.append(EngineError("no optimum"))

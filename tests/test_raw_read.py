@@ -1,0 +1,148 @@
+"""The answer read by clingo's raw symbol ids (pinggu_asp/raw_symbols.py) equals the public API's reading.
+
+raw_symbols reads through clingo's private cffi layer (pinned to clingo 5.8 in
+pyproject.toml). These tests hold it equal to ``symbols.Reader`` over
+``clingo.Symbol``s, and ``_Group``'s reading of a solved group equal to a
+reading of ``model.symbols(shown=True)`` through the public API only, on groups
+of generated declarations (every clause, boundaries, 10^10-10^11 yuan,
+conflicts) and of declarations with hostile text everywhere.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import clingo
+import pytest
+from clingo import Function, Infimum, Number, String, Supremum, Symbol, Tuple_
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_injection import EVIL, HOSTILE_IDS
+from test_injection import declaration as hostile_declaration
+
+from pinggu_asp import solve
+from pinggu_asp.loading import InputError, declaration_from_data, parse_text
+from pinggu_asp.model import Declaration
+from pinggu_asp.raw_symbols import RawReader, shown_ids
+from pinggu_asp.symbols import Reader, Term, fun
+from support import ruleset
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from population import population  # noqa: E402
+
+_leaves = st.one_of(
+    st.integers(min_value=-(2**31), max_value=2**31 - 1).map(Number),
+    st.text(max_size=6).map(String),
+    st.sampled_from([*HOSTILE_IDS, "", "平谷区"]).map(String),
+    st.tuples(st.sampled_from(["a", "b", "art3", "平谷"]), st.booleans()).map(lambda p: Function(p[0], [], p[1])),
+    st.just(Function("")),
+    st.sampled_from([Infimum, Supremum]),
+)
+_symbols = st.recursive(
+    _leaves,
+    lambda inner: st.one_of(
+        st.tuples(st.sampled_from(["f", "g", "平谷"]), st.lists(inner, min_size=1, max_size=3), st.booleans()).map(
+            lambda p: Function(p[0], p[1], p[2])),
+        st.lists(inner, min_size=1, max_size=3).map(Tuple_),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_symbols, min_size=1, max_size=6))
+def test_raw_reader_reads_as_the_public_reader(syms: list[Symbol]) -> None:
+    raw, public = RawReader(), Reader()
+    for sym in syms:
+        assert raw.read(sym._rep) == public.term(sym)
+        assert raw.term(sym) == public.term(sym)
+        assert str(raw.read(sym._rep)) == str(sym)
+
+
+def test_an_id_is_the_symbol() -> None:
+    """clingo interns its symbols: equal symbols built apart have one id, so an id is a correct cache key."""
+    a = Function("executed", [String('x"). #show.'), Number(-(2**31))])
+    b = Function("executed", [String('x"). #show.'), Number(-(2**31))])
+    assert a._rep == b._rep
+    assert Function("executed", [String("x"), Number(1)])._rep != a._rep
+    assert RawReader().read(a._rep) == fun("executed", Term((4, 'x"). #show.')), Term((1, -(2**31))))
+
+
+def test_a_clingo_error_is_raised_never_read_as_a_value() -> None:
+    reader = RawReader()
+    with pytest.raises(RuntimeError):
+        reader.name(Number(3)._rep)
+    with pytest.raises(RuntimeError):
+        reader.number(String("3")._rep)
+    with pytest.raises(RuntimeError):
+        reader.arguments(Number(3)._rep)
+
+
+def _public_atoms(symbols: Sequence[Symbol], count: int, dependent: frozenset[tuple[str, int]]) -> list[dict[str, list[Term]]]:
+    """Each member's atoms read through the public API only: the member argument dropped, the group's shared kept."""
+    reader = Reader()
+    members: list[dict[str, list[Term]]] = [defaultdict(list) for _ in range(count)]
+    shared: list[tuple[str, Term]] = []
+    for sym in symbols:
+        args = sym.arguments
+        if args and (sym.name, len(args) - 1) in dependent and args[0].type == clingo.SymbolType.Number:
+            members[args[0].number][sym.name].append(fun(sym.name, *reader.terms(args[1:])))
+        else:
+            shared.append((sym.name, reader.term(sym)))
+    for out in members:
+        for name, term in shared:
+            out[name].append(term)
+    return [{name: sorted(items) for name, items in out.items()} for out in members]
+
+
+def _check_group(decls: list[Declaration]) -> int:
+    """Solve one group; its shown atoms read raw (``_Group``) and through the public API must be the same."""
+    rules = ruleset()
+    grouped = rules.grouped()
+    group, _ = solve.ground_group(grouped, solve.group_members(decls, rules))
+    both: list[tuple[list[Symbol], list[int]]] = []
+
+    def on_model(model: clingo.Model) -> bool:
+        both[:] = [(list(model.symbols(shown=True)), shown_ids(model))]
+        return True
+
+    group.ctl.configuration.solve.opt_mode = "opt"  # type: ignore[union-attr]
+    group.ctl.solve(assumptions=group._open(range(len(decls))), on_model=on_model)  # type: ignore[call-overload]
+    ((symbols, ids),) = both
+    assert [sym._rep for sym in symbols] == ids
+    raw, public = RawReader(), Reader()
+    assert [raw.read(i) for i in ids] == public.terms(symbols)
+    # Every ground atom besides the shown ones: the money limbs, the parameters, the declared text.
+    grounded = [atom.symbol for atom in group.ctl.symbolic_atoms]
+    assert [raw.read(sym._rep) for sym in grounded] == public.terms(grounded)
+    public_atoms = _public_atoms(symbols, len(decls), grouped.by_member)
+    for index, split in enumerate(group.split(ids, range(len(decls)))):
+        assert group.atoms(split) == public_atoms[index], index
+    # Read again from the group's caches (a member's later answer sets share most atoms): the same.
+    assert group.atoms(group.split(ids, [0])[0]) == public_atoms[0]
+    return len(ids)
+
+
+def _population(count: int, seed: int) -> list[Declaration]:
+    out = []
+    for line in population(count, seed):
+        try:
+            out.append(declaration_from_data(parse_text(line, "population.jsonl")))
+        except (InputError, ValueError):
+            continue
+    return out
+
+
+def test_a_population_group_reads_as_the_public_api() -> None:
+    """Generated declarations (every clause, boundaries, 10^10-10^11 yuan, conflicts), in groups of 32."""
+    decls = _population(96, 8)
+    shown = sum(_check_group(decls[start : start + 32]) for start in range(0, len(decls), 32))
+    assert shown > 10_000
+
+
+def test_hostile_text_reads_as_the_public_api() -> None:
+    decls = [declaration_from_data(hostile_declaration(text)) for text in EVIL]
+    assert _check_group(decls) > 0
