@@ -104,7 +104,8 @@ def _fact(name: str, *args: Symbol) -> Symbol:
 # dictionary look-up. Keys are the facts' Python values; the Symbols are still
 # clingo's (Number, String, the vocabulary's constants).
 @lru_cache(maxsize=1 << 14)
-def _number_fact(name: str, value: int) -> Symbol:
+def _unary_number(name: str, value: int) -> Symbol:
+    """``name(value)``: a fact (``support_year(2025)``) or a money key (``output(2024)``)."""
     return Function(name, [number(value)])
 
 
@@ -190,10 +191,10 @@ def declaration_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterat
 
 def member_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterator[Symbol]:
     """The declaration's own facts: ``declaration_facts`` less the parameters, which a group shares."""
-    yield _number_fact("weight_unit", weight_unit(decl, params))
-    yield _number_fact("support_year", decl.support_year)
+    yield _unary_number("weight_unit", weight_unit(decl, params))
+    yield _unary_number("support_year", decl.support_year)
     day = decl.declaration_date
-    yield _number_fact("declaration_date", day.year * 10000 + day.month * 100 + day.day)
+    yield _unary_number("declaration_date", day.year * 10000 + day.month * 100 + day.day)
 
     ent = decl.enterprise
     for attr in (
@@ -214,20 +215,19 @@ def member_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterator[Sy
     digits = code[1:] if section else code
     yield _string_fact("industry_code", code)
     yield _string_fact("industry_section", section)
-    yield _number_fact("industry_division", int(digits[:2]))
+    yield _unary_number("industry_division", int(digits[:2]))
     yield _string_fact("locality", ent.locality)
     for sector in sorted({s.value for s in ent.sectors}):
         yield _constant_fact("sector", sector)
     if ent.commissioned_year is not None:
-        yield _number_fact("commissioned_year", ent.commissioned_year)
+        yield _unary_number("commissioned_year", ent.commissioned_year)
 
     for record in decl.annual:
-        year_symbol = number(record.year)
-        yield _number_fact("annual", record.year)
+        yield _unary_number("annual", record.year)
         for field, key in (("gross_output", "output"), ("rd_expense", "rd"), ("rd_expense_pinggu", "rd_pinggu")):
             amount = getattr(record, field)
             if amount is not None:
-                yield from _val(Function(key, [year_symbol]), yuan_to_fen(amount))
+                yield from _val(_unary_number(key, record.year), yuan_to_fen(amount))
 
     for index, penalty in enumerate(decl.penalties):
         yield _fact("penalty", number(index), const(penalty.kind.value), date_number(penalty.date))
@@ -292,13 +292,13 @@ def member_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterator[Sy
             String(support.policy),
             const(support.status.value),
         )
-        yield from _val(Function("other_support", [number(index)]), yuan_to_fen(support.amount))
+        yield from _val(_unary_number("other_support", index), yuan_to_fen(support.amount))
 
     for index, prior in enumerate(decl.prior_awards):
         yield _fact(
             "prior_award", number(index), clause_symbol(prior.clause), basis_symbol(prior.basis), number(prior.year)
         )
-        yield from _val(Function("prior_award", [number(index)]), yuan_to_fen(prior.amount))
+        yield from _val(_unary_number("prior_award", index), yuan_to_fen(prior.amount))
 
 
 # The parameters' predicates: a group adds each distinct set of parameters in

@@ -53,7 +53,7 @@ def test_cached_member_facts_are_the_facts_built_afresh() -> None:
     rules = ruleset()
     for decl in valid_declarations(40, seed=3):
         params = rules.parameters.in_force(decl.declaration_date)
-        facts._number_fact.cache_clear()
+        facts._unary_number.cache_clear()
         facts._string_fact.cache_clear()
         facts._enterprise_fact.cache_clear()
         facts._constant_fact.cache_clear()
