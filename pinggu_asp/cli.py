@@ -18,12 +18,13 @@ import typer
 from .atomic import write_atomic
 from .interpretations import switch_names_for_help
 from .limits import TIME_LIMIT
+from .pack import scanned
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="Eligibility checker for Pinggu District's 2025 high-end manufacturing measures (京平科信发〔2025〕8号).",
+    help=f"Eligibility checker for the policy asp_rules/pack.yaml names ({scanned('document_number')}).",
     pretty_exceptions_enable=False,
     # Markdown, not Rich markup: Rich markup takes `orders[o-9]` and `.[cluster]` for
     # style tags and drops them, so the help would show a syntax that fails.
@@ -60,7 +61,7 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    """Eligibility checker for Pinggu District's 2025 high-end manufacturing measures (京平科信发〔2025〕8号)."""
+    """Eligibility checker for the policy asp_rules/pack.yaml names."""
 
 
 def _did_you_mean(name: str, known: list[str] | tuple[str, ...], lang: str = "en") -> str:
