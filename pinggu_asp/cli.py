@@ -85,12 +85,13 @@ SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".txt": "text", ".text": "
                   ".markdown": "md", ".html": "html", ".htm": "html"}
 
 
-def _format_from(output: Path | None, known: tuple[str, ...], default: str, given: str | None = None) -> str:
-    """The format to write: -f when given, else the one the -o suffix names (report.html, result.json).
+def _format_from(output: Path | None, known: tuple[str, ...], default: str, format: Enum | None = None) -> str:
+    """The format to write: -f (``format``) when given, else the one the -o suffix names (report.html, result.json).
 
     A suffix names a format, so a suffix this command cannot write, or one that
     contradicts -f, is a mistake in the command (exit 2), never a JSON file called
     report.html. A name without a suffix (or `-`) takes -f or the default."""
+    given = None if format is None else str(format.value)
     suffix = output.suffix.lower() if output is not None and str(output) != "-" else ""
     if not suffix:
         return given or default
@@ -194,7 +195,7 @@ def check(
     """Decide every clause for one declaration, choose the awards, and print the result."""
     from .result import dumps, dumps_line
 
-    chosen = _format_from(output, ("json", "text", "jsonl"), "json", format.value if format is not None else None)
+    chosen = _format_from(output, ("json", "text", "jsonl"), "json", format)
     result = _decide(file, interpretation, parameters, time_limit)
     if chosen == "jsonl":
         text = dumps_line(result) + "\n"
@@ -237,8 +238,7 @@ def explain(
     from .explain import dumps as explanation_dumps
     from .i18n import LABELS as EXPLAIN_LABELS
 
-    chosen = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text",
-                                        format.value if format is not None else None))
+    chosen = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text", format))
     if clause is not None:
         from .catalogue import known_clauses
 
@@ -302,7 +302,7 @@ def rules(
     from .result import dumps, dumps_line
     from .solve import default_ruleset
 
-    chosen = _format_from(output, ("json", "text", "jsonl"), "text", format.value if format is not None else None)
+    chosen = _format_from(output, ("json", "text", "jsonl"), "text", format)
     try:
         ruleset = default_ruleset(interpretation or [], parameters)
         cat = catalogue(ruleset)
@@ -361,8 +361,7 @@ def whatif(
     from .render_whatif import reach_html, reach_text, whatif_html, whatif_text
     from .result import dumps
 
-    format = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text",
-                                        format.value if format is not None else None))
+    format = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text", format))
     try:
         declaration = _load(file)
         if reach_clause is not None:
@@ -409,7 +408,7 @@ def readings(
     from .result import dumps, dumps_line
     from .solve import default_ruleset
 
-    chosen = _format_from(output, ("json", "text", "jsonl"), "text", format.value if format is not None else None)
+    chosen = _format_from(output, ("json", "text", "jsonl"), "text", format)
     try:
         day = dt.date.fromisoformat(on) if on else dt.date.today()
     except ValueError:
