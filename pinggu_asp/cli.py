@@ -18,12 +18,13 @@ import typer
 from .atomic import write_atomic
 from .interpretations import switch_names_for_help
 from .limits import TIME_LIMIT
+from .pack import scanned
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="Eligibility checker for Pinggu District's 2025 high-end manufacturing measures (京平科信发〔2025〕8号).",
+    help=f"Eligibility checker for the policy asp_rules/pack.yaml names ({scanned('document_number')}).",
     pretty_exceptions_enable=False,
     # Markdown, not Rich markup: Rich markup takes `orders[o-9]` and `.[cluster]` for
     # style tags and drops them, so the help would show a syntax that fails.
@@ -60,7 +61,7 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    """Eligibility checker for Pinggu District's 2025 high-end manufacturing measures (京平科信发〔2025〕8号)."""
+    """Eligibility checker for the policy asp_rules/pack.yaml names."""
 
 
 def _did_you_mean(name: str, known: list[str] | tuple[str, ...], lang: str = "en") -> str:
@@ -84,12 +85,13 @@ SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".txt": "text", ".text": "
                   ".markdown": "md", ".html": "html", ".htm": "html"}
 
 
-def _format_from(output: Path | None, known: tuple[str, ...], default: str, given: str | None = None) -> str:
-    """The format to write: -f when given, else the one the -o suffix names (report.html, result.json).
+def _format_from(output: Path | None, known: tuple[str, ...], default: str, format: Enum | None = None) -> str:
+    """The format to write: -f (``format``) when given, else the one the -o suffix names (report.html, result.json).
 
     A suffix names a format, so a suffix this command cannot write, or one that
     contradicts -f, is a mistake in the command (exit 2), never a JSON file called
     report.html. A name without a suffix (or `-`) takes -f or the default."""
+    given = None if format is None else str(format.value)
     suffix = output.suffix.lower() if output is not None and str(output) != "-" else ""
     if not suffix:
         return given or default
@@ -193,7 +195,7 @@ def check(
     """Decide every clause for one declaration, choose the awards, and print the result."""
     from .result import dumps, dumps_line
 
-    chosen = _format_from(output, ("json", "text", "jsonl"), "json", format.value if format is not None else None)
+    chosen = _format_from(output, ("json", "text", "jsonl"), "json", format)
     result = _decide(file, interpretation, parameters, time_limit)
     if chosen == "jsonl":
         text = dumps_line(result) + "\n"
@@ -236,8 +238,7 @@ def explain(
     from .explain import dumps as explanation_dumps
     from .i18n import LABELS as EXPLAIN_LABELS
 
-    chosen = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text",
-                                        format.value if format is not None else None))
+    chosen = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text", format))
     if clause is not None:
         from .catalogue import known_clauses
 
@@ -301,7 +302,7 @@ def rules(
     from .result import dumps, dumps_line
     from .solve import default_ruleset
 
-    chosen = _format_from(output, ("json", "text", "jsonl"), "text", format.value if format is not None else None)
+    chosen = _format_from(output, ("json", "text", "jsonl"), "text", format)
     try:
         ruleset = default_ruleset(interpretation or [], parameters)
         cat = catalogue(ruleset)
@@ -360,8 +361,7 @@ def whatif(
     from .render_whatif import reach_html, reach_text, whatif_html, whatif_text
     from .result import dumps
 
-    format = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text",
-                                        format.value if format is not None else None))
+    format = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text", format))
     try:
         declaration = _load(file)
         if reach_clause is not None:
@@ -408,7 +408,7 @@ def readings(
     from .result import dumps, dumps_line
     from .solve import default_ruleset
 
-    chosen = _format_from(output, ("json", "text", "jsonl"), "text", format.value if format is not None else None)
+    chosen = _format_from(output, ("json", "text", "jsonl"), "text", format)
     try:
         day = dt.date.fromisoformat(on) if on else dt.date.today()
     except ValueError:

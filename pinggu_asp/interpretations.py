@@ -56,10 +56,12 @@ def switch_names_for_help() -> list[str]:
     A line scan, not a YAML parse: typer builds every command's help at start-up,
     and `--version`/`-h` load no YAML (tests/test_lazy_imports.py). A test checks it
     agrees with switches()."""
+    from .pack import scanned
     from .rules_files import rules_dir
 
+    name = scanned("readings")
     try:
-        text = (rules_dir() / "readings.yaml").read_text(encoding="utf-8")
+        text = (rules_dir() / name).read_text(encoding="utf-8") if name else ""
     except OSError:  # pragma: no cover - packaging error; the commands themselves say so
         return []
     return _SWITCH_LINE.findall(text)

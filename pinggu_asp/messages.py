@@ -11,8 +11,6 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-from .i18n import LANGS
-
 
 class CatalogueError(ValueError):
     """messages.yaml is not a complete zh/en catalogue."""
@@ -22,20 +20,27 @@ def placeholders(text: str) -> frozenset[str]:
     return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
 
 
-def check(catalogue: Any) -> dict[str, dict[str, str]]:
-    """The catalogue as {key: {lang: text}}, or CatalogueError naming each key at fault."""
+def check(catalogue: Any, where: str = "messages.yaml", data: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The catalogue as {key: {lang: text}}, or CatalogueError naming each key at fault.
+
+    ``where`` names the file (and section) in the error; ``data`` are the keys an
+    entry may hold beside its texts (the policy's texts file gives an advisory its article).
+    """
+    # Imported here: i18n reads the policy's texts file through this check when it is first imported.
+    from .i18n import LANGS
+
     if not isinstance(catalogue, dict):
-        raise CatalogueError("messages.yaml: not a mapping of keys")
+        raise CatalogueError(f"{where}: not a mapping of keys")
     problems = []
     for key, texts in catalogue.items():
         if not isinstance(texts, dict) or any(not isinstance(texts.get(lang), str) for lang in LANGS):
             problems.append(f"{key}: needs a text in each of {', '.join(LANGS)}")
-        elif set(texts) != set(LANGS):
-            problems.append(f"{key}: languages {sorted(set(texts) - set(LANGS))} are not {', '.join(LANGS)}")
+        elif set(texts) - data != set(LANGS):
+            problems.append(f"{key}: languages {sorted(set(texts) - data - set(LANGS))} are not {', '.join(LANGS)}")
         elif len({placeholders(texts[lang]) for lang in LANGS}) != 1:
             problems.append(f"{key}: the placeholders differ between languages")
     if problems:
-        raise CatalogueError("messages.yaml: " + "; ".join(problems))
+        raise CatalogueError(f"{where}: " + "; ".join(problems))
     return catalogue
 
 

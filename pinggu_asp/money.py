@@ -82,6 +82,30 @@ def yuan_to_fen(amount: Decimal) -> int:
     return int(fen)
 
 
+# A result document's amount: signed, and exact beyond the fen where the rules say so.
+_RESULT_TEXT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+
+
+def exact_fen(amount: int | str | None) -> Fraction:
+    """A result document's amount (integer yuan or an exact decimal string, signed) in fen, exactly; none is 0.
+
+    MoneyError, naming the value, if it is not an amount.
+    """
+    if amount is None:
+        return Fraction(0)
+    if isinstance(amount, bool) or not isinstance(amount, (int, str)) or not _RESULT_TEXT.fullmatch(str(amount)):
+        raise MoneyError(f"{shown(amount)} is not an amount in yuan")
+    return Fraction(Decimal(str(amount))) * FEN_PER_YUAN
+
+
+def result_fen(amount: int | str | None) -> int:
+    """A result document's amount in whole fen (see exact_fen); MoneyError if it holds a fraction of a fen."""
+    exact = exact_fen(amount)
+    if exact.denominator != 1:
+        raise MoneyError(f"{amount} is not a whole number of fen")
+    return exact.numerator
+
+
 def fen_to_limbs(fen: int) -> tuple[int, ...]:
     if fen < 0 or fen >= LIMB_BASE**LIMBS:
         raise MoneyError(f"{fen} fen is outside the exact range")

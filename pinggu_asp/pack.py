@@ -7,6 +7,7 @@ new clause touches the rules, the parameters, the texts and its cases only.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from typing import Any
 from .rules_files import rules_dir
 
 MANIFEST = "pack.yaml"
-LANGS = ("zh", "en")
+# What an entry of the texts file may hold beside its zh and en texts.
+TEXT_DATA = frozenset({"article"})
 
 
 class PackError(ValueError):
@@ -65,9 +67,35 @@ def document_number() -> str:
     return str(manifest()["document_number"])
 
 
+def title(lang: str) -> str:
+    """The policy's title in ``lang`` (the manifest's title)."""
+    return str(manifest()["title"][lang])
+
+
+def scanned(key: str) -> str | None:
+    """A top-level plain scalar of the manifest (``readings: readings.yaml``), by a line scan.
+
+    Not a YAML parse: typer builds every command's help at start-up, and
+    `--version`/`-h` load no YAML (tests/test_lazy_imports.py). A test checks it
+    agrees with manifest().
+    """
+    try:
+        text = (rules_dir() / MANIFEST).read_text(encoding="utf-8")
+    except OSError:  # pragma: no cover - packaging error; the commands themselves say so
+        return None
+    found = re.search(rf"^{re.escape(key)}:[ \t]*([^#\s][^#\n]*?)[ \t]*(?:#.*)?$", text, re.MULTILINE)
+    return found.group(1) if found else None
+
+
 @lru_cache(maxsize=1)
 def texts() -> dict[str, dict[str, dict[str, Any]]]:
-    """The texts file by section and code: {"sentences": {"superseded_by": {"zh": ..., "en": ...}}, ...}."""
+    """The texts file by section and code: {"sentences": {"superseded_by": {"zh": ..., "en": ...}}, ...}.
+
+    Each section is checked as the message catalogue is (messages.check): every
+    code has a zh and an en text with the same placeholders.
+    """
+    from .messages import CatalogueError, check
+
     path = path_of("texts")
     doc = _load(path)
     if not isinstance(doc, dict) or doc.get("schema") != "pinggu-texts/1":
@@ -78,9 +106,10 @@ def texts() -> dict[str, dict[str, dict[str, Any]]]:
             continue
         if not isinstance(entries, dict):
             raise PackError(f"{path}: {section} must map codes to texts")
-        for code, entry in entries.items():
-            if not isinstance(entry, dict) or any(not isinstance(entry.get(lang), str) for lang in LANGS):
-                raise PackError(f"{path}: {section}.{code} needs zh and en texts")
+        try:
+            check(entries, f"{path}: {section}", TEXT_DATA)
+        except CatalogueError as exc:
+            raise PackError(str(exc)) from None
         out[str(section)] = {str(code): dict(entry) for code, entry in entries.items()}
     return out
 

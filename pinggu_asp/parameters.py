@@ -17,7 +17,6 @@ import yaml
 
 from . import yaml_fast
 from .money import FEN_PER_YUAN, MoneyError, parse_yuan, yuan_to_fen
-from .rules_files import rules_dir
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _RATE = re.compile(r"^(\d+)/(\d+)$")
@@ -213,8 +212,15 @@ def _step(kind: str, step: Any, where: str) -> Any:
     return value
 
 
+def shipped() -> Path:
+    """The parameters file the manifest names (asp_rules/pack.yaml: parameters)."""
+    from .pack import path_of
+
+    return path_of("parameters")
+
+
 def load_parameters(path: Path | None = None) -> ParameterSet:
-    path = path or (rules_dir() / "parameters.yaml")
+    path = path or shipped()
     try:
         raw_bytes = path.read_bytes()
     except OSError as exc:
@@ -235,7 +241,7 @@ def _parsed(path: Path, raw_bytes: bytes) -> ParameterSet:
     params = doc.get("parameters")
     if not isinstance(params, dict) or not params:
         raise ParameterError(f"{path}: parameters must be a non-empty mapping")
-    shipped_path = rules_dir() / "parameters.yaml"
+    shipped_path = shipped()
     is_reform = path.resolve() != shipped_path.resolve()
     shipped_raw = load_parameters(shipped_path).raw if is_reform else {}
     shipped_kinds = {n: spec["kind"] for n, spec in shipped_raw.items()}

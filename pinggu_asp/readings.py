@@ -20,9 +20,10 @@ def catalogue() -> dict[str, dict[str, str]]:
     """Every named reading: its zh and en templates, and the switch or default it pairs with."""
     from .pack import path_of
 
-    doc = yaml_fast.load(path_of("readings").read_text(encoding="utf-8"))
+    path = path_of("readings")
+    doc = yaml_fast.load(path.read_text(encoding="utf-8"))
     if not isinstance(doc, dict) or doc.get("schema") != "pinggu-readings/1":  # pragma: no cover - packaging error
-        raise ValueError("asp_rules/readings.yaml: schema must be pinggu-readings/1")
+        raise ValueError(f"{path}: schema must be pinggu-readings/1")
     return {str(name): {str(k): str(v) for k, v in spec.items()} for name, spec in doc["readings"].items()}
 
 

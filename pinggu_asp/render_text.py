@@ -22,7 +22,6 @@ from .wrap import widest, wrap
 
 LABELS = {
     "zh": {
-        "title": "平谷区促进高端制造业高质量发展若干措施 · 资格审查",
         "enterprise": "企业",
         "year": "支持年度",
         "date": "申报日期",
@@ -39,7 +38,6 @@ LABELS = {
         "up_to": "不超过",
     },
     "en": {
-        "title": "Pinggu high-end manufacturing measures · eligibility",
         "enterprise": "Enterprise",
         "year": "Support year",
         "date": "Declared on",
@@ -136,11 +134,12 @@ def _why(clause: dict[str, Any], lang: str) -> str:
 def render(result: dict[str, Any], lang: str = "zh", width: int | None = None) -> str:
     """``check -f text``: the summary table, from the same explanation model as ``explain``."""
     from .explain import build
+    from .i18n import LABELS as XL
 
     model = escape_tree(build(result), escape_controls)
     labels = LABELS[lang]
     console = _explain_console(width or terminal_width())
-    console.print(f"{labels['title']}")
+    console.print(XL[lang]["check_title"])  # the policy's words: asp_rules/texts.yaml, labels
     ent = model["enterprise"]
     console.print(f"{labels['enterprise']}: {ent['name']} ({ent['credit_code']})")
     console.print(f"{labels['year']}: {model['support_year']}    {labels['date']}: {model['declaration_date']}")

@@ -112,3 +112,15 @@ def test_the_report_renders_its_charts_in_headless_chromium(report: Path, tmp_pa
     for chart in ("plot-article", "plot-payer", "plot-near", "plot-reform", "plot-winners"):
         start = dom.index(f'id="{chart}"')
         assert 'class="main-svg"' in dom[start:start + 5000], f"{chart} was not drawn"
+
+
+def test_a_report_amount_is_money_or_a_clear_error() -> None:
+    from pinggu_asp.batch.report import _money, _signed
+    from pinggu_asp.money import MoneyError
+
+    assert _money(None) == "—"
+    assert _money("0.005") == "0.005 元"  # a fraction of a fen: as the rules gave it
+    assert _signed(-12_300) == "−12,300 元（−1.23万元）"
+    # Decimal("") raises decimal.InvalidOperation, which is no ValueError: a bad amount used to escape as one.
+    with pytest.raises(MoneyError, match="'' is not an amount in yuan"):
+        _money("")

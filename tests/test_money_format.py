@@ -11,9 +11,11 @@ import pytest
 from pinggu_asp.money import (
     MoneyError,
     amount_text,
+    exact_fen,
     format_law,
     format_wan,
     format_yuan,
+    result_fen,
     yuan_decimal,
     yuan_json,
     yuan_plain,
@@ -94,3 +96,22 @@ def test_a_reform_with_fen_in_an_amount_is_refused_not_a_traceback(param: str) -
     result = CliRunner().invoke(app, ["whatif", str(PACKAGE.parent / "examples" / "declaration.yaml"), "--param", param])
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
     assert "is not a whole number of yuan" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("amount", "fen"), [(None, 0), (0, 0), (12, 1200), ("12.30", 1230), ("-0.01", -1),
+                                             (10**12, 10**14), ("100000000000.01", 10**13 + 1)])
+def test_a_result_amount_in_fen(amount: int | str | None, fen: int) -> None:
+    # The one reader of a result document's amounts (the batch summary and the budget report both use it).
+    assert result_fen(amount) == fen
+
+
+def test_a_fraction_of_a_fen_is_exact_but_not_whole() -> None:
+    assert exact_fen("0.005") == Fraction(1, 2)
+    with pytest.raises(MoneyError, match="not a whole number of fen"):
+        result_fen("0.005")
+
+
+@pytest.mark.parametrize("bad", ["", " 1", "1e3", "NaN", "Infinity", "1,000", "--1", True, 1.5, [1]])
+def test_a_result_amount_that_is_no_amount_is_a_money_error(bad: object) -> None:
+    with pytest.raises(MoneyError, match="is not an amount in yuan"):
+        exact_fen(bad)  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path, PurePosixPath
 
@@ -141,6 +142,43 @@ def test_the_texts_file_has_both_languages_and_fills_its_fields() -> None:
     assert "{x}" in pack.say("sentences", "not_applicable", "zh", ids="{x}")
     with pytest.raises(pack.PackError, match="sentences.nothing"):
         pack.words("sentences", "nothing")
+
+
+def test_the_line_scan_agrees_with_the_manifest() -> None:
+    # The CLI's help reads the readings file's name and the document number without a YAML parse.
+    doc = pack.manifest()
+    for key, value in doc.items():
+        if isinstance(value, str):
+            assert pack.scanned(key) == value, key
+    assert pack.scanned("title") is None  # a mapping, not a scalar
+    assert pack.scanned("no_such_key") is None
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        ({"zh": "{x}中", "en": "{y} en"}, "labels: a: the placeholders differ"),
+        ({"zh": "中"}, "labels: a: needs a text in each of zh, en"),
+        ({"zh": "中", "en": "en", "fr": "fr"}, "labels: a: languages ['fr']"),
+    ],
+)
+def test_the_texts_file_is_checked_as_the_message_catalogue_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: dict[str, str], says: str
+) -> None:
+    path = tmp_path / "texts.yaml"
+    path.write_text(yaml.safe_dump({"schema": "pinggu-texts/1", "labels": {"a": entry}}), encoding="utf-8")
+    real = pack.path_of
+    monkeypatch.setattr(pack, "path_of", lambda key: path if key == "texts" else real(key))
+    pack.texts.cache_clear()
+    try:
+        with pytest.raises(pack.PackError, match=re.escape(says)):
+            pack.texts()
+    finally:
+        pack.texts.cache_clear()
+
+
+def test_an_entry_may_hold_its_article_beside_its_texts() -> None:
+    assert pack.words("advisories", "recovery_exposure")["article"] == 15
 
 
 def test_the_apis_clause_ids_are_the_catalogues() -> None:

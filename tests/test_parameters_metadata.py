@@ -60,7 +60,7 @@ def test_the_shipped_file_needs_every_description(tmp_path, monkeypatch) -> None
 
     doc = yaml.safe_load(PARAMETERS.read_text(encoding="utf-8"))
     path = tmp_path / "parameters.yaml"
-    monkeypatch.setattr(parameters, "rules_dir", lambda: tmp_path)  # this file stands for the shipped one
+    monkeypatch.setattr(parameters, "shipped", lambda: path)  # this file stands for the shipped one
     for field in ("unit", "description", "reference", "range"):
         broken = copy.deepcopy(doc)
         del broken["parameters"]["art3_cap"][field]

@@ -13,7 +13,7 @@ from typing import Any
 from ..parameters import Parameter, ParameterSet, load_parameters, value_as_data
 from ..reform import with_overrides
 from ..solve import Ruleset
-from .summary import Digest, Totals, _article_key, _clause_key, fen_json
+from .summary import Digest, Totals, _article_key, clause_order, fen_json
 
 
 def reform_ruleset(baseline: Ruleset, parameters: Path | None, overrides: list[str],
@@ -90,7 +90,8 @@ class Comparison:
         before = {(a.clause, a.basis): a.fen for a in base.awards} if base else {}
         after = {(a.clause, a.basis): a.fen for a in reform.awards} if reform else {}
         changes = []
-        for clause, basis in sorted(set(before) | set(after), key=lambda cb: (_clause_key(cb), cb[1])):
+        by_clause = clause_order(dict((base.articles if base else ()) + (reform.articles if reform else ())))
+        for clause, basis in sorted(set(before) | set(after), key=lambda cb: (by_clause(cb), cb[1])):
             b, r = before.get((clause, basis)), after.get((clause, basis))
             if b != r:
                 changes.append({"clause": clause, "basis": basis,
@@ -122,7 +123,7 @@ class Comparison:
             "total_up_to": {"baseline_yuan": fen_json(self.baseline.up_to), "reform_yuan": fen_json(self.reform.up_to),
                             "difference_yuan": fen_json(self.reform.up_to - self.baseline.up_to)},
             "by_article": table("by_article", _article_key),
-            "by_clause": table("by_clause", _clause_key),
+            "by_clause": table("by_clause", clause_order({**self.baseline.articles, **self.reform.articles})),
             "by_payer": table("by_payer"),
             "by_locality": table("by_locality"),
             "enterprises_changed": {"count": len(self.changed), "items": self.changed},

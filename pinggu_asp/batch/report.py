@@ -15,9 +15,9 @@ from typing import Any
 
 import jinja2
 
-from ..i18n import article_label, payer_text
-from ..money import format_wan, format_yuan
-from .summary import yuan_to_fen
+from ..i18n import LABELS, article_label, payer_text
+from ..money import exact_fen, format_wan, format_yuan, result_fen
+from ..pack import document_number
 
 # How many enterprises the winners-and-losers chart shows (the largest changes each way); the table lists all.
 CHART_ENTERPRISES = 30
@@ -29,7 +29,7 @@ _TEMPLATE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=
 <html lang="zh">
 <head>
 <meta charset="utf-8">
-<title>平谷区高端制造业措施 预算测算 / Budget impact</title>
+<title>{{ policy.zh }} 预算测算 / Budget impact</title>
 <style>
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; margin: 2em; color: #222; max-width: 72em; }
 table { border-collapse: collapse; margin: 0.6em 0 1em; }
@@ -44,7 +44,7 @@ code { font-size: 0.85em; overflow-wrap: anywhere; }
 </style>
 </head>
 <body>
-<h1>京平科信发〔2025〕8号 · 预算测算 Budget impact</h1>
+<h1>{{ policy.doc }} · 预算测算 Budget impact</h1>
 
 {% if c %}
 <section class="reform" id="reform-what">
@@ -181,24 +181,20 @@ code { font-size: 0.85em; overflow-wrap: anywhere; }
 """)
 
 
-def _fen(value: int | str | None) -> int:
-    return yuan_to_fen(value)
-
-
 def _money(value: int | str | None) -> str:
-    """An amount in yuan and 万元 (money.py's), or — for none."""
+    """An amount in yuan and 万元 (money.py's), or — for none; MoneyError naming a value that is no amount."""
     if value is None:
         return "—"
-    try:
-        fen = _fen(value)
-    except ValueError:  # a required value may be a fraction of a fen: shown as the rules gave it
+    exact = exact_fen(value)
+    if exact.denominator != 1:  # a required value may be a fraction of a fen: shown as the rules gave it
         return f"{value} 元"
+    fen = exact.numerator
     sign, fen = ("−", -fen) if fen < 0 else ("", fen)
     return f"{sign}{format_yuan(fen)} 元（{sign}{format_wan(fen)}）"
 
 
 def _signed(value: int | str) -> str:
-    return ("+" if _fen(value) > 0 else "") + _money(value)
+    return ("+" if exact_fen(value) > 0 else "") + _money(value)
 
 
 def _dated(values: list[dict[str, Any]]) -> str:
@@ -250,7 +246,7 @@ def render_report(summary: dict[str, Any]) -> str:
         figures[name] = fig
 
     def bars(labels: list[str], amounts: list[int | str], name: str) -> Any:
-        yuan = [_fen(a) // 100 for a in amounts]
+        yuan = [result_fen(a) // 100 for a in amounts]
         return go.Bar(x=labels, y=yuan, name=name, customdata=[_money(a) for a in amounts],
                       hovertemplate="%{x}<br>%{customdata}<extra>" + name + "</extra>")
 
@@ -259,12 +255,12 @@ def render_report(summary: dict[str, Any]) -> str:
     article_labels = [_article(int(a)) for a in articles]
     figure = go.Figure(bars(article_labels, list(articles.values()), "元"))
     figure.update_xaxes(title_text="条文 article")
-    _yuan_axis(figure, [_fen(v) // 100 for v in articles.values()], amount_title)
+    _yuan_axis(figure, [result_fen(v) // 100 for v in articles.values()], amount_title)
     html(figure, "article")
     payers = summary["totals_by_payer"]
     figure = go.Figure(bars([_payer_words(p) for p in payers], list(payers.values()), "元"))
     figure.update_xaxes(title_text="支付方 payer")
-    _yuan_axis(figure, [_fen(v) // 100 for v in payers.values()], amount_title)
+    _yuan_axis(figure, [result_fen(v) // 100 for v in payers.values()], amount_title)
     html(figure, "payer")
     near = summary["near_misses"]["items"]
     if near:
@@ -288,14 +284,14 @@ def render_report(summary: dict[str, Any]) -> str:
         ])
         figure.update_layout(barmode="group")
         figure.update_xaxes(title_text="条文 article")
-        _yuan_axis(figure, [_fen(v[k]) // 100 for v in by_article.values() for k in ("baseline_yuan", "reform_yuan")],
+        _yuan_axis(figure, [result_fen(v[k]) // 100 for v in by_article.values() for k in ("baseline_yuan", "reform_yuan")],
                    amount_title)
         html(figure, "reform")
         # Largest changes first; ties in input order (sorted is stable).
-        changed = sorted(comparison["enterprises_changed"]["items"], key=lambda e: -abs(_fen(e["difference_yuan"])))
-        shown = sorted(changed[:CHART_ENTERPRISES], key=lambda e: _fen(e["difference_yuan"]))
+        changed = sorted(comparison["enterprises_changed"]["items"], key=lambda e: -abs(result_fen(e["difference_yuan"])))
+        shown = sorted(changed[:CHART_ENTERPRISES], key=lambda e: result_fen(e["difference_yuan"]))
         if shown:
-            differences = [_fen(e["difference_yuan"]) // 100 for e in shown]
+            differences = [result_fen(e["difference_yuan"]) // 100 for e in shown]
             figure = go.Figure(go.Bar(
                 y=[f"{e['name']} ({e['credit_code']})" for e in shown], x=differences, orientation="h",
                 marker_color=["#1a6b1a" if d > 0 else "#a31515" for d in differences],
@@ -312,5 +308,7 @@ def render_report(summary: dict[str, Any]) -> str:
     for name in [n for n in PAGE_ORDER if n in figures]:
         charts[name] = str(figures[name].to_html(full_html=False, include_plotlyjs=not charts,
                                                     div_id=f"plot-{name}", config={"displaylogo": False}))
+    # The policy's name and number are its own words (asp_rules/texts.yaml, asp_rules/pack.yaml).
+    policy = {"zh": LABELS["zh"]["budget_title"], "doc": document_number()}
     return _TEMPLATE.render(s=summary, c=comparison, charts=charts, changed=changed, money=_money, signed=_signed,
-                            dated=_dated, article=_article, payer_words=_payer_words, where=_where)
+                            dated=_dated, article=_article, payer_words=_payer_words, where=_where, policy=policy)

@@ -10,6 +10,7 @@ order, so it never holds the results themselves and is the same on any machine.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -17,7 +18,7 @@ from typing import Any
 
 from ..answer import Answer, Cond
 from ..model import Declaration
-from ..money import yuan_json
+from ..money import result_fen, yuan_json
 from ..result import Index, _yuan, _yuan_decimal
 from ..terms import basis_id, clause_id, value_json
 
@@ -25,16 +26,6 @@ SCHEMA = "pinggu-summary/1"
 # A near miss fails its clause on one numeric condition, short by at most this
 # share of the amount that would pass. An analyst's reading aid, not a rule of the measures.
 NEAR_MISS_SHARE = Fraction(1, 10)
-
-
-def yuan_to_fen(amount: int | str | None) -> int:
-    """A result document's amount (integer or exact decimal string) in fen."""
-    if amount is None:
-        return 0
-    exact = Fraction(Decimal(str(amount))) * 100
-    if exact.denominator != 1:  # pragma: no cover - results are exact to the fen
-        raise ValueError(f"amount {amount!r} is not a whole number of fen")
-    return exact.numerator
 
 
 def fen_json(fen: int) -> int:
@@ -70,6 +61,7 @@ class Digest:
     statuses: tuple[tuple[str, str], ...]  # (clause, status), one per listed clause and basis
     failing: tuple[tuple[str, str], ...]  # (clause, condition id) of each failed condition
     near_misses: tuple[dict[str, Any], ...]
+    articles: tuple[tuple[str, int], ...]  # (clause, article) of each listed clause: clause_article/2
 
     @property
     def total_fen(self) -> int:
@@ -111,7 +103,7 @@ def _near_miss(clause: dict[str, Any]) -> dict[str, Any] | None:
 def digest(result: dict[str, Any], where: dict[str, Any], locality: str) -> Digest:
     articles = {c["clause"]: c["article"] for c in result["clauses"]}  # clause_article/2, as the result lists it
     awards = tuple(
-        Award(a["clause"], articles[a["clause"]], a["basis"], a["payer"], yuan_to_fen(a["amount_yuan"]),
+        Award(a["clause"], articles[a["clause"]], a["basis"], a["payer"], result_fen(a["amount_yuan"]),
               bool(a.get("up_to")))
         for a in result["awards"]
     )
@@ -121,7 +113,7 @@ def digest(result: dict[str, Any], where: dict[str, Any], locality: str) -> Dige
     )
     near = tuple(n for n in (_near_miss(c) for c in result["clauses"]) if n is not None)
     return Digest(where, result["enterprise"]["credit_code"], result["enterprise"]["name"], result["support_year"],
-                  locality, awards, statuses, failing, near)
+                  locality, awards, statuses, failing, near, tuple(sorted(articles.items())))
 
 
 def digest_answer(answer: Answer, decl: Declaration, where: dict[str, Any]) -> Digest:
@@ -151,8 +143,10 @@ def digest_answer(answer: Answer, decl: Declaration, where: dict[str, Any]) -> D
             miss = _near_miss_of(ix, cid, failed[0])
             if miss is not None:
                 near.append(miss)
+    articles = {clause_id(c): ix.articles[c] for c, _ in ix.listed()}
     return Digest(where, decl.enterprise.credit_code, decl.enterprise.name, decl.support_year,
-                  decl.enterprise.locality, tuple(awards), tuple(statuses), tuple(failing), tuple(near))
+                  decl.enterprise.locality, tuple(awards), tuple(statuses), tuple(failing), tuple(near),
+                  tuple(sorted(articles.items())))
 
 
 def _near_share(passes_at: int, short_by: int) -> Fraction | None:
@@ -198,9 +192,9 @@ def _article_key(item: tuple[str, int]) -> Any:
     return int(item[0])
 
 
-def _clause_key(item: tuple[str, Any]) -> Any:
-    article, _, rest = item[0].partition(".")
-    return (int(article[3:]), rest)
+def clause_order(articles: dict[str, int]) -> Callable[[tuple[str, Any]], Any]:
+    """The sort key of a (clause, ...) item: its article, as clause_article/2 says, then its id."""
+    return lambda item: (articles[item[0]], item[0])
 
 
 @dataclass
@@ -213,8 +207,10 @@ class Totals:
     by_clause: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     by_payer: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     by_locality: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    articles: dict[str, int] = field(default_factory=dict)  # each clause seen, and its article
 
     def add(self, d: Digest) -> None:
+        self.articles.update(d.articles)
         for award in d.awards:
             self.total += award.fen
             self.up_to += award.fen if award.up_to else 0
@@ -262,6 +258,7 @@ class Summary:
 
     def document(self) -> dict[str, Any]:
         near = sorted(self.near_misses, key=lambda n: Fraction(*n["_share"]))  # stable: input order among equals
+        by_clause = clause_order(self.totals.articles)
         return {
             "schema": SCHEMA,
             "declarations": self.declarations,
@@ -273,13 +270,13 @@ class Summary:
             "total_exact_yuan": fen_json(self.totals.total - self.totals.up_to),
             "total_up_to_yuan": fen_json(self.totals.up_to),
             "totals_by_article": _totals(self.totals.by_article, _article_key),
-            "totals_by_clause": _totals(self.totals.by_clause, _clause_key),
+            "totals_by_clause": _totals(self.totals.by_clause, by_clause),
             "totals_by_payer": _totals(self.totals.by_payer),
             "totals_by_locality": _totals(self.totals.by_locality),
-            "awards_by_clause": dict(sorted(self.award_counts.items(), key=_clause_key)),
-            "ceiling_clauses": sorted(self.ceilings, key=lambda clause: _clause_key((clause, 0))),
+            "awards_by_clause": dict(sorted(self.award_counts.items(), key=by_clause)),
+            "ceiling_clauses": sorted(self.ceilings, key=lambda clause: by_clause((clause, 0))),
             "status_counts": {
-                clause: dict(sorted(counts.items())) for clause, counts in sorted(self.status_counts.items(), key=_clause_key)
+                clause: dict(sorted(counts.items())) for clause, counts in sorted(self.status_counts.items(), key=by_clause)
             },
             "near_misses": {
                 "within_share": percent_text(NEAR_MISS_SHARE),

@@ -30,7 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from swagger_ui_bundle import swagger_ui_path
 
-from .. import __version__
+from .. import __version__, pack
 from ..interpretations import SWITCHES
 from ..model import Declaration
 from ..parameters import describe, load_parameters
@@ -149,7 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="pinggu-asp",
         version=__version__,
-        description="Eligibility for Pinggu District's 2025 high-end manufacturing measures (京平科信发〔2025〕8号), "
+        description=f"Eligibility for {pack.title('en')} ({pack.document_number()}), "
         "decided by answer-set programs. Each JSON answer is byte for byte what the CLI prints for the same input.",
         lifespan=lifespan,
         # /docs is served below from the swagger-ui-bundle package, so it works offline; ReDoc
