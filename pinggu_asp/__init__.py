@@ -7,8 +7,6 @@ and renders what the program derived.
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 # The one place the version is written: pyproject.toml reads it from here (tool.hatch.version).
@@ -19,18 +17,18 @@ __all__ = ["EngineError", "InputError", "InterpretationError", "ParameterError",
 
 if TYPE_CHECKING:
     from .api import assess, reach, whatif
-    from .interpretations import InterpretationError
+    from .engine.solve import EngineError
     from .loading import InputError
-    from .parameters import ParameterError
-    from .solve import EngineError
+    from .policy.interpretations import InterpretationError
+    from .policy.parameters import ParameterError
 
 # The API pulls in the declaration model (pydantic) and the engine (clingo),
 # which cost most of a cold start, while `pinggu-asp --version` and `-h` need
 # neither: the API is imported on first use (`from pinggu_asp import assess`
 # still works). So are the errors a caller catches (`except pinggu_asp.InputError`).
 _API = frozenset({"assess", "reach", "whatif"})
-_ERRORS = {"InputError": "loading", "EngineError": "solve", "ParameterError": "parameters",
-           "InterpretationError": "interpretations"}
+_ERRORS = {"InputError": "loading", "EngineError": "engine.solve", "ParameterError": "policy.parameters",
+           "InterpretationError": "policy.interpretations"}
 
 
 def __getattr__(name: str) -> Any:
@@ -47,16 +45,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_API, *_ERRORS})
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value: Any) -> None:
-        # `whatif` and `reach` name both a submodule and an API function. Importing
-        # a submodule binds it on its package; the package's name stays the
-        # function's, as it was when this file imported the API eagerly.
-        if name in _API and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -15,8 +15,8 @@ from typing import Any
 
 import jinja2
 
-from ..i18n import article_label, payer_text
 from ..money import format_wan, format_yuan
+from ..render.i18n import article_label, payer_text
 from .summary import yuan_to_fen
 
 # How many enterprises the winners-and-losers chart shows (the largest changes each way); the table lists all.

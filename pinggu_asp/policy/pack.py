@@ -22,7 +22,7 @@ class PackError(ValueError):
 
 
 def _load(path: Path) -> Any:
-    from . import yaml_fast
+    from .. import yaml_fast
 
     try:
         return yaml_fast.load(path.read_text(encoding="utf-8"))

@@ -41,9 +41,9 @@ def check(catalogue: Any) -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
-    from .yaml_fast import load
+    from ..yaml_fast import load
 
-    return check(load(files("pinggu_asp").joinpath("messages.yaml").read_bytes()))
+    return check(load(files("pinggu_asp.render").joinpath("messages.yaml").read_bytes()))
 
 
 def message(key: str, lang: str, **values: Any) -> str:

@@ -31,9 +31,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from swagger_ui_bundle import swagger_ui_path
 
 from .. import __version__
-from ..interpretations import SWITCHES
-from ..model import Declaration
-from ..parameters import describe, load_parameters
+from ..declaration import Declaration
+from ..policy.interpretations import SWITCHES
+from ..policy.parameters import describe, load_parameters
 from . import work
 from .batching import Batcher
 from .pool import RECYCLE_AFTER, OverTime, WorkerLost, Workers
