@@ -233,7 +233,7 @@ def explain(
 ) -> None:
     """Explain every gate and clause: conditions, observed and required values, the cited text, gaps."""
     from .render.explain import ClauseNotListed, build
-    from .render.explain import dumps as explanation_dumps
+    from .render.formats import render_explanation
     from .render.i18n import LABELS as EXPLAIN_LABELS
 
     chosen = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text",
@@ -252,25 +252,7 @@ def explain(
     except ClauseNotListed as exc:
         listed = ", ".join(exc.listed) or "-"
         _fail(EXPLAIN_LABELS[lang.value]["not_listed"].format(clause=exc.clause, listed=listed), 1)
-    if chosen is ExplainFormat.json:
-        text = explanation_dumps(model)
-    elif chosen is ExplainFormat.md:
-        from .render.md import render_markdown
-
-        text = render_markdown(model, lang.value)
-    elif chosen is ExplainFormat.html:
-        from .render.html import render_html
-
-        text = render_html(model, lang.value)
-    elif clause is not None:
-        from .render.text import render_clause_tree
-
-        text = render_clause_tree(model, lang.value)
-    else:
-        from .render.text import render_explanation
-
-        text = render_explanation(model, lang.value)
-    _write(text, output)
+    _write(render_explanation(model, chosen.value, lang.value, clause=clause), output)
 
 
 @app.command()

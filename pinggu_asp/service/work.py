@@ -273,30 +273,11 @@ EXPLAIN_MEDIA = {"json": JSON, "html": "text/html; charset=utf-8", "md": "text/m
 def render_explanation(result: dict[str, Any], clause: str | None, lang: str, fmt: str) -> str:
     """The text ``pinggu-asp explain`` prints into a file for these options."""
     from ..render.explain import build
-    from ..render.explain import dumps as explanation_dumps
+    from ..render.formats import render_explanation as in_format
 
-    model = build(result, clause)
-    if fmt == "json":
-        return explanation_dumps(model)
-    if fmt == "md":
-        from ..render.md import render_markdown
-
-        return render_markdown(model, lang)
-    if fmt == "html":
-        from ..render.html import render_html
-
-        return render_html(model, lang)
     # Text is laid out as the CLI lays it out into a file, never at the width of
     # whatever terminal the server was started from.
-    from ..render.text import FILE_WIDTH
-
-    if clause is not None:
-        from ..render.text import render_clause_tree
-
-        return render_clause_tree(model, lang, width=FILE_WIDTH)
-    from ..render.text import render_explanation as text_explanation
-
-    return text_explanation(model, lang, width=FILE_WIDTH)
+    return in_format(build(result, clause), fmt, lang, clause=clause, for_file=True)
 
 
 def do_explain(body: bytes, lang: str, fmt: str, clause: str | None) -> Reply:
