@@ -3,6 +3,15 @@
 The measures (京平科信发〔2025〕8号) are encoded as answer-set programs in
 ``asp_rules/``; this package validates declarations, grounds them into clingo,
 and renders what the program derived.
+
+Layout (each package's ``__init__`` says what it may import; tests/test_layout.py
+checks the directions): ``engine/`` decides, ``policy/`` is the pack, ``render/``
+lays documents out, ``analysis/`` runs the engine on varied inputs; beside them
+the commands and their inputs: ``cli``, ``api``, ``batch/``, ``service/``,
+``cases`` (the YAML case runner, a command like batch), ``declaration`` and
+``loading`` (the input), and what every layer may use: ``money``, ``atomic``,
+``safe_text`` (declared text quoted safely, in errors as in reports),
+``yaml_fast``, ``schemas/`` and ``starter/``.
 """
 
 from __future__ import annotations
