@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import declaration  # noqa: E402
 
-from pinggu_asp.engine.decide.result import build_result  # noqa: E402
-from pinggu_asp.engine.decide.solve import default_ruleset, solve  # noqa: E402
+from pinggu_asp.engine.result import build_result  # noqa: E402
+from pinggu_asp.engine.solve import default_ruleset, solve  # noqa: E402
 from pinggu_asp.loading import declaration_from_data  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
