@@ -35,9 +35,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from pinggu_asp.engine import check  # noqa: E402
+from pinggu_asp.engine.decide import check  # noqa: E402
+from pinggu_asp.engine.solve import default_ruleset  # noqa: E402
 from pinggu_asp.loading import InputError, declaration_from_data, parse_text  # noqa: E402
-from pinggu_asp.solve import default_ruleset  # noqa: E402
 from population import write_population  # noqa: E402
 
 

@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import declaration  # noqa: E402
 
+from pinggu_asp.engine.result import build_result  # noqa: E402
+from pinggu_asp.engine.solve import default_ruleset, solve  # noqa: E402
 from pinggu_asp.loading import declaration_from_data  # noqa: E402
-from pinggu_asp.result import build_result  # noqa: E402
-from pinggu_asp.solve import default_ruleset, solve  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_COLD_S = 0.35

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import valid_declarations  # noqa: E402
 
-from pinggu_asp.engine import check_many  # noqa: E402
-from pinggu_asp.solve import default_ruleset, solve_many  # noqa: E402
+from pinggu_asp.engine.decide import check_many  # noqa: E402
+from pinggu_asp.engine.solve import default_ruleset, solve_many  # noqa: E402
 
 
 def main() -> None:

@@ -24,10 +24,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from pinggu_asp.engine import check_many  # noqa: E402
+from pinggu_asp.engine.decide import check_many  # noqa: E402
+from pinggu_asp.engine.result import dumps_line  # noqa: E402
+from pinggu_asp.engine.solve import default_ruleset  # noqa: E402
 from pinggu_asp.loading import InputError, declaration_from_data  # noqa: E402
-from pinggu_asp.result import dumps_line  # noqa: E402
-from pinggu_asp.solve import default_ruleset  # noqa: E402
 from population import write_population  # noqa: E402
 
 

@@ -36,9 +36,9 @@ import clingo  # noqa: E402
 from clingo import ast  # noqa: E402
 from profile_stages import _declarations, _materialised  # noqa: E402
 
-from pinggu_asp import solve  # noqa: E402
-from pinggu_asp.grouping import GroupedProgram, group_program  # noqa: E402
-from pinggu_asp.pack import program_files  # noqa: E402
+from pinggu_asp.engine import solve  # noqa: E402
+from pinggu_asp.engine.grouping import GroupedProgram, group_program  # noqa: E402
+from pinggu_asp.policy.pack import program_files  # noqa: E402
 
 
 def _program(rules: Path) -> GroupedProgram:

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pinggu_asp.batch import run as batch_run  # noqa: E402
 from pinggu_asp.batch.reading import Item  # noqa: E402
 from pinggu_asp.batch.run import Plan  # noqa: E402
-from pinggu_asp.solve import default_ruleset  # noqa: E402
+from pinggu_asp.engine.solve import default_ruleset  # noqa: E402
 from population import population  # noqa: E402
 
 

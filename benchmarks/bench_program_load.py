@@ -27,8 +27,8 @@ from clingo import ast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pinggu_asp.grouping import _cache_key, cache_dir  # noqa: E402
-from pinggu_asp.solve import default_ruleset  # noqa: E402
+from pinggu_asp.engine.grouping import _cache_key, cache_dir  # noqa: E402
+from pinggu_asp.engine.solve import default_ruleset  # noqa: E402
 
 
 def _median_ms(run: object, repeat: int) -> float:

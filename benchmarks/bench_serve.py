@@ -31,8 +31,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import declaration  # noqa: E402
 
 from pinggu_asp.api import assess  # noqa: E402
+from pinggu_asp.engine.result import dumps  # noqa: E402
 from pinggu_asp.loading import parse_text  # noqa: E402
-from pinggu_asp.result import dumps  # noqa: E402
 from serving import running_server  # noqa: E402
 
 

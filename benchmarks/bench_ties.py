@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from pinggu_asp.engine import check  # noqa: E402
+from pinggu_asp.engine.decide import check  # noqa: E402
+from pinggu_asp.engine.solve import default_ruleset  # noqa: E402
 from pinggu_asp.loading import declaration_from_data  # noqa: E402
-from pinggu_asp.solve import default_ruleset  # noqa: E402
 from tied_declarations import ties_data  # noqa: E402
 
 

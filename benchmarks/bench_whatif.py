@@ -65,9 +65,9 @@ def main() -> None:
         pinggu_asp.whatif(EXAMPLE, changes=[f"annual[2025].gross_output={96_000_000 + i}"])
         warm.append(time.perf_counter() - t0)
 
+    from pinggu_asp.analysis.whatif import apply_changes
     from pinggu_asp.api import as_declaration, ruleset_for
-    from pinggu_asp.engine import check
-    from pinggu_asp.whatif import apply_changes
+    from pinggu_asp.engine.decide import check
 
     rules = ruleset_for()
     decl = as_declaration(EXAMPLE)
@@ -113,7 +113,7 @@ def _rules_grounding(repeat: int) -> tuple[float, float]:
     import clingo
 
     from pinggu_asp.api import ruleset_for
-    from pinggu_asp.solve import CLINGO_OPTIONS
+    from pinggu_asp.engine.solve import CLINGO_OPTIONS
 
     text = ruleset_for().grouped().text
     step_text = "\n".join(line for line in text.splitlines() if line.strip() != "#program base.")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from pinggu_asp.declaration import Declaration
 from pinggu_asp.loading import InputError, declaration_from_data
-from pinggu_asp.model import Declaration
 
 RATING_KINDS = [
     "beijing_advanced_smart_factory", "national_smart_benchmark", "national_smart_demo_factory",

@@ -36,12 +36,12 @@ sys.path.insert(0, str(HERE))
 
 import clingo  # noqa: E402
 
-from pinggu_asp import solve  # noqa: E402
-from pinggu_asp.answer import read  # noqa: E402
 from pinggu_asp.batch.summary import digest_answer  # noqa: E402
+from pinggu_asp.declaration import Declaration  # noqa: E402
+from pinggu_asp.engine import solve  # noqa: E402
+from pinggu_asp.engine.answer import read  # noqa: E402
+from pinggu_asp.engine.result import build_result, dumps_line  # noqa: E402
 from pinggu_asp.loading import InputError, declaration_from_data, parse_text  # noqa: E402
-from pinggu_asp.model import Declaration  # noqa: E402
-from pinggu_asp.result import build_result, dumps_line  # noqa: E402
 from population import population  # noqa: E402
 
 # Part of "solve", printed under it and not added again to the total.

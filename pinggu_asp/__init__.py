@@ -3,12 +3,19 @@
 The measures (京平科信发〔2025〕8号) are encoded as answer-set programs in
 ``asp_rules/``; this package validates declarations, grounds them into clingo,
 and renders what the program derived.
+
+Layout (each package's ``__init__`` says what it may import; tests/test_layout.py
+checks the directions): ``engine/`` decides, ``policy/`` is the pack, ``render/``
+lays documents out, ``analysis/`` runs the engine on varied inputs; beside them
+the commands and their inputs: ``cli``, ``api``, ``batch/``, ``service/``,
+``cases`` (the YAML case runner, a command like batch), ``declaration`` and
+``loading`` (the input), and what every layer may use: ``money``, ``atomic``,
+``safe_text`` (declared text quoted safely, in errors as in reports),
+``yaml_fast``, ``schemas/`` and ``starter/``.
 """
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 # The one place the version is written: pyproject.toml reads it from here (tool.hatch.version).
@@ -19,18 +26,18 @@ __all__ = ["EngineError", "InputError", "InterpretationError", "ParameterError",
 
 if TYPE_CHECKING:
     from .api import assess, reach, whatif
-    from .interpretations import InterpretationError
+    from .engine.solve import EngineError
     from .loading import InputError
-    from .parameters import ParameterError
-    from .solve import EngineError
+    from .policy.interpretations import InterpretationError
+    from .policy.parameters import ParameterError
 
 # The API pulls in the declaration model (pydantic) and the engine (clingo),
 # which cost most of a cold start, while `pinggu-asp --version` and `-h` need
 # neither: the API is imported on first use (`from pinggu_asp import assess`
 # still works). So are the errors a caller catches (`except pinggu_asp.InputError`).
 _API = frozenset({"assess", "reach", "whatif"})
-_ERRORS = {"InputError": "loading", "EngineError": "solve", "ParameterError": "parameters",
-           "InterpretationError": "interpretations"}
+_ERRORS = {"InputError": "loading", "EngineError": "engine.solve", "ParameterError": "policy.parameters",
+           "InterpretationError": "policy.interpretations"}
 
 
 def __getattr__(name: str) -> Any:
@@ -47,16 +54,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_API, *_ERRORS})
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value: Any) -> None:
-        # `whatif` and `reach` name both a submodule and an API function. Importing
-        # a submodule binds it on its package; the package's name stays the
-        # function's, as it was when this file imported the API eagerly.
-        if name in _API and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

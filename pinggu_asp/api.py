@@ -20,16 +20,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
-from .engine import check as _check
-from .interpretations import InterpretationError
+from .analysis.reach import ClauseError, reach_document
+from .analysis.reform import with_overrides
+from .analysis.whatif import apply_changes, whatif_document
+from .declaration import Declaration
+from .engine.decide import check as _check
+from .engine.result import canonical_declaration
+from .engine.solve import TIME_LIMIT, EngineError, Ruleset
 from .loading import InputError, declaration_from_data, load_declaration
-from .model import Declaration
-from .parameters import ParameterError, ParameterSet, load_parameters
-from .reach import ClauseError, reach_document
-from .reform import with_overrides
-from .result import canonical_declaration
-from .solve import TIME_LIMIT, EngineError, Ruleset
-from .whatif import apply_changes, whatif_document
+from .policy.interpretations import InterpretationError
+from .policy.parameters import ParameterError, ParameterSet, load_parameters
 
 DeclarationLike = Union[Declaration, Mapping[str, Any], str, "os.PathLike[str]"]
 ParametersLike = Union[ParameterSet, str, "os.PathLike[str]", None]
@@ -81,7 +81,7 @@ def clause_ids(ruleset: Ruleset) -> tuple[str, ...]:
 
     The rules' clause_article/2 facts, derived once (model.clause_ids): which clauses exist depends
     on neither the parameters nor the readings, so ``ruleset`` chooses nothing here."""
-    from .model import clause_ids as known
+    from .declaration import clause_ids as known
 
     return known()
 

@@ -40,15 +40,15 @@ from typing import Any, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .engine import check_many
-from .interpretations import InterpretationError
+from .analysis.reform import with_overrides
+from .analysis.whatif import _fields_of, set_path
+from .declaration import Declaration
+from .engine.decide import check_many
+from .engine.solve import EngineError, Ruleset
 from .loading import InputError, _DecimalLoader, declaration_from_data, format_location, parse_text
-from .model import Declaration
 from .money import yuan_plain
-from .parameters import ParameterError, ParameterSet, load_parameters
-from .reform import with_overrides
-from .solve import EngineError, Ruleset
-from .whatif import _fields_of, set_path
+from .policy.interpretations import InterpretationError
+from .policy.parameters import ParameterError, ParameterSet, load_parameters
 
 SCHEMA = "pinggu-cases/1"
 DECLARATION_SCHEMA = "pinggu-declaration/1"

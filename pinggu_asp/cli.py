@@ -16,9 +16,9 @@ import typer
 # engine (clingo), the renderers (rich) and the batch and service stacks cost
 # most of a cold start, and `--version` and `-h` need none of them.
 from .atomic import write_atomic
-from .interpretations import switch_names_for_help
-from .limits import TIME_LIMIT
-from .pack import scanned
+from .engine.limits import TIME_LIMIT
+from .policy.interpretations import switch_names_for_help
+from .policy.pack import scanned
 
 app = typer.Typer(
     add_completion=False,
@@ -161,11 +161,11 @@ TimeLimitOpt = Annotated[
 def _decide(file: Path, interpretation: list[str] | None, parameters: Path | None,
             time_limit: float = TIME_LIMIT) -> dict[str, Any]:
     """Validate the switches, the parameters and the declaration, then decide; exit 2 or 3 with a message."""
-    from .engine import check as run_check
-    from .interpretations import InterpretationError
+    from .engine.decide import check as run_check
+    from .engine.solve import EngineError, default_ruleset
     from .loading import InputError
-    from .parameters import ParameterError
-    from .solve import EngineError, default_ruleset
+    from .policy.interpretations import InterpretationError
+    from .policy.parameters import ParameterError
 
     try:
         ruleset = dataclasses.replace(default_ruleset(interpretation or [], parameters), time_limit=time_limit)
@@ -193,7 +193,7 @@ def check(
     time_limit: TimeLimitOpt = TIME_LIMIT,
 ) -> None:
     """Decide every clause for one declaration, choose the awards, and print the result."""
-    from .result import dumps, dumps_line
+    from .engine.result import dumps, dumps_line
 
     chosen = _format_from(output, ("json", "text", "jsonl"), "json", format)
     result = _decide(file, interpretation, parameters, time_limit)
@@ -203,7 +203,7 @@ def check(
         if chosen == "json":
             text = dumps(result)
         else:
-            from .render_text import render
+            from .render.text import render
 
             text = render(result, lang.value)
     _write(text, output)
@@ -234,13 +234,13 @@ def explain(
     output: OutputOpt = None,
 ) -> None:
     """Explain every gate and clause: conditions, observed and required values, the cited text, gaps."""
-    from .explain import ClauseNotListed, build
-    from .explain import dumps as explanation_dumps
-    from .i18n import LABELS as EXPLAIN_LABELS
+    from .render.explain import ClauseNotListed, build
+    from .render.formats import render_explanation
+    from .render.i18n import LABELS as EXPLAIN_LABELS
 
     chosen = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text", format))
     if clause is not None:
-        from .catalogue import known_clauses
+        from .analysis.catalogue import known_clauses
 
         if clause not in known_clauses():
             # A clause the rules do not define is a mistake in the command (exit 2); a real
@@ -253,25 +253,7 @@ def explain(
     except ClauseNotListed as exc:
         listed = ", ".join(exc.listed) or "-"
         _fail(EXPLAIN_LABELS[lang.value]["not_listed"].format(clause=exc.clause, listed=listed), 1)
-    if chosen is ExplainFormat.json:
-        text = explanation_dumps(model)
-    elif chosen is ExplainFormat.md:
-        from .render_md import render_markdown
-
-        text = render_markdown(model, lang.value)
-    elif chosen is ExplainFormat.html:
-        from .render_html import render_html
-
-        text = render_html(model, lang.value)
-    elif clause is not None:
-        from .render_text import render_clause_tree
-
-        text = render_clause_tree(model, lang.value)
-    else:
-        from .render_text import render_explanation
-
-        text = render_explanation(model, lang.value)
-    _write(text, output)
+    _write(render_explanation(model, chosen.value, lang.value, clause=clause), output)
 
 
 @app.command()
@@ -296,11 +278,11 @@ def rules(
     output: OutputOpt = None,
 ) -> None:
     """List every clause: article, the Chinese text of its conditions, amount, cap, basis, and the parameters in force."""
-    from .catalogue import catalogue, render_catalogue
-    from .interpretations import InterpretationError
-    from .parameters import ParameterError
-    from .result import dumps, dumps_line
-    from .solve import default_ruleset
+    from .analysis.catalogue import catalogue, render_catalogue
+    from .engine.result import dumps, dumps_line
+    from .engine.solve import default_ruleset
+    from .policy.interpretations import InterpretationError
+    from .policy.parameters import ParameterError
 
     chosen = _format_from(output, ("json", "text", "jsonl"), "text", format)
     try:
@@ -358,8 +340,8 @@ def whatif(
     """What if facts, parameters or readings were otherwise: the difference, or with --reach the smallest change."""
     from . import api
     from .api import EngineError, InputError, InterpretationError, ParameterError
-    from .render_whatif import reach_html, reach_text, whatif_html, whatif_text
-    from .result import dumps
+    from .engine.result import dumps
+    from .render.whatif import reach_html, reach_text, whatif_html, whatif_text
 
     format = ExplainFormat(_format_from(output, tuple(f.value for f in ExplainFormat), "text", format))
     try:
@@ -403,10 +385,10 @@ def readings(
     """List every named reading of the text (SPEC §7), switchable or not, with its one-line description."""
     import datetime as dt
 
-    from .parameters import ParameterError
-    from .readings import document
-    from .result import dumps, dumps_line
-    from .solve import default_ruleset
+    from .engine.result import dumps, dumps_line
+    from .engine.solve import default_ruleset
+    from .policy.parameters import ParameterError
+    from .policy.readings import document
 
     chosen = _format_from(output, ("json", "text", "jsonl"), "text", format)
     try:
@@ -420,7 +402,7 @@ def readings(
     if chosen != "text":
         _write(dumps(doc) if chosen == "json" else dumps_line(doc) + "\n", output)
         return
-    from .render_text import render_readings
+    from .render.text import render_readings
 
     _write(render_readings(doc["readings"], lang.value), output)
 
@@ -456,8 +438,8 @@ def batch(
         _need_extra("report", "--report (the budget report's charts)")
     from .batch.command import BatchOptions, execute
     from .batch.reading import BatchInputError
-    from .interpretations import InterpretationError
-    from .parameters import ParameterError
+    from .policy.interpretations import InterpretationError
+    from .policy.parameters import ParameterError
 
     if output is None and summary is None and report is None:
         _fail("--output: give the results' file, or --summary or --report for the summary alone", EXIT_INPUT)

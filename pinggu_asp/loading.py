@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .model import Declaration, semantic_issues
+from .declaration import Declaration, semantic_issues
 from .safe_text import clip, field_text, shown
 
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from clingo import Function, Number, Symbol
 
-from pinggu_asp.grouping import ACTIVE, GroupedProgram
-from pinggu_asp.raw_symbols import shown_ids
-from pinggu_asp.solve import EngineError, _Budget, _Group, _literal, grounded_control
-from pinggu_asp.symbols import Term
+from pinggu_asp.engine.grouping import ACTIVE, GroupedProgram
+from pinggu_asp.engine.raw_symbols import shown_ids
+from pinggu_asp.engine.solve import EngineError, _Budget, _Group, _literal, grounded_control
+from pinggu_asp.engine.symbols import Term
 
 ALTERNATIVES_LIMIT = 20
 ALTERNATIVES_SCAN = 1000

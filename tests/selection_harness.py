@@ -5,7 +5,7 @@ basis keys it rests on and its payable amount in fen) and competing support
 under other Pinggu policies (`other_support(I, Basis, Policy, eligible)` with
 its amount). `run_select` loads asp_rules/money.lp, input.lp, select.lp and
 show.lp, adds the facts that award.lp and the article files would derive
-through clingo's symbol API, and runs pinggu_asp.solve.decide_group: the same
+through clingo's symbol API, and runs pinggu_asp.engine.solve.decide_group: the same
 grouped program and selection the engine runs. `brute_force` enumerates every subset.
 
 SPEC §4.2: the chosen set has no two candidates sharing a basis (unless a
@@ -23,10 +23,10 @@ from math import gcd
 
 from clingo import Function, Number, String, Symbol, ast
 
-from pinggu_asp.facts import money
-from pinggu_asp.grouping import GroupedProgram, group_program
-from pinggu_asp.rules_files import rules_dir
-from pinggu_asp.solve import EngineError, decide_group
+from pinggu_asp.engine.facts import money
+from pinggu_asp.engine.grouping import GroupedProgram, group_program
+from pinggu_asp.engine.solve import EngineError, decide_group
+from pinggu_asp.policy.rules_files import rules_dir
 
 ROUND_UNIT_FEN = 1000 * 100  # parameters.yaml art17_round_unit: 1,000 yuan
 
@@ -54,7 +54,7 @@ class Problem:
     stack_pairs: list[tuple[int, int]] = field(default_factory=list)
 
     def weight_unit(self) -> int:
-        """As pinggu_asp.facts.weight_unit: the largest unit that measures every candidate exactly."""
+        """As pinggu_asp.engine.facts.weight_unit: the largest unit that measures every candidate exactly."""
         unit = ROUND_UNIT_FEN
         for other in self.others:
             unit = gcd(unit, other.fen)
@@ -123,7 +123,7 @@ def run_select(problem: Problem, seed: int = 0) -> Outcome:
     outcome = decide_group(_program(), [facts(problem)], seed=seed, messages=messages)[0]
     if isinstance(outcome, EngineError):
         raise outcome
-    # The engine hands back Terms (pinggu_asp/symbols.py); the brute force below speaks clingo symbols.
+    # The engine hands back Terms (pinggu_asp/engine/symbols.py); the brute force below speaks clingo symbols.
     return Outcome(
         {name: [t.symbol() for t in atoms] for name, atoms in outcome.atoms.items()},
         frozenset(t.symbol() for t in outcome.chosen),

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pinggu_asp.engine import check
+from pinggu_asp.engine.decide import check
+from pinggu_asp.engine.solve import Ruleset, default_ruleset
 from pinggu_asp.loading import declaration_from_data, parse_text
-from pinggu_asp.solve import Ruleset, default_ruleset
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "declaration.yaml"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from pinggu_asp.explain import build
+from pinggu_asp.render.explain import build
 from support import EXAMPLE, REPO, baseline, clause, condition, decide
 
 RAW_TERM = re.compile(r"\b[a-z]+(?:_[a-z]+)+\(")  # an ASP term such as outside_validity_window(20250828)
@@ -39,7 +39,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     ],
 )
 def test_error_message_shows_the_value_not_a_placeholder(tmp_path: Path, mutate: Any) -> None:
-    """PRODUCT-DEFECT: pinggu_asp/model.py:54,63 pass "{value!r}" to PydanticCustomError, which
+    """PRODUCT-DEFECT: pinggu_asp/declaration.py:54,63 pass "{value!r}" to PydanticCustomError, which
     formats "{value}" only, so the user reads the literal text "(got {value!r})"."""
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     mutate(data)
@@ -195,7 +195,7 @@ def test_text_summary_says_why_a_clause_is_not_applicable() -> None:
     assert proc.returncode == 0
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     data["declaration_date"] = "2027-08-29"
-    from pinggu_asp.render_text import render
+    from pinggu_asp.render.text import render
 
     text = render(decide(data), "en", width=200)
     assert "A21-declared-in-window" in text

@@ -12,10 +12,10 @@ import re
 
 import pytest
 
-from pinggu_asp import answer
+from pinggu_asp.engine import answer
+from pinggu_asp.engine.solve import solve
+from pinggu_asp.engine.terms import limbs
 from pinggu_asp.loading import declaration_from_data, load_declaration
-from pinggu_asp.solve import solve
-from pinggu_asp.terms import limbs
 from support import EXAMPLE, REPO, baseline, ruleset
 
 SHOW = REPO / "asp_rules" / "show.lp"
@@ -86,7 +86,7 @@ def test_the_article_is_the_rules_own() -> None:
 
 
 def test_candidates_read_by_kind() -> None:
-    from pinggu_asp.symbols import fun, num
+    from pinggu_asp.engine.symbols import fun, num
 
     award = answer.candidate(fun("award", fun("art3", fun("output_growth")), fun("output", num(2025))))
     assert isinstance(award, answer.AwardCandidate) and award.clause.name == "art3"
@@ -95,15 +95,15 @@ def test_candidates_read_by_kind() -> None:
 
 
 def test_a_predicate_without_a_record_is_an_error() -> None:
-    from pinggu_asp.symbols import fun, num
+    from pinggu_asp.engine.symbols import fun, num
 
     with pytest.raises(KeyError):
         answer.read_records({"not_shown": [fun("not_shown", num(1))]})
 
 
 # The modules that turn answers into documents read atoms through answer.py only.
-READERS = ["result.py", "catalogue.py", "reach.py", "terms.py", "engine.py", "whatif.py", "batch/summary.py",
-           "batch/run.py"]
+READERS = ["engine/result.py", "analysis/catalogue.py", "analysis/reach.py", "engine/terms.py", "engine/decide.py",
+           "analysis/whatif.py", "batch/summary.py", "batch/run.py"]
 
 
 @pytest.mark.parametrize("module", READERS)
@@ -115,7 +115,7 @@ def test_no_atom_read_by_position(module: str) -> None:
 
 def test_no_article_parsed_from_clause_ids() -> None:
     """Results and digests take a clause's article from clause_article/2, not from its id."""
-    result = (REPO / "pinggu_asp" / "result.py").read_text(encoding="utf-8")
+    result = (REPO / "pinggu_asp" / "engine" / "result.py").read_text(encoding="utf-8")
     assert "_article_of" not in result and "import re\n" not in result
     summary = (REPO / "pinggu_asp" / "batch" / "summary.py").read_text(encoding="utf-8")
     digests = summary[summary.index("def digest(") : summary.index("def _totals(")]

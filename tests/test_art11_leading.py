@@ -174,7 +174,7 @@ def test_failed_certificate_and_prior_award_name_their_sources() -> None:
 def test_explanation_names_the_certificate_art11_beat_under_certificate_basis() -> None:
     """Under I-art11-certificate-basis each Art 11 entry shares rd:2025; the granted one says it beat only
     the Art 10 award on its own certificate, and the entries on other certificates claim to beat nothing."""
-    from pinggu_asp.explain import build
+    from pinggu_asp.render.explain import build
 
     certs = [certificate(f"c-{i}", date=f"2025-{9 + i}-01") for i in (1, 2)]
     model = build(decide(leader(approvals=certs), CERT_BASIS))

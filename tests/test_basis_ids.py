@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from pinggu_asp.declaration import OtherSupport, PriorAward
 from pinggu_asp.loading import InputError, declaration_from_data
-from pinggu_asp.model import OtherSupport, PriorAward
 from support import baseline, clause, condition, decide
 
 NEWLINE_ID = "a\n1"

@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from batch_support import batch, generated, read_jsonl, write_lines
-from pinggu_asp import engine
 from pinggu_asp.batch.command import BatchOptions, execute
 from pinggu_asp.cli import app
-from pinggu_asp.solve import EngineError
+from pinggu_asp.engine import decide as engine
+from pinggu_asp.engine.solve import EngineError
 from support import EXAMPLE, baseline, set_annual
 
 POPULATION = 500

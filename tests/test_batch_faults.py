@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from batch_support import batch, read_jsonl, write_lines
-from pinggu_asp import solve
 from pinggu_asp.api import assess
-from pinggu_asp.result import dumps_line
+from pinggu_asp.engine import solve
+from pinggu_asp.engine.result import dumps_line
 from pinggu_asp.service import Settings, create_app
 from pinggu_asp.service.work import do_batch_group
 from support import baseline, set_annual

@@ -133,8 +133,8 @@ def test_a_summary_alone_builds_no_result_and_is_the_same_summary(
     run: tuple[list[dict], dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """--summary without -o: each digest is read from the answer's records, and no result document is built."""
-    import pinggu_asp.engine as engine
-    import pinggu_asp.result as result
+    import pinggu_asp.engine.decide as engine
+    import pinggu_asp.engine.result as result
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a summary alone built a result document")
@@ -154,10 +154,10 @@ def test_the_digest_of_an_answer_is_the_digest_of_its_result() -> None:
     near misses, failing conditions and statuses included."""
     from batch_support import population
     from pinggu_asp.batch.summary import digest, digest_answer
-    from pinggu_asp.engine import answer_many
+    from pinggu_asp.engine.decide import answer_many
+    from pinggu_asp.engine.result import build_result
+    from pinggu_asp.engine.solve import EngineError, default_ruleset
     from pinggu_asp.loading import InputError, declaration_from_data
-    from pinggu_asp.result import build_result
-    from pinggu_asp.solve import EngineError, default_ruleset
 
     decls = []
     for line in population(150, seed=23, invalid=0.0):

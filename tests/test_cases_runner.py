@@ -191,8 +191,8 @@ def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
 
 def test_a_case_means_what_the_same_whatif_means(tmp_path: Path) -> None:
     """The case's declaration is the base with whatif.py's setter applied: the same declaration `whatif --set` builds."""
+    from pinggu_asp.analysis.whatif import apply_changes
     from pinggu_asp.loading import load_declaration
-    from pinggu_asp.whatif import apply_changes
 
     path = write(tmp_path, """  - name: x
     base: {baseline}

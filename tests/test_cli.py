@@ -11,7 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from pinggu_asp.cli import app
-from pinggu_asp.rules_files import rules_dir
+from pinggu_asp.policy.rules_files import rules_dir
 from support import EXAMPLE, baseline, clause, set_annual
 
 runner = CliRunner()

@@ -183,8 +183,8 @@ def test_python_dash_m_and_the_package_conventions():
     import pinggu_asp
 
     assert done.returncode == 0 and done.stdout.strip() == f"pinggu-asp {pinggu_asp.__version__}"
+    from pinggu_asp.engine.solve import EngineError
     from pinggu_asp.loading import InputError
-    from pinggu_asp.solve import EngineError
 
     assert pinggu_asp.InputError is InputError and pinggu_asp.EngineError is EngineError
     assert (REPO / "pinggu_asp" / "py.typed").is_file()

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from pinggu_asp import __version__
 from pinggu_asp.cli import app
-from pinggu_asp.readings import catalogue
+from pinggu_asp.policy.readings import catalogue
 from support import EXAMPLE
 
 runner = CliRunner()
@@ -113,7 +113,7 @@ def test_no_color_and_no_escape_codes(monkeypatch):
 
 def _tokens(text: str) -> set[str]:
     """Words as a reader sees them: runs of ASCII between spaces; Chinese may break between
-    any two characters (UAX #14, pinggu_asp/wrap.py), so each of its characters stands alone."""
+    any two characters (UAX #14, pinggu_asp/render/wrap.py), so each of its characters stands alone."""
     words = (t for t in re.split(r"[\s│┃┏┓┗┛━─┼├┤┬┴╇╈┡┩]+", text) if t)
     return {piece for word in words for piece in re.findall(r"[\x00-\x7f]+|[^\x00-\x7f]", word)}
 

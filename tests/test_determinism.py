@@ -54,9 +54,9 @@ def test_yaml_and_equivalent_json_give_identical_results(tmp_path):
 
 def test_in_process_repeats_are_identical():
     """The same declaration decided twice in one process (a reused ruleset) is the same document."""
-    from pinggu_asp.engine import check
+    from pinggu_asp.engine.decide import check
+    from pinggu_asp.engine.result import dumps
     from pinggu_asp.loading import load_declaration
-    from pinggu_asp.result import dumps
     from support import ruleset
 
     decl = load_declaration(EXAMPLE)

@@ -43,7 +43,7 @@ Total: 300,000 + 300,000 + 500,000 + 200,000 + 300,000 + 300,000 + 3,000,000
 + 130,000 + 600,000 = 5,630,000 yuan, all paid by the district.
 """
 
-from pinggu_asp.engine import check
+from pinggu_asp.engine.decide import check
 from pinggu_asp.loading import load_declaration
 from support import EXAMPLE, clause, ruleset
 

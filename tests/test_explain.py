@@ -19,13 +19,13 @@ import yaml
 from typer.testing import CliRunner
 
 from pinggu_asp.cli import app
-from pinggu_asp.engine import check
-from pinggu_asp.explain import ClauseNotListed, build
+from pinggu_asp.engine.decide import check
 from pinggu_asp.loading import load_declaration
 from pinggu_asp.money import yuan_plain
-from pinggu_asp.render_html import render_html
-from pinggu_asp.render_md import render_markdown
-from pinggu_asp.render_text import render_clause_tree, render_explanation
+from pinggu_asp.render.explain import ClauseNotListed, build
+from pinggu_asp.render.html import render_html
+from pinggu_asp.render.md import render_markdown
+from pinggu_asp.render.text import render_clause_tree, render_explanation
 from support import EXAMPLE, REPO, baseline, decide, ruleset, set_annual, visible_text
 
 runner = CliRunner()

@@ -18,11 +18,11 @@ from test_art12_auto_parts import oem_order, parts_maker
 from typer.testing import CliRunner
 
 from pinggu_asp.cli import app
-from pinggu_asp.explain import build
-from pinggu_asp.parameters import load_parameters
-from pinggu_asp.render_text import render
-from pinggu_asp.rules_files import program_paths
-from pinggu_asp.templates import fill, stray_digits
+from pinggu_asp.policy.parameters import load_parameters
+from pinggu_asp.policy.rules_files import program_paths
+from pinggu_asp.policy.templates import fill, stray_digits
+from pinggu_asp.render.explain import build
+from pinggu_asp.render.text import render
 from support import EXAMPLE, baseline, clause, decide, set_annual
 
 runner = CliRunner()
@@ -210,7 +210,7 @@ def test_a_fixed_ceiling_is_marked_up_to_and_the_total_says_how_much_is_up_to():
 
 
 def test_every_reading_the_rules_name_is_described_without_stray_digits():
-    from pinggu_asp.readings import catalogue
+    from pinggu_asp.policy.readings import catalogue
 
     declared: set[str] = set()
     for path in sorted((Path(program_paths()[0]).parent).rglob("*.lp")):

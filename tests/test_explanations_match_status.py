@@ -22,7 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pinggu_asp.cli import app
-from pinggu_asp.explain import build
+from pinggu_asp.render.explain import build
 from support import EXAMPLE, REPO, baseline, clause, condition, decide, set_annual
 
 sys.path.insert(0, str(REPO / "benchmarks"))

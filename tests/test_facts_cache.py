@@ -7,9 +7,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from pinggu_asp import facts
-from pinggu_asp.facts import MemberFacts, group_text, member_facts, parameter_facts
-from pinggu_asp.grouping import MEMBER, MEMBER_PARAMETERS, PARAMETER_SET
+from pinggu_asp.engine import facts
+from pinggu_asp.engine.facts import MemberFacts, group_text, member_facts, parameter_facts
+from pinggu_asp.engine.grouping import MEMBER, MEMBER_PARAMETERS, PARAMETER_SET
 from support import ruleset
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

@@ -7,10 +7,10 @@ import gc
 
 import clingo
 
-from pinggu_asp.facts import MemberFacts, group_text
-from pinggu_asp.grouping import MEMBER, MEMBER_PARAMETERS, PARAMETER_FACTS, PARAMETER_SET
+from pinggu_asp.engine.facts import MemberFacts, group_text
+from pinggu_asp.engine.grouping import MEMBER, MEMBER_PARAMETERS, PARAMETER_FACTS, PARAMETER_SET
+from pinggu_asp.engine.solve import EngineError, grounded_control, group_members, solve, solve_many
 from pinggu_asp.loading import load_declaration
-from pinggu_asp.solve import EngineError, grounded_control, group_members, solve, solve_many
 from support import EXAMPLE, ruleset
 
 

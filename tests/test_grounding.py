@@ -11,8 +11,8 @@ from __future__ import annotations
 import clingo
 import pytest
 
-from pinggu_asp.catalogue import probe_declaration
-from pinggu_asp.facts import declaration_facts
+from pinggu_asp.analysis.catalogue import probe_declaration
+from pinggu_asp.engine.facts import declaration_facts
 from pinggu_asp.loading import declaration_from_data, load_declaration
 from support import EXAMPLE, ruleset
 
@@ -47,7 +47,7 @@ def _recursive_components() -> list[set[tuple[str, int]]]:
     """The program's recursive components: predicates that depend on each other through rules."""
     from clingo import ast
 
-    from pinggu_asp.grouping import _head_signatures, _signatures
+    from pinggu_asp.engine.grouping import _head_signatures, _signatures
 
     statements: list[ast.AST] = []
     ast.parse_files([str(p) for p in ruleset(()).files()], statements.append)

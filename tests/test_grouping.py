@@ -9,11 +9,11 @@ import pytest
 import yaml
 from clingo import ast
 
-from pinggu_asp.engine import check, check_many
-from pinggu_asp.grouping import GroupedProgram, cached_group_program, dependent_signatures, group_program
+from pinggu_asp.declaration import Declaration
+from pinggu_asp.engine.decide import check, check_many
+from pinggu_asp.engine.grouping import GroupedProgram, cached_group_program, dependent_signatures, group_program
+from pinggu_asp.engine.solve import EngineError, solve, solve_many
 from pinggu_asp.loading import declaration_from_data
-from pinggu_asp.model import Declaration
-from pinggu_asp.solve import EngineError, solve, solve_many
 from support import ruleset
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

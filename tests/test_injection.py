@@ -117,7 +117,7 @@ def test_the_benign_declaration_is_what_we_think():
 
 def test_no_injected_atom_in_the_program():
     """Directly: the facts are String terms, and no predicate named by the text is derived."""
-    from pinggu_asp.facts import declaration_facts
+    from pinggu_asp.engine.facts import declaration_facts
     from pinggu_asp.loading import declaration_from_data
     from support import ruleset
 
@@ -141,8 +141,8 @@ def _backend_control(grouped, members):
     import clingo
     from clingo import Function, Number, ast
 
-    from pinggu_asp.facts import MemberFacts
-    from pinggu_asp.grouping import MEMBER, MEMBER_PARAMETERS, PARAMETER_SET
+    from pinggu_asp.engine.facts import MemberFacts
+    from pinggu_asp.engine.grouping import MEMBER, MEMBER_PARAMETERS, PARAMETER_SET
 
     ctl = clingo.Control(["--warn=none"])
     with ast.ProgramBuilder(ctl) as builder:
@@ -176,7 +176,7 @@ def _atoms(ctl) -> set[tuple[str, bool]]:
 
 
 def _same_atoms_both_ways(decls, interpretations=()) -> None:
-    from pinggu_asp import solve
+    from pinggu_asp.engine import solve
     from support import ruleset
 
     rules = ruleset(interpretations)
@@ -225,7 +225,7 @@ def test_group_text_reads_back_exactly_the_symbols(text):
     import clingo
     from clingo import Function, Number, String
 
-    from pinggu_asp.facts import MemberFacts, group_text
+    from pinggu_asp.engine.facts import MemberFacts, group_text
 
     params = (Function("param_int", [Function("x"), Number(3)]),)
     own = [
@@ -251,7 +251,7 @@ def test_a_fact_the_text_cannot_carry_is_refused():
     """A fact that is not a predicate with arguments (a bare constant, a tuple) is an error, not a guess."""
     from clingo import Function, Number
 
-    from pinggu_asp.facts import MemberFacts, group_text
+    from pinggu_asp.engine.facts import MemberFacts, group_text
 
     for odd in (Function("tiebreak"), Function("", [Number(1)])):
         with pytest.raises(ValueError):

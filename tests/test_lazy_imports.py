@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-HEAVY = ("clingo", "pydantic", "pinggu_asp.model", "pinggu_asp.api", "pinggu_asp.engine", "yaml")
+HEAVY = ("clingo", "pydantic", "pinggu_asp.declaration", "pinggu_asp.api", "pinggu_asp.engine.decide", "yaml")
 
 
 def _modules_after(code: str) -> set[str]:
@@ -46,7 +46,7 @@ def test_command_help_imports_no_engine(args: tuple[str, ...]) -> None:
     # typer itself builds pydantic adapters for a command's options, so pydantic
     # may load here; the declaration model and clingo must not.
     loaded = _modules_after(_cli(*args))
-    unwanted = {"clingo", "pinggu_asp.model", "pinggu_asp.api", "pinggu_asp.engine", "fastapi", "plotly", "openpyxl"}
+    unwanted = {"clingo", "pinggu_asp.declaration", "pinggu_asp.api", "pinggu_asp.engine.decide", "fastapi", "plotly", "openpyxl"}
     assert not loaded & unwanted, sorted(loaded & unwanted)
 
 
@@ -69,21 +69,21 @@ def test_package_import_is_light_and_the_api_resolves_on_use() -> None:
 
 def test_json_check_does_not_import_the_text_renderer(tmp_path: Path) -> None:
     loaded = _modules_after(_cli("check", "examples/declaration.yaml", "-o", str(tmp_path / "r.json")))
-    assert "clingo" in loaded and "pinggu_asp.model" in loaded
-    assert not loaded & {"rich", "pinggu_asp.render_text", "plotly", "openpyxl", "fastapi"}, sorted(
-        loaded & {"rich", "pinggu_asp.render_text", "plotly", "openpyxl", "fastapi"}
+    assert "clingo" in loaded and "pinggu_asp.declaration" in loaded
+    assert not loaded & {"rich", "pinggu_asp.render.text", "plotly", "openpyxl", "fastapi"}, sorted(
+        loaded & {"rich", "pinggu_asp.render.text", "plotly", "openpyxl", "fastapi"}
     )
 
 
 def test_api_names_stay_functions_beside_submodules_of_the_same_name() -> None:
-    # ``pinggu_asp.whatif`` and ``pinggu_asp.reach`` are modules too; importing them
-    # first must not turn the package's API names into modules.
+    # ``pinggu_asp.analysis.whatif`` and ``pinggu_asp.analysis.reach`` are modules named as the
+    # API's functions; importing them first must not turn the package's API names into modules.
     _modules_after(
-        "import pinggu_asp.whatif, pinggu_asp.reach, pinggu_asp.render_whatif\n"
+        "import pinggu_asp.analysis.whatif, pinggu_asp.analysis.reach, pinggu_asp.render.whatif\n"
         "import pinggu_asp\n"
         "assert callable(pinggu_asp.whatif) and callable(pinggu_asp.reach), (pinggu_asp.whatif, pinggu_asp.reach)\n"
         "assert pinggu_asp.whatif.__module__ == 'pinggu_asp.api'\n"
-        "from pinggu_asp.whatif import apply_changes\n"
+        "from pinggu_asp.analysis.whatif import apply_changes\n"
         "assert callable(apply_changes)\n"
         "assert 'assess' in dir(pinggu_asp)\n"
     )
@@ -99,7 +99,7 @@ def test_a_cold_check_with_the_rules_cached_parses_no_rule_file(tmp_path: Path) 
         "real = clingo.ast.parse_files\n"
         "clingo.ast.parse_files = lambda files, *a, **k: (parsed.append(files), real(files, *a, **k))[1]\n"
         "from pinggu_asp.api import assess\n"
-        "from pinggu_asp.result import dumps\n"
+        "from pinggu_asp.engine.result import dumps\n"
         "text = dumps(assess('examples/declaration.yaml'))\n"
         "print(json.dumps({'parsed': len(parsed), 'text': text}))\n"
     )

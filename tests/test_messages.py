@@ -1,4 +1,4 @@
-"""The report catalogue (pinggu_asp/messages.yaml): every key in zh and en, with the same placeholders,
+"""The report catalogue (pinggu_asp/render/messages.yaml): every key in zh and en, with the same placeholders,
 and every key the what-if and reach reports ask for is in it."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 import pinggu_asp
-from pinggu_asp.i18n import LANGS
-from pinggu_asp.messages import CatalogueError, catalogue, check, message, placeholders
+from pinggu_asp.render.i18n import LANGS
+from pinggu_asp.render.messages import CatalogueError, catalogue, check, message, placeholders
 
-SOURCE = Path(pinggu_asp.__file__).parent / "render_whatif.py"
+SOURCE = Path(pinggu_asp.__file__).parent / "render" / "whatif.py"
 
 
 def test_every_key_has_both_languages_and_the_same_placeholders() -> None:

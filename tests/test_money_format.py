@@ -79,7 +79,8 @@ def test_a_yuan_decimal_key_is_always_a_two_place_string(fen: int, text: str) ->
 def test_no_module_keeps_a_money_formatter_of_its_own() -> None:
     """The converted modules format amounts through money.py (render_whatif and batch/report are converted
     by their own change; parameters.display_value is the parameters' own display)."""
-    converted = ["explain.py", "templates.py", "render_text.py", "render_md.py", "render_html.py", "cases.py"]
+    converted = ["render/explain.py", "policy/templates.py", "render/text.py", "render/md.py", "render/html.py",
+                 "cases.py"]
     for name in converted:
         text = (PACKAGE / name).read_text(encoding="utf-8")
         assert "def yuan_" not in text and "def wan_" not in text and "def amount_text" not in text, name

@@ -13,10 +13,10 @@ from clingo import Function, Number
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pinggu_asp.facts import money
+from pinggu_asp.engine.facts import money
+from pinggu_asp.engine.terms import limbs
 from pinggu_asp.money import LIMB_BASE, LIMBS
-from pinggu_asp.rules_files import rules_dir
-from pinggu_asp.terms import limbs
+from pinggu_asp.policy.rules_files import rules_dir
 
 MAX_FEN = 10**17
 LIMIT = LIMB_BASE**LIMBS  # the first value six limbs cannot hold
@@ -36,7 +36,7 @@ def run(values: dict[clingo.Symbol, int], wants: list[clingo.Symbol], extra: lis
     ctl.add("base", [], "#defined val/2. #show val/2. #show int_of/2. #show money_overflow/1.")
     with ctl.backend() as backend:
         for key, value in values.items():
-            # As pinggu_asp.facts does: a declared amount is both val/2 and declared/2.
+            # As pinggu_asp.engine.facts does: a declared amount is both val/2 and declared/2.
             backend.add_rule([backend.add_atom(Function("val", [key, money(value)]))])
             backend.add_rule([backend.add_atom(Function("declared", [key, money(value)]))])
         for key in wants:

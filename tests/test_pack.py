@@ -10,12 +10,13 @@ import clingo.ast
 import pytest
 import yaml
 
-from pinggu_asp import pack, solve
-from pinggu_asp.catalogue import known_clauses
-from pinggu_asp.interpretations import modules_for, switch_names_for_help, switches
-from pinggu_asp.model import SCHEMA, clause_ids
-from pinggu_asp.readings import catalogue as readings_catalogue
-from pinggu_asp.rules_files import interpretation_path, program_paths, rules_dir
+from pinggu_asp.analysis.catalogue import known_clauses
+from pinggu_asp.declaration import SCHEMA, clause_ids
+from pinggu_asp.engine import solve
+from pinggu_asp.policy import pack
+from pinggu_asp.policy.interpretations import modules_for, switch_names_for_help, switches
+from pinggu_asp.policy.readings import catalogue as readings_catalogue
+from pinggu_asp.policy.rules_files import interpretation_path, program_paths, rules_dir
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -183,8 +184,8 @@ def test_an_entry_may_hold_its_article_beside_its_texts() -> None:
 
 def test_the_apis_clause_ids_are_the_catalogues() -> None:
     # api.clause_ids (reach's list of clauses) used to run the catalogue; it is now clause_article/2 alone.
+    from pinggu_asp.analysis.catalogue import catalogue
     from pinggu_asp.api import clause_ids as api_clause_ids
-    from pinggu_asp.catalogue import catalogue
 
     ruleset = solve.default_ruleset(("I-upgrade-full",))
     assert api_clause_ids(ruleset) == tuple(c["clause"] for c in catalogue(ruleset)["clauses"])

@@ -14,7 +14,7 @@ import pytest
 
 import pinggu_asp
 from pinggu_asp.api import assess
-from pinggu_asp.explain import build
+from pinggu_asp.render.explain import build
 from serving import running_server
 from support import EXAMPLE
 

@@ -22,9 +22,9 @@ import yaml
 from typer.testing import CliRunner
 
 from pinggu_asp import api
+from pinggu_asp.analysis.reform import with_overrides
 from pinggu_asp.cli import app
-from pinggu_asp.parameters import ParameterError, _convert, display_value, load_parameters, written
-from pinggu_asp.reform import with_overrides
+from pinggu_asp.policy.parameters import ParameterError, _convert, display_value, load_parameters, written
 from support import EXAMPLE, REPO, baseline, set_annual
 
 runner = CliRunner()

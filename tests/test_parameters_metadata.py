@@ -15,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from pinggu_asp.cli import app
-from pinggu_asp.parameters import ParameterError, load_parameters
+from pinggu_asp.policy.parameters import ParameterError, load_parameters
 from support import REPO
 
 runner = CliRunner()
@@ -56,7 +56,7 @@ def test_the_shipped_file_needs_every_description(tmp_path, monkeypatch) -> None
     """A parameter without its unit, description, reference or range is refused where the file is loaded."""
     import copy
 
-    import pinggu_asp.parameters as parameters
+    import pinggu_asp.policy.parameters as parameters
 
     doc = yaml.safe_load(PARAMETERS.read_text(encoding="utf-8"))
     path = tmp_path / "parameters.yaml"

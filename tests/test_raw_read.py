@@ -1,4 +1,4 @@
-"""The answer read by clingo's raw symbol ids (pinggu_asp/raw_symbols.py) equals the public API's reading.
+"""The answer read by clingo's raw symbol ids (pinggu_asp/engine/raw_symbols.py) equals the public API's reading.
 
 raw_symbols reads through clingo's private cffi layer (pinned to clingo 5.8 in
 pyproject.toml). These tests hold it equal to ``symbols.Reader`` over
@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 from test_injection import EVIL, HOSTILE_IDS
 from test_injection import declaration as hostile_declaration
 
-from pinggu_asp import solve
+from pinggu_asp.declaration import Declaration
+from pinggu_asp.engine import solve
+from pinggu_asp.engine.raw_symbols import RawReader, shown_ids
+from pinggu_asp.engine.symbols import Reader, Term, fun
 from pinggu_asp.loading import InputError, declaration_from_data, parse_text
-from pinggu_asp.model import Declaration
-from pinggu_asp.raw_symbols import RawReader, shown_ids
-from pinggu_asp.symbols import Reader, Term, fun
 from support import ruleset
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

@@ -18,10 +18,10 @@ import pytest
 from typer.testing import CliRunner
 
 from pinggu_asp.cli import app
-from pinggu_asp.engine import check
-from pinggu_asp.explain import build
+from pinggu_asp.engine.decide import check
 from pinggu_asp.loading import load_declaration
-from pinggu_asp.render_html import render_html
+from pinggu_asp.render.explain import build
+from pinggu_asp.render.html import render_html
 from support import EXAMPLE, ruleset, visible_text
 
 runner = CliRunner()
@@ -108,7 +108,7 @@ def test_prints_to_pdf(tmp_path: Path) -> None:
 
 def _glyph_png(tmp_path: Path, char: str) -> bytes:
     """One character of the report's Chinese, in the report's own CSS, as a screenshot."""
-    from pinggu_asp.render_html import CSS
+    from pinggu_asp.render.html import CSS
 
     page = tmp_path / f"glyph-{ord(char)}.html"
     page.write_text(f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><style>{CSS}"

@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 import yaml
 
-from pinggu_asp.engine import check
-from pinggu_asp.explain import build
+from pinggu_asp.engine.decide import check
 from pinggu_asp.loading import declaration_from_data
-from pinggu_asp.render_html import render_html
+from pinggu_asp.render.explain import build
+from pinggu_asp.render.html import render_html
 from support import EXAMPLE, ruleset
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

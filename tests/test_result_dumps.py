@@ -8,9 +8,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pinggu_asp.engine import check
+from pinggu_asp.engine.decide import check
+from pinggu_asp.engine.result import SCHEMA, dumps, dumps_line
 from pinggu_asp.loading import load_declaration
-from pinggu_asp.result import SCHEMA, dumps, dumps_line
 from support import EXAMPLE, ruleset
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from clingo import ast
 
-from pinggu_asp import grouping
-from pinggu_asp.grouping import cached_group_program, group_program
+from pinggu_asp.engine import grouping
+from pinggu_asp.engine.grouping import cached_group_program, group_program
 from support import ruleset
 
 

@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from pinggu_asp.cli import app
-from pinggu_asp.model import clause_ids
+from pinggu_asp.declaration import clause_ids
 
 runner = CliRunner()
 

@@ -30,8 +30,8 @@ from typing import Any
 
 import pytest
 
+from pinggu_asp.engine.solve import solve
 from pinggu_asp.loading import declaration_from_data
-from pinggu_asp.solve import solve
 from support import REPO, baseline, clause, decide, ruleset, set_annual
 
 Y = 2025

@@ -27,13 +27,13 @@ from typer.testing import CliRunner
 from batch_support import batch, read_jsonl, write_lines
 from legacy_selection import Legacy, legacy_decide
 from pinggu_asp import api
-from pinggu_asp import solve as solve_module
 from pinggu_asp.cli import app
-from pinggu_asp.engine import check
-from pinggu_asp.facts import declaration_facts
+from pinggu_asp.declaration import Declaration
+from pinggu_asp.engine import solve as solve_module
+from pinggu_asp.engine.decide import check
+from pinggu_asp.engine.facts import declaration_facts
+from pinggu_asp.engine.solve import Derived, EngineError, _Budget, decide_group, ground_group, solve
 from pinggu_asp.loading import InputError, declaration_from_data
-from pinggu_asp.model import Declaration
-from pinggu_asp.solve import Derived, EngineError, _Budget, decide_group, ground_group, solve
 from support import baseline, ruleset
 from tied_declarations import tied_declarations, ties_data
 
@@ -307,8 +307,8 @@ def test_the_first_whole_sets_are_the_first_of_the_product_in_order() -> None:
     import itertools
     import random
 
-    from pinggu_asp.solve import _first_sets
-    from pinggu_asp.symbols import num
+    from pinggu_asp.engine.solve import _first_sets
+    from pinggu_asp.engine.symbols import num
 
     rng = random.Random(3)
     for _ in range(300):
@@ -339,7 +339,7 @@ def test_the_selection_program_is_select_lps_optimisation_alone() -> None:
     """The settling Control gets every optimisation statement and the rules they reach, and nothing else."""
     from clingo.ast import ASTType
 
-    from pinggu_asp.solve import selection_program
+    from pinggu_asp.engine.solve import selection_program
 
     grouped = ruleset().grouped()
     program = selection_program(grouped)
@@ -356,8 +356,8 @@ def test_a_constraint_the_selection_cannot_see_is_refused() -> None:
     """A constraint on the choice that reads what the settling Control is not given is an error, never ignored."""
     from clingo import ast
 
-    from pinggu_asp.grouping import GroupedProgram
-    from pinggu_asp.solve import selection_program
+    from pinggu_asp.engine.grouping import GroupedProgram
+    from pinggu_asp.engine.solve import selection_program
 
     grouped = ruleset().grouped()
     extra: list[ast.AST] = []

@@ -3,7 +3,7 @@
 On small random conflict graphs (this measure's awards resting on one or more
 basis keys, some pairs allowed to stack, and competing support under other
 Pinggu policies), the real select.lp, run by the engine's own selection
-(pinggu_asp.solve.decide_group), must:
+(pinggu_asp.engine.solve.decide_group), must:
 - choose a conflict-free set with the largest total benefit, then the most
   paid by this measure, each summed exactly (weights may pass 2^31 in sum);
 - choose the set the fixed candidate order prefers, whatever the seed;
@@ -21,7 +21,7 @@ from itertools import combinations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pinggu_asp.solve import ALTERNATIVES_LIMIT
+from pinggu_asp.engine.solve import ALTERNATIVES_LIMIT
 from selection_harness import (
     Award,
     Other,

@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 
 from pinggu_asp.api import assess
 from pinggu_asp.cli import app as cli_app
-from pinggu_asp.result import dumps_line
-from pinggu_asp.rules_files import rules_dir
+from pinggu_asp.engine.result import dumps_line
+from pinggu_asp.policy.rules_files import rules_dir
 from pinggu_asp.service import Settings, create_app
 from support import EXAMPLE, REPO, baseline, set_annual
 

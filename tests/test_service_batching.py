@@ -18,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pinggu_asp.api import assess
-from pinggu_asp.result import dumps
+from pinggu_asp.engine.result import dumps
 from pinggu_asp.service import Settings, create_app
 from pinggu_asp.service.batching import Batcher
 from pinggu_asp.service.pool import OverTime

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from pinggu_asp.cli import app as cli_app
-from pinggu_asp.rules_files import rules_dir
+from pinggu_asp.policy.rules_files import rules_dir
 from pinggu_asp.service import Settings, create_app
 from support import EXAMPLE, REPO
 

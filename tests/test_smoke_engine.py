@@ -4,7 +4,7 @@ from support import baseline, clause, decide, set_annual
 
 
 def test_example_decides():
-    from pinggu_asp.engine import check
+    from pinggu_asp.engine.decide import check
     from pinggu_asp.loading import load_declaration
     from support import EXAMPLE, ruleset
 

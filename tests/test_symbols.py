@@ -1,4 +1,4 @@
-"""Terms (pinggu_asp/symbols.py) hash, compare, order and print exactly as clingo's symbols do.
+"""Terms (pinggu_asp/engine/symbols.py) hash, compare, order and print exactly as clingo's symbols do.
 
 Results are rendered from Terms, so any difference from clingo here would
 change an order or a printed key in the JSON; these tests hold both on
@@ -17,9 +17,9 @@ from clingo import Function, Infimum, Number, String, Supremum, Symbol
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pinggu_asp.engine.solve import solve_many
+from pinggu_asp.engine.symbols import Reader, Term, fun, num, string
 from pinggu_asp.loading import declaration_from_data
-from pinggu_asp.solve import solve_many
-from pinggu_asp.symbols import Reader, Term, fun, num, string
 from support import ruleset
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 
-from pinggu_asp.wrap import units, widest, wrap
+from pinggu_asp.render.wrap import units, widest, wrap
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "declaration.yaml"

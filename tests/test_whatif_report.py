@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import pinggu_asp
 from pinggu_asp.cli import app
-from pinggu_asp.render_whatif import reach_html, reach_text, whatif_html, whatif_text
+from pinggu_asp.render.whatif import reach_html, reach_text, whatif_html, whatif_text
 from support import EXAMPLE
 
 # English words and raw ids a Chinese reader must not meet (ids of clauses, conditions and

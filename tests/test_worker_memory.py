@@ -11,12 +11,12 @@ from typing import Any
 import clingo
 import pytest
 
-from pinggu_asp import solve
 from pinggu_asp.batch import run as batch_run
 from pinggu_asp.batch.reading import Item
 from pinggu_asp.batch.run import Plan
+from pinggu_asp.engine import solve
+from pinggu_asp.engine.solve import EngineError, solve_many
 from pinggu_asp.loading import declaration_from_data
-from pinggu_asp.solve import EngineError, solve_many
 from support import baseline, ruleset
 
 

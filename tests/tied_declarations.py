@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
+from pinggu_asp.declaration import Declaration
 from pinggu_asp.loading import InputError, declaration_from_data
-from pinggu_asp.model import Declaration
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import declaration  # noqa: E402

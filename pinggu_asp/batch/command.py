@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..solve import TIME_LIMIT, Ruleset, default_ruleset
+from ..engine.solve import TIME_LIMIT, Ruleset, default_ruleset
 from .compare import Comparison, reform_changes, reform_ruleset
 from .inputs import Inputs
 from .reading import BatchInputError
@@ -56,7 +56,7 @@ class BatchReport:
 
 def _provenance(ruleset: Ruleset) -> dict[str, Any]:
     from .. import __version__
-    from ..interpretations import modules_for
+    from ..policy.interpretations import modules_for
     from .compare import parameter_values
 
     return {

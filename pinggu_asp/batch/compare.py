@@ -10,9 +10,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..parameters import Parameter, ParameterSet, load_parameters, value_as_data
-from ..reform import with_overrides
-from ..solve import Ruleset
+from ..analysis.reform import with_overrides
+from ..engine.solve import Ruleset
+from ..policy.parameters import Parameter, ParameterSet, load_parameters, value_as_data
 from .summary import Digest, Totals, _article_key, clause_order, fen_json
 
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import jinja2
 
-from ..i18n import LABELS, article_label, payer_text
 from ..money import exact_fen, format_wan, format_yuan, result_fen
-from ..pack import document_number
+from ..policy.pack import document_number
+from ..render.i18n import LABELS, article_label, payer_text
 
 # How many enterprises the winners-and-losers chart shows (the largest changes each way); the table lists all.
 CHART_ENTERPRISES = 30

@@ -22,13 +22,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from ..answer import Answer
-from ..engine import answer_many, check_many
+from ..declaration import Declaration
+from ..engine.answer import Answer
+from ..engine.decide import answer_many, check_many
+from ..engine.result import dumps_line
+from ..engine.solve import EngineError, Ruleset
 from ..loading import InputError, declaration_from_data, parse_text
-from ..model import Declaration
-from ..parameters import ParameterError
-from ..result import dumps_line
-from ..solve import EngineError, Ruleset
+from ..policy.parameters import ParameterError
 from .reading import BatchInputError, Item
 from .summary import Digest, digest, digest_answer
 

@@ -16,11 +16,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..answer import Answer, Cond
-from ..model import Declaration
+from ..declaration import Declaration
+from ..engine.answer import Answer, Cond
+from ..engine.result import Index, _yuan, _yuan_decimal
+from ..engine.terms import basis_id, clause_id, value_json
 from ..money import result_fen, yuan_json
-from ..result import Index, _yuan, _yuan_decimal
-from ..terms import basis_id, clause_id, value_json
 
 SCHEMA = "pinggu-summary/1"
 # A near miss fails its clause on one numeric condition, short by at most this

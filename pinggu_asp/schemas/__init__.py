@@ -27,7 +27,7 @@ def _model(name: str) -> type[BaseModel]:
     from . import models
 
     if name == "declaration":
-        from ..model import Declaration
+        from ..declaration import Declaration
 
         return Declaration
     documents: dict[str, type[BaseModel]] = {"result": models.Result, "whatif": models.Whatif,

@@ -30,10 +30,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from swagger_ui_bundle import swagger_ui_path
 
-from .. import __version__, pack
-from ..interpretations import SWITCHES
-from ..model import Declaration
-from ..parameters import describe, load_parameters
+from .. import __version__
+from ..declaration import Declaration
+from ..policy import pack
+from ..policy.interpretations import SWITCHES
+from ..policy.parameters import describe, load_parameters
 from . import work
 from .batching import Batcher
 from .pool import RECYCLE_AFTER, OverTime, WorkerLost, Workers

@@ -12,8 +12,8 @@ from typing import Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..interpretations import SWITCHES
-from ..model import Declaration
+from ..declaration import Declaration
+from ..policy.interpretations import SWITCHES
 
 DECLARATION_HELP = "A pinggu-declaration/1 object, or its YAML or JSON text (as a file would hold it)."
 INTERPRETATIONS_HELP = "Alternative readings to switch on (SPEC §7), as the CLI's -i."

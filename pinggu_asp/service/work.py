@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from ..api import ruleset_for
-from ..engine import check
-from ..interpretations import InterpretationError
+from ..declaration import Declaration
+from ..engine.decide import check
+from ..engine.result import dumps, dumps_line
+from ..engine.solve import EngineError, Ruleset
 from ..loading import InputError, declaration_from_data, parse_text
-from ..model import Declaration
-from ..parameters import ParameterError, ParameterSet, load_parameters
-from ..result import dumps, dumps_line
-from ..solve import EngineError, Ruleset
+from ..policy.interpretations import InterpretationError
+from ..policy.parameters import ParameterError, ParameterSet, load_parameters
 
 JSON = "application/json"
 # What a result's provenance.parameters_source says when the parameters came in a request.
@@ -272,35 +272,16 @@ EXPLAIN_MEDIA = {"json": JSON, "html": "text/html; charset=utf-8", "md": "text/m
 
 def render_explanation(result: dict[str, Any], clause: str | None, lang: str, fmt: str) -> str:
     """The text ``pinggu-asp explain`` prints into a file for these options."""
-    from ..explain import build
-    from ..explain import dumps as explanation_dumps
+    from ..render.explain import build
+    from ..render.formats import render_explanation as in_format
 
-    model = build(result, clause)
-    if fmt == "json":
-        return explanation_dumps(model)
-    if fmt == "md":
-        from ..render_md import render_markdown
-
-        return render_markdown(model, lang)
-    if fmt == "html":
-        from ..render_html import render_html
-
-        return render_html(model, lang)
     # Text is laid out as the CLI lays it out into a file, never at the width of
     # whatever terminal the server was started from.
-    from ..render_text import FILE_WIDTH
-
-    if clause is not None:
-        from ..render_text import render_clause_tree
-
-        return render_clause_tree(model, lang, width=FILE_WIDTH)
-    from ..render_text import render_explanation as text_explanation
-
-    return text_explanation(model, lang, width=FILE_WIDTH)
+    return in_format(build(result, clause), fmt, lang, clause=clause, for_file=True)
 
 
 def do_explain(body: bytes, lang: str, fmt: str, clause: str | None) -> Reply:
-    from ..explain import ClauseNotListed
+    from ..render.explain import ClauseNotListed
 
     def work() -> Reply:
         data = _decide_request(body)
@@ -333,7 +314,7 @@ def do_readings(on: str | None) -> Reply:
     """As ``pinggu-asp readings -f json [--on DATE]``."""
     import datetime as dt
 
-    from ..readings import document
+    from ..policy.readings import document
 
     def work() -> Reply:
         try:
@@ -349,7 +330,7 @@ def do_readings(on: str | None) -> Reply:
 
 
 def do_rules(interpretations: list[str]) -> Reply:
-    from ..catalogue import catalogue
+    from ..analysis.catalogue import catalogue
 
     return _guarded(lambda: Reply(200, JSON, dumps(catalogue(ruleset(interpretations, None)))))
 
@@ -365,7 +346,7 @@ REACH_FIELDS: dict[str, Callable[[Any], bool]] = {**COMMON_FIELDS, "clause": _st
 def _analysis(data: dict[str, Any], run: Callable[[Declaration, ParameterSet], dict[str, Any]],
               input_field: str) -> Reply:
     """Run a what-if or reach document, with its errors named by the request field they come from."""
-    from ..reach import ClauseError
+    from ..analysis.reach import ClauseError
 
     decl = _declaration(data["declaration"])
     params = ruleset([], data.get("parameters")).parameters

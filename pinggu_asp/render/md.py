@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..safe_text import escape_tree, markdown_code, markdown_text
 from .alternatives_text import factored_lines
 from .i18n import LABELS
-from .safe_text import escape_tree, markdown_code, markdown_text
 
 # Shown as code spans (markdown_code), so left unescaped by markdown_text: ids the
 # rules make, the readings' names and descriptions, the provenance's digests.

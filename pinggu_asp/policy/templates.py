@@ -19,7 +19,7 @@ import string
 from fractions import Fraction
 from typing import Any
 
-from .money import FEN_PER_YUAN, format_law, yuan_text
+from ..money import FEN_PER_YUAN, format_law, yuan_text
 from .parameters import Parameter
 
 # What a reading may hold besides placeholders: interpretation names, a standard's

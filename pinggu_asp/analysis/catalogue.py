@@ -17,16 +17,16 @@ from typing import Any
 import clingo
 from clingo import SymbolType
 
-from .answer import read as read_answer
-from .answer import records
-from .loading import declaration_from_data
-from .pack import document_number
-from .parameters import describe
-from .rules_files import program_paths
-from .solve import Ruleset, solve
-from .symbols import Reader, Term
-from .templates import filler_for
-from .terms import Values, clause_id, fen_fraction_to_json
+from ..engine.answer import read as read_answer
+from ..engine.answer import records
+from ..engine.solve import Ruleset, solve
+from ..engine.symbols import Reader, Term
+from ..engine.terms import Values, clause_id, fen_fraction_to_json
+from ..loading import declaration_from_data
+from ..policy.pack import document_number
+from ..policy.parameters import describe
+from ..policy.rules_files import program_paths
+from ..policy.templates import filler_for
 
 PROBE_YEAR = 2025
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from ..declaration import Declaration
 from .answer import Answer, read
-from .model import Declaration
 from .result import build_result
 from .solve import EngineError, Ruleset, solve_many
 

@@ -31,7 +31,7 @@ import clingo
 from clingo import ast
 from clingo.ast import AST, ASTType, Location, Position
 
-from .atomic import write_atomic
+from ..atomic import write_atomic
 
 MEMBER = "group_member"
 ACTIVE = "group_active"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from . import yaml_fast
+from .. import yaml_fast
 from .templates import Filler
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from . import yaml_fast
-from .money import FEN_PER_YUAN, MoneyError, parse_yuan, yuan_to_fen
+from .. import yaml_fast
+from ..money import FEN_PER_YUAN, MoneyError, parse_yuan, yuan_to_fen
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _RATE = re.compile(r"^(\d+)/(\d+)$")

@@ -22,8 +22,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .loading import InputError, declaration_from_data
-from .model import Declaration
+from ..declaration import Declaration
+from ..loading import InputError, declaration_from_data
 
 # The key each list is addressed by; lists missing here are addressed by position.
 LIST_KEYS = {

@@ -353,7 +353,7 @@ def clause_ids() -> tuple[str, ...]:
 
     Derived from the rules once, on first use (a prior award to check, a schema to
     write), so a new clause is known without a list here and importing the model grounds nothing."""
-    from .catalogue import known_clauses
+    from .analysis.catalogue import known_clauses
 
     return tuple(sorted(known_clauses(), key=lambda c: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", c)]))
 

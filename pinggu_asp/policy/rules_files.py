@@ -13,7 +13,7 @@ def rules_dir() -> Path:
     packaged = resources.files("pinggu_asp") / "asp_rules"
     if packaged.is_dir():
         return Path(str(packaged))
-    checkout = Path(__file__).resolve().parent.parent / "asp_rules"
+    checkout = Path(__file__).resolve().parents[2] / "asp_rules"
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError("the asp_rules directory is neither installed with the package nor beside it")

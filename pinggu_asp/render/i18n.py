@@ -7,7 +7,7 @@ atoms the rules derived (see explain.py).
 
 from __future__ import annotations
 
-LANGS = ("zh", "en")
+from ..policy.bilingual import LANGS
 
 STATUS: dict[str, dict[str, str]] = {
     "zh": {
@@ -72,7 +72,7 @@ def comparison(name: str | None) -> dict[str, str]:
 
 def _with_policy_labels(labels: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """The generic headings, and those that name the policy or its articles from its texts file (labels)."""
-    from .pack import texts
+    from ..policy.pack import texts
 
     for key, entry in texts().get("labels", {}).items():
         for lang in LANGS:

@@ -10,7 +10,7 @@ from typing import Any
 
 from clingo import SymbolType
 
-from .money import FEN_PER_YUAN, limbs_to_fen
+from ..money import FEN_PER_YUAN, limbs_to_fen
 from .symbols import Term
 
 

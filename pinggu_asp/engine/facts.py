@@ -17,9 +17,9 @@ from math import gcd
 
 from clingo import Function, Number, String, Symbol
 
-from .model import Declaration
-from .money import fen_to_limbs, yuan_to_fen
-from .parameters import Parameter
+from ..declaration import Declaration
+from ..money import fen_to_limbs, yuan_to_fen
+from ..policy.parameters import Parameter
 
 TRUE = Function("true")
 FALSE = Function("false")

@@ -17,9 +17,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from ..money import yuan_text
 from .alternatives_text import factored_lines
 from .i18n import LABELS
-from .money import yuan_text
 from .wrap import units
 
 CSS = """
@@ -113,7 +113,7 @@ def page_counter(template: str) -> Markup:
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("pinggu_asp", "report_html"),
+        loader=jinja2.PackageLoader("pinggu_asp.render", "report_html"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

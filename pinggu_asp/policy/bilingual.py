@@ -1,19 +1,22 @@
-"""The message catalogue of the what-if and reach reports (messages.yaml), checked when it is read.
+"""The two languages of every text, and the check that a catalogue of texts has both with the same placeholders.
 
-A key missing in one language, or a text whose {placeholders} differ from its
-twin's, is an error on loading rather than an English word in a Chinese report.
+The policy's texts file (policy/pack.texts) and the what-if reports' messages
+(render/messages.yaml) are both such catalogues: a key missing in one language,
+or a text whose {placeholders} differ from its twin's, is an error on loading
+rather than an English word in a Chinese report. It lives in policy/ because the
+policy's texts are checked by it and policy/ imports no renderer.
 """
 
 from __future__ import annotations
 
 import string
-from functools import lru_cache
-from importlib.resources import files
 from typing import Any
+
+LANGS = ("zh", "en")
 
 
 class CatalogueError(ValueError):
-    """messages.yaml is not a complete zh/en catalogue."""
+    """A catalogue (messages.yaml, a section of the policy's texts file) is not complete in zh and en."""
 
 
 def placeholders(text: str) -> frozenset[str]:
@@ -26,9 +29,6 @@ def check(catalogue: Any, where: str = "messages.yaml", data: frozenset[str] = f
     ``where`` names the file (and section) in the error; ``data`` are the keys an
     entry may hold beside its texts (the policy's texts file gives an advisory its article).
     """
-    # Imported here: i18n reads the policy's texts file through this check when it is first imported.
-    from .i18n import LANGS
-
     if not isinstance(catalogue, dict):
         raise CatalogueError(f"{where}: not a mapping of keys")
     problems = []
@@ -42,15 +42,3 @@ def check(catalogue: Any, where: str = "messages.yaml", data: frozenset[str] = f
     if problems:
         raise CatalogueError(f"{where}: " + "; ".join(problems))
     return catalogue
-
-
-@lru_cache(maxsize=1)
-def catalogue() -> dict[str, dict[str, str]]:
-    from .yaml_fast import load
-
-    return check(load(files("pinggu_asp").joinpath("messages.yaml").read_bytes()))
-
-
-def message(key: str, lang: str, **values: Any) -> str:
-    """The text of ``key`` in ``lang``, its placeholders filled; a missing key is a KeyError, not a fallback."""
-    return catalogue()[key][lang].format(**values) if values else catalogue()[key][lang]

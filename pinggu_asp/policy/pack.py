@@ -24,7 +24,7 @@ class PackError(ValueError):
 
 
 def _load(path: Path) -> Any:
-    from . import yaml_fast
+    from .. import yaml_fast
 
     try:
         return yaml_fast.load(path.read_text(encoding="utf-8"))
@@ -94,7 +94,7 @@ def texts() -> dict[str, dict[str, dict[str, Any]]]:
     Each section is checked as the message catalogue is (messages.check): every
     code has a zh and an en text with the same placeholders.
     """
-    from .messages import CatalogueError, check
+    from .bilingual import CatalogueError, check
 
     path = path_of("texts")
     doc = _load(path)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .money import limbs_to_fen
+from ..money import limbs_to_fen
 from .symbols import Term
 
 if TYPE_CHECKING:

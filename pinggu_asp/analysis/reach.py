@@ -18,13 +18,13 @@ from collections.abc import Callable, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
-from .answer import Answer
-from .engine import answer_many
-from .loading import InputError, declaration_from_data
-from .model import Declaration
-from .result import Index, _yuan, build_result
-from .solve import EngineError, Ruleset
-from .terms import clause_id
+from ..declaration import Declaration
+from ..engine.answer import Answer
+from ..engine.decide import answer_many
+from ..engine.result import Index, _yuan, build_result
+from ..engine.solve import EngineError, Ruleset
+from ..engine.terms import clause_id
+from ..loading import InputError, declaration_from_data
 from .whatif import _fields_of, set_path
 
 # The largest declared amount the model accepts, in yuan (model.py): the search stops there.

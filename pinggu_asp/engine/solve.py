@@ -14,6 +14,10 @@ from pathlib import Path
 import clingo
 from clingo import Function, Number, Symbol, ast
 
+from ..declaration import Declaration
+from ..policy.interpretations import modules_for
+from ..policy.parameters import Parameter, ParameterSet, load_parameters
+from ..policy.rules_files import interpretation_path, program_paths
 from . import answer
 from .answer import records
 from .facts import MemberFacts, group_text, member_facts, parameter_facts
@@ -28,13 +32,9 @@ from .grouping import (
     _signatures,
     cached_group_program,
 )
-from .interpretations import modules_for
 from .limits import TIME_LIMIT
-from .model import Declaration
-from .parameters import Parameter, ParameterSet, load_parameters
 from .raw_symbols import RawReader, shown_ids
 from .raw_symbols import symbol as raw_symbol
-from .rules_files import interpretation_path, program_paths
 from .symbols import Term
 
 # Limits on what a result lists and on the time a declaration may take, all here.

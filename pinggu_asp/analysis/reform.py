@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from .parameters import ParameterError, ParameterSet, _convert, check_range
+from ..policy.parameters import ParameterError, ParameterSet, _convert, check_range
 
 
 def parse_override(text: str, option: str = "--param") -> tuple[str, str]:

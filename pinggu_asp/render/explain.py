@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..money import amount_text, yuan_text
+from ..policy.pack import say, texts
 from .i18n import COND_STATUS, LABELS, LANGS, MARK, ORDER_VERDICT, STATUS, article_label, comparison, payer_text
-from .money import amount_text, yuan_text
-from .pack import say, texts
 
 SCHEMA = "pinggu-explanation/1"
 

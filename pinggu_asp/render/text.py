@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
 
+from ..money import amount_text, yuan_text
+from ..safe_text import escape_controls, escape_tree
 from .alternatives_text import factored_lines
 from .explain import other_amount
-from .money import amount_text, yuan_text
-from .safe_text import escape_controls, escape_tree
 from .wrap import widest, wrap
 
 LABELS = {

@@ -13,17 +13,17 @@ from typing import Any, NamedTuple
 import clingo
 import orjson
 
-from . import __version__
+from .. import __version__
+from ..declaration import Declaration
+from ..money import FEN_PER_YUAN, yuan_decimal, yuan_json
+from ..policy.pack import document_number, words
+from ..policy.parameters import Parameter, value_as_data
+from ..policy.readings import describe_all
+from ..policy.templates import Filler, filler_for
 from .answer import Answer, AwardCandidate, BlockedBy, Cond, Gate, OrderReasonText, candidate
 from .answer import read as read_answer
-from .model import Declaration
-from .money import FEN_PER_YUAN, yuan_decimal, yuan_json
-from .pack import document_number, words
-from .parameters import Parameter, value_as_data
-from .readings import describe_all
 from .solve import Derived, Ruleset
 from .symbols import Term, fun, num, string
-from .templates import Filler, filler_for
 from .terms import (
     Values,
     basis_id,

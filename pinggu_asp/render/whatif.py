@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..money import format_wan, format_yuan, parse_yuan, yuan_to_fen
+from ..safe_text import escape_controls, escape_tree, markdown_text
 from .explain import AMOUNT_STANDS, value_text
 from .i18n import COND_STATUS, STATUS, article_label
 from .messages import message
-from .money import format_wan, format_yuan, parse_yuan, yuan_to_fen
-from .safe_text import escape_controls, escape_tree, markdown_text
 
 # Rows are (cells...) tuples of text; a report is a list of such sections.
 Row = list[str]
@@ -231,7 +231,7 @@ def _text_table(header: Row, rows: list[Row], width: int, ids_width: int) -> str
     """Columns that line up in East Asian width (render_text's table, or one block per row when too narrow)."""
     from rich.cells import cell_len
 
-    from .render_text import _explain_console, _plain, _print_block, _print_table
+    from .text import _explain_console, _plain, _print_block, _print_table
 
     console = _explain_console(width)
     grow = [1] * len(header)
@@ -276,7 +276,7 @@ def _meta_lines(meta: list[tuple[str, str]], lang: str, markdown: bool) -> list[
 
 
 def whatif_text(doc: dict[str, Any], lang: str, markdown: bool = False, width: int | None = None) -> str:
-    from .render_text import terminal_width
+    from .text import terminal_width
 
     width = width or terminal_width()
     # Declared text (an id in a basis, a --set value) is data: no escape codes, no markup.
@@ -296,7 +296,7 @@ def whatif_text(doc: dict[str, Any], lang: str, markdown: bool = False, width: i
 
 
 def reach_text(doc: dict[str, Any], lang: str, markdown: bool = False, width: int | None = None) -> str:
-    from .render_text import terminal_width
+    from .text import terminal_width
 
     width = width or terminal_width()
     view = reach_view(escape_tree(doc, markdown_text if markdown else escape_controls), lang)
@@ -316,7 +316,7 @@ def reach_text(doc: dict[str, Any], lang: str, markdown: bool = False, width: in
 
 
 def _html(view: dict[str, Any], lang: str, kind: str) -> str:
-    from .render_html import CSS, _environment
+    from .html import CSS, _environment
 
     return str(_environment().get_template("whatif.html.j2").render(
         view=view, kind=kind, css=CSS, html_lang="zh-CN" if lang == "zh" else "en",
