@@ -62,7 +62,13 @@ def _yuan_decimal(fen: int | None) -> str | None:
 
 
 def canonical_declaration(decl: Declaration) -> str:
-    return json.dumps(decl.model_dump(mode="json", by_alias=True), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    data = decl.model_dump(mode="json", by_alias=True)
+    # orjson writes what json writes here (keys sorted by code point, UTF-8 unescaped, json's escapes;
+    # the declaration holds no float); what it refuses (a lone surrogate, an integer past 64 bits) goes by json.
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 # What one result reads of each (clause, subject), and of each condition of it.
@@ -641,6 +647,20 @@ def _in_force(ruleset: Ruleset, day: dt.date) -> tuple[dict[str, Parameter], Fil
     return hit
 
 
+# The readings' entries by Filler and the readings in force: a batch has a handful of each.
+_READINGS: dict[tuple[Filler, tuple[str, ...]], list[dict[str, Any]]] = {}
+
+
+def _readings(names: tuple[str, ...], fill: Filler) -> list[dict[str, Any]]:
+    key = (fill, names)
+    done = _READINGS.get(key)
+    if done is None:
+        if len(_READINGS) > 1024:
+            _READINGS.clear()
+        done = _READINGS[key] = describe_all(names, fill)
+    return [dict(entry) for entry in done]  # each result its own copy
+
+
 def build_result(decl: Declaration, derived: Derived | Answer, ruleset: Ruleset) -> dict[str, Any]:
     params, fill, in_force = _in_force(ruleset, decl.declaration_date)
     answer = derived if isinstance(derived, Answer) else read_answer(derived)
@@ -761,7 +781,7 @@ def build_result(decl: Declaration, derived: Derived | Answer, ruleset: Ruleset)
         "advisories": advisories,
         "other_support": other_support,
         "interpretations": list(answer.interpretations),
-        "readings": describe_all(answer.interpretations, fill),
+        "readings": _readings(answer.interpretations, fill),
         "parameters": {name: dict(entry) for name, entry in in_force.items()},  # each result its own copy
         "provenance": {
             "package": f"pinggu-asp {__version__}",

@@ -84,6 +84,14 @@ def fen_fraction_to_json(value: Fraction) -> int | str:
     return f"{whole}.{part:0{places}d}".rstrip("0").rstrip(".")
 
 
+def fen_json(fen: int) -> int | str:
+    """``fen_fraction_to_json`` of a whole number of fen, without making a Fraction."""
+    if fen >= 0:
+        whole, part = divmod(fen, FEN_PER_YUAN)
+        return whole if part == 0 else f"{whole}.{part:02d}".rstrip("0")
+    return fen_fraction_to_json(Fraction(fen))
+
+
 class Values:
     """The money values the program computed, by key (in fen, as ``answer.Answer.values`` reads val/2)."""
 
@@ -155,7 +163,7 @@ def value_json(term: Term, values: Values) -> Any:
     name, args = term.name, term.arguments
     if name == "money":
         fen = values.fen(args[0])
-        return None if fen is None else fen_fraction_to_json(Fraction(fen))
+        return None if fen is None else fen_json(fen)
     if name == "ratio":
         fen = values.fen(args[0])
         return None if fen is None else fen_fraction_to_json(Fraction(fen, args[1].number))
@@ -175,7 +183,7 @@ def value_json(term: Term, values: Values) -> Any:
         return None
     if name == "reached_in":
         fen = values.fen(args[1])
-        return {"year": args[0].number, "yuan": None if fen is None else fen_fraction_to_json(Fraction(fen))}
+        return {"year": args[0].number, "yuan": None if fen is None else fen_json(fen)}
     if name == "prior_award":
         return {"prior_award": args[0].number}
     if name == "title":  # a declared rating (Arts 6-8): title(Id, Date)
@@ -186,7 +194,7 @@ def value_json(term: Term, values: Values) -> Any:
         return {"previous_grade_below": text(args[0])}
     if name == "base_year":  # a growth rate's base year (SPEC §0.6): its value
         fen = values.fen(args[0])
-        return None if fen is None else fen_fraction_to_json(Fraction(fen))
+        return None if fen is None else fen_json(fen)
     if name == "no_prior_award_of":  # 首次: no earlier award of this clause
         return {"no_prior_award_of": clause_id(args[0])}
     if name == "base_year_above_zero":
