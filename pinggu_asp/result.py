@@ -85,17 +85,19 @@ class Index:
     A (clause, subject) is hashed once per record here and once per clause where a result reads it
     (``own``): hashing the nested Terms is most of what a look-up costs."""
 
-    def __init__(self, answer: Answer, fill: Filler | None = None) -> None:
+    def __init__(self, answer: Answer, fill: Filler | None = None, by_clause: tuple[str, ...] = _BY_CLAUSE,
+                 by_condition: tuple[str, ...] = _BY_CONDITION) -> None:
+        """``by_clause`` and ``by_condition`` name the predicates indexed (all that a result reads, unless
+        a reader that needs fewer says so: any other reads as no record)."""
         self.answer = answer
         self.fill = fill
         self.fen_of = answer.values()
         self.values = Values(self.fen_of)
         self.articles = answer.articles()
-        self._text_records = {r.id: r for r in answer.get("cond_text")}
         # (clause, subject) -> predicate -> its records; and -> condition id -> predicate -> records.
         self._own: dict[tuple[Term, Term], dict[str, list[Any]]] = {}
         own = self._own
-        for name in _BY_CLAUSE:
+        for name in by_clause:
             for r in answer.get(name):
                 key = (r.clause, r.subject)
                 bundle = own.get(key)
@@ -108,7 +110,7 @@ class Index:
                     found.append(r)
         self._conds: dict[tuple[Term, Term], dict[str, dict[str, list[Any]]]] = {}
         conds = self._conds
-        for name in _BY_CONDITION:
+        for name in by_condition:
             for r in answer.get(name):
                 key = (r.clause, r.subject)
                 by_id = conds.get(key)
@@ -132,6 +134,10 @@ class Index:
         unit = answer.get("round_unit")
         self.round_unit = unit[0].fen if unit else None
         self.derivations: dict[tuple[Term, Term], dict[str, Any] | None] = {}
+
+    @functools.cached_property
+    def _text_records(self) -> dict[str, Any]:
+        return {r.id: r for r in self.answer.get("cond_text")}
 
     def own(self, c: Term, s: Term) -> dict[str, list[Any]]:
         """Every record of one (clause, subject), by predicate (read it, never write to it)."""
