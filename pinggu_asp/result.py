@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -30,6 +31,7 @@ from .terms import (
     basis_id,
     clause_id,
     date_text,
+    fen_json,
     key_formula,
     source_field,
     term_formula,
@@ -365,8 +367,8 @@ class _Entry(NamedTuple):
     its place; a result fills in its status, the values and the facts' values."""
 
     head: dict[str, Any]
-    observed: Term | None  # the term, where its value must be read from the answer (else in head)
-    required: Term | None
+    observed: Callable[[Index], Any] | None  # how to read the value from a result, where head has none
+    required: Callable[[Index], Any] | None
     facts: tuple[tuple[Term, str], ...]
 
 
@@ -375,14 +377,21 @@ class _Entry(NamedTuple):
 _ENTRIES: dict[tuple[Any, ...], _Entry] = {}
 
 
-def _static(term: Term) -> tuple[Any, Term | None]:
+def _static(term: Term) -> tuple[Any, Callable[[Index], Any] | None]:
     """A value's JSON when its term alone decides it and it is immutable (so results may share it),
-    else the term to read it from each time."""
+    else how to read it from each result (terms.value_json, a money key's value looked up at once)."""
     if term.name in _VALUED:
-        return None, term
+        if term.name == "money" and term.arguments:
+            (key, *_) = term.arguments
+
+            def money(ix: Index) -> Any:
+                fen = ix.fen_of.get(key)
+                return None if fen is None else fen_json(fen)
+            return None, money
+        return None, lambda ix: value_json(term, ix.values)
     value = value_json(term, _NO_VALUES)
     if isinstance(value, (list, dict)):
-        return None, term
+        return None, lambda ix: value_json(term, ix.values)
     return value, None
 
 
@@ -392,8 +401,8 @@ def _entry_of(ix: Index, cid: str, observed: Term, required: Term, fact: Term | 
     if done is None:
         meta = ix.text(cid)
         shape = _shape(observed, required, fact)
-        observed_json, observed_term = _static(observed)
-        required_json, required_term = _static(required)
+        observed_json, observed_reader = _static(observed)
+        required_json, required_reader = _static(required)
         head: dict[str, Any] = {
             "id": cid,
             "status": None,
@@ -414,7 +423,7 @@ def _entry_of(ix: Index, cid: str, observed: Term, required: Term, fact: Term | 
             head["missing"] = shape.missing
         if len(_ENTRIES) > 20_000:
             _ENTRIES.clear()
-        done = _ENTRIES[key] = _Entry(head, observed_term, required_term, shape.facts)
+        done = _ENTRIES[key] = _Entry(head, observed_reader, required_reader, shape.facts)
     return done
 
 
@@ -427,9 +436,9 @@ def _check_entry(ix: Index, cid: str, status: str, observed: Term, required: Ter
     entry = done.head.copy()
     entry["status"] = status
     if done.observed is not None:
-        entry["observed"] = value_json(done.observed, ix.values)
+        entry["observed"] = done.observed(ix)
     if done.required is not None:
-        entry["required"] = value_json(done.required, ix.values)
+        entry["required"] = done.required(ix)
     fen_of = ix.fen_of
     facts = []
     for key, field in done.facts:
