@@ -116,27 +116,33 @@ def digest(result: dict[str, Any], where: dict[str, Any], locality: str) -> Dige
                   locality, awards, statuses, failing, near, tuple(sorted(articles.items())))
 
 
+# What a digest reads of each (clause, subject): its Index indexes only these.
+_DIGEST_READS = ("cond", "status", "payable", "primary_basis", "basis")
+
+
 def digest_answer(answer: Answer, decl: Declaration, where: dict[str, Any]) -> Digest:
     """The same ``Digest`` as ``digest`` of the result document, straight from the answer's records:
     a batch that writes no results builds no documents (tests/test_batch_summary.py holds the two equal)."""
-    ix = Index(answer)
+    ix = Index(answer, by_clause=_DIGEST_READS, by_condition=("gap",))
     awards = []
     for award in ix.chosen_awards(answer.chosen):
         c, s = award.clause, award.subject
-        amount = ix.amount(c, s)
+        own = ix.own(c, s)
+        amount = ix.amount(c, s, own)
         if amount is None:  # pragma: no cover - select.lp only chooses payable awards
             raise ValueError(f"chosen award {award} has no amount")
-        awards.append(Award(clause_id(c), ix.articles[c], basis_id(ix.primary_basis(c, s)), ix.payer_text(c), amount,
-                            c in ix.ceiling))
+        awards.append(Award(clause_id(c), ix.articles[c], basis_id(ix.primary_basis(c, s, own)), ix.payer_text(c),
+                            amount, c in ix.ceiling))
     awards.sort(key=lambda a: (a.article, a.clause, a.basis))
     statuses = []
     failing = []
     near = []
     for c, s in ix.listed():
         cid = clause_id(c)
-        status = ix.status(c, s)
+        own = ix.own(c, s)
+        status = ix.status(c, s, own)
         statuses.append((cid, status))
-        conditions = sorted(ix.of("cond", c, s), key=lambda r: r.id)
+        conditions = sorted(own.get("cond", ()), key=lambda r: r.id)
         failed = [r for r in conditions if r.status == "fail"]
         failing += [(cid, r.id) for r in failed]
         if status == "ineligible" and len(failed) == 1 and not any(r.status == "unknown" for r in conditions):

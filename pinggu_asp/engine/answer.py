@@ -395,8 +395,11 @@ def _name(t: Term) -> str:
     return t.name
 
 
+_NUMBER: Callable[[Term], int] = Term.number.fget  # type: ignore[attr-defined]  # a Term's number, to map
+
+
 def _fen(t: Term) -> int:
-    return limbs_to_fen(tuple(limb.number for limb in t.arguments))
+    return limbs_to_fen(tuple(map(_NUMBER, t.arguments)))
 
 
 def _by(t: Term) -> tuple[str, int]:
@@ -466,16 +469,39 @@ RECORDS: dict[str, tuple[type[tuple[Any, ...]], tuple[_Read, ...]]] = {
 _SPREAD = {_by, _take_other}
 
 
-# Records already read, by atom. Atoms recur: a group shares the texts and the clause list
-# (the same Term for every member), and many conditions, gates and values are the same
-# from one declaration to the next; a record is immutable, so one is read once per process.
+# Records already read, by atom. Atoms recur: a group shares the texts and the clause list,
+# and many conditions, gates and values are the same from one declaration to the next; a record
+# is immutable, so one is read once per process.
 _READ: dict[Term, Any] = {}
 _READ_LIMIT = 20_000
 
 
+def _maker(cls: type[tuple[Any, ...]], readers: tuple[_Read, ...]) -> Callable[[Term], Any]:
+    """How a predicate's atom becomes its record: a function made once per predicate, without the
+    general reader's loop where no argument gives several fields."""
+    arity = len(readers)
+    new = tuple.__new__  # a NamedTuple from its fields, as its _make does
+
+    if all(r is _term for r in readers):
+        def as_is(atom: Term) -> Any:
+            args = atom.arguments
+            if len(args) != arity:
+                raise ValueError(f"{atom} has {len(args)} arguments, {cls.__name__} reads {arity}")
+            return new(cls, args)
+        return as_is
+    if not any(r in _SPREAD for r in readers):
+        def each(atom: Term) -> Any:
+            return new(cls, [read_arg(arg) for read_arg, arg in zip(readers, atom.arguments, strict=True)])
+        return each
+    return lambda atom: _record(cls, readers, atom)
+
+
+_MAKERS = {name: _maker(cls, readers) for name, (cls, readers) in RECORDS.items()}
+
+
 def records(name: str, atoms: Iterable[Term]) -> list[Any]:
     """The atoms of one shown predicate as its records, in the order given."""
-    cls, readers = RECORDS[name]
+    make = _MAKERS[name]
     seen = _READ
     if len(seen) > _READ_LIMIT:
         seen.clear()
@@ -483,7 +509,7 @@ def records(name: str, atoms: Iterable[Term]) -> list[Any]:
     for atom in atoms:
         rec = seen.get(atom)
         if rec is None:
-            rec = seen[atom] = _record(cls, readers, atom)
+            rec = seen[atom] = make(atom)
         out.append(rec)
     return out
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -20,7 +22,7 @@ from ..policy.pack import document_number, words
 from ..policy.parameters import Parameter, value_as_data
 from ..policy.readings import describe_all
 from ..policy.templates import Filler, filler_for
-from .answer import Answer, AwardCandidate, BlockedBy, Cond, Gate, OrderReasonText, candidate
+from .answer import Answer, AwardCandidate, BlockedBy, Cond, Gate, OrderConsidered, OrderReasonText, candidate
 from .answer import read as read_answer
 from .solve import Derived, Ruleset
 from .symbols import Term, fun, num, string
@@ -29,6 +31,7 @@ from .terms import (
     basis_id,
     clause_id,
     date_text,
+    fen_json,
     key_formula,
     source_field,
     term_formula,
@@ -61,37 +64,68 @@ def _yuan_decimal(fen: int | None) -> str | None:
 
 
 def canonical_declaration(decl: Declaration) -> str:
-    return json.dumps(decl.model_dump(mode="json", by_alias=True), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    data = decl.model_dump(mode="json", by_alias=True)
+    # orjson writes what json writes here (keys sorted by code point, UTF-8 unescaped, json's escapes;
+    # the declaration holds no float); what it refuses (a lone surrogate, an integer past 64 bits) goes by json.
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 # What one result reads of each (clause, subject), and of each condition of it.
 _BY_CLAUSE = ("cond", "basis", "status", "payable", "amount_key", "blocked_by", "superseded_by", "primary_basis",
               "subject_cap", "status_reason", "supersedes", "amount_step", "amount_rate", "order_considered")
 _BY_CONDITION = ("cond_source", "gap", "looked_at", "cond_note")
+_NONE: dict[str, list[Any]] = {}  # (never written to)
+_NO_CONDS: dict[str, dict[str, list[Any]]] = {}
 
 
 class Index:
-    """The records of one answer, indexed by clause and subject (and condition), each read once."""
+    """The records of one answer, indexed by clause and subject (and condition), each read once.
 
-    def __init__(self, answer: Answer, fill: Filler | None = None) -> None:
+    A (clause, subject) is hashed once per record here and once per clause where a result reads it
+    (``own``): hashing the nested Terms is most of what a look-up costs."""
+
+    def __init__(self, answer: Answer, fill: Filler | None = None, by_clause: tuple[str, ...] = _BY_CLAUSE,
+                 by_condition: tuple[str, ...] = _BY_CONDITION) -> None:
+        """``by_clause`` and ``by_condition`` name the predicates indexed (all that a result reads, unless
+        a reader that needs fewer says so: any other reads as no record)."""
         self.answer = answer
         self.fill = fill
         self.fen_of = answer.values()
         self.values = Values(self.fen_of)
         self.articles = answer.articles()
-        self._text_records = {r.id: r for r in answer.get("cond_text")}
-        self.by_cs: dict[str, dict[tuple[Term, Term], list[Any]]] = {}
-        for name in _BY_CLAUSE:
-            index: dict[tuple[Term, Term], list[Any]] = {}
+        # (clause, subject) -> predicate -> its records; and -> condition id -> predicate -> records.
+        self._own: dict[tuple[Term, Term], dict[str, list[Any]]] = {}
+        own = self._own
+        for name in by_clause:
             for r in answer.get(name):
-                index.setdefault((r.clause, r.subject), []).append(r)
-            self.by_cs[name] = index
-        self.by_cond: dict[str, dict[tuple[Term, Term, str], list[Any]]] = {}
-        for name in _BY_CONDITION:
-            by_id: dict[tuple[Term, Term, str], list[Any]] = {}
+                key = (r.clause, r.subject)
+                bundle = own.get(key)
+                if bundle is None:
+                    bundle = own[key] = {}
+                found = bundle.get(name)
+                if found is None:
+                    bundle[name] = [r]
+                else:
+                    found.append(r)
+        self._conds: dict[tuple[Term, Term], dict[str, dict[str, list[Any]]]] = {}
+        conds = self._conds
+        for name in by_condition:
             for r in answer.get(name):
-                by_id.setdefault((r.clause, r.subject, r.cond), []).append(r)
-            self.by_cond[name] = by_id
+                key = (r.clause, r.subject)
+                by_id = conds.get(key)
+                if by_id is None:
+                    by_id = conds[key] = {}
+                bundle = by_id.get(r.cond)
+                if bundle is None:
+                    bundle = by_id[r.cond] = {}
+                found = bundle.get(name)
+                if found is None:
+                    bundle[name] = [r]
+                else:
+                    found.append(r)
         self.cap = {r.clause: r.key for r in answer.get("cap")}
         self.payer = {r.clause: r.payer for r in answer.get("payer")}
         self.ceiling = {r.clause for r in answer.get("ceiling")}
@@ -103,11 +137,23 @@ class Index:
         self.round_unit = unit[0].fen if unit else None
         self.derivations: dict[tuple[Term, Term], dict[str, Any] | None] = {}
 
+    @functools.cached_property
+    def _text_records(self) -> dict[str, Any]:
+        return {r.id: r for r in self.answer.get("cond_text")}
+
+    def own(self, c: Term, s: Term) -> dict[str, list[Any]]:
+        """Every record of one (clause, subject), by predicate (read it, never write to it)."""
+        return self._own.get((c, s), _NONE)
+
+    def own_conds(self, c: Term, s: Term) -> dict[str, dict[str, list[Any]]]:
+        """The records of each condition of one (clause, subject): condition id -> predicate -> records."""
+        return self._conds.get((c, s), _NO_CONDS)
+
     def of(self, name: str, c: Term, s: Term) -> list[Any]:
-        return self.by_cs[name].get((c, s), [])
+        return self._own.get((c, s), _NONE).get(name, [])
 
     def of_cond(self, name: str, c: Term, s: Term, cid: str) -> list[Any]:
-        return self.by_cond[name].get((c, s, cid), [])
+        return self._conds.get((c, s), _NO_CONDS).get(cid, _NONE).get(name, [])
 
     def text(self, cid: str) -> CondText | None:
         """A condition's or gate's text; the readings are templates over the parameters in force,
@@ -129,9 +175,10 @@ class Index:
     def fen(self, key: Term) -> int | None:
         return self.fen_of.get(key)
 
-    def cap_key(self, c: Term, s: Term) -> Term | None:
-        own = self.of("subject_cap", c, s)
-        return own[0].key if own else self.cap.get(c)
+    # Each of these takes the (clause, subject)'s records (``own``) when its caller has them already.
+    def cap_key(self, c: Term, s: Term, own: dict[str, list[Any]] | None = None) -> Term | None:
+        caps = (self.own(c, s) if own is None else own).get("subject_cap")
+        return caps[0].key if caps else self.cap.get(c)
 
     def payer_text(self, clause: Term) -> str:
         payer = self.payer.get(clause)
@@ -141,26 +188,29 @@ class Index:
             return f"district+locality:{self.locality}"
         return payer
 
-    def amount(self, c: Term, s: Term) -> int | None:
-        payable = self.of("payable", c, s)
-        return self.fen(payable[0].key) if payable else None
+    def amount(self, c: Term, s: Term, own: dict[str, list[Any]] | None = None) -> int | None:
+        payable = (self.own(c, s) if own is None else own).get("payable")
+        return self.fen_of.get(payable[0].key) if payable else None
 
-    def amount_before_rounding(self, c: Term, s: Term) -> int | None:
-        keys = self.of("amount_key", c, s)
-        return self.fen(keys[0].key) if keys else None
+    def amount_before_rounding(self, c: Term, s: Term, own: dict[str, list[Any]] | None = None) -> int | None:
+        keys = (self.own(c, s) if own is None else own).get("amount_key")
+        return self.fen_of.get(keys[0].key) if keys else None
 
-    def bases(self, c: Term, s: Term) -> list[Term]:
-        return sorted(r.key for r in self.of("basis", c, s))
+    def bases(self, c: Term, s: Term, own: dict[str, list[Any]] | None = None) -> list[Term]:
+        return sorted(r.key for r in (self.own(c, s) if own is None else own).get("basis", ()))
 
-    def primary_basis(self, c: Term, s: Term) -> Term:
-        primary = self.of("primary_basis", c, s)
+    def primary_basis(self, c: Term, s: Term, own: dict[str, list[Any]] | None = None,
+                      bases: list[Term] | None = None) -> Term:
+        own = self.own(c, s) if own is None else own
+        primary = own.get("primary_basis")
         if primary:
             return primary[0].key  # type: ignore[no-any-return]
-        bases = self.bases(c, s)
+        if bases is None:
+            bases = self.bases(c, s, own)
         return s if s in bases or not bases else bases[0]
 
-    def status(self, c: Term, s: Term) -> str:
-        status = self.of("status", c, s)
+    def status(self, c: Term, s: Term, own: dict[str, list[Any]] | None = None) -> str:
+        status = (self.own(c, s) if own is None else own).get("status")
         return status[0].status if status else "unknown"  # type: ignore[no-any-return]
 
     def listed(self) -> list[tuple[Term, Term]]:
@@ -233,6 +283,7 @@ def _shape(observed: Term, required: Term, fact: Term | None) -> _Shape:
     return shape
 
 
+@functools.lru_cache(maxsize=1024)
 def _rate_text(num: int, den: int) -> str:
     percent = Fraction(num * 100, den)
     if percent.denominator == 1:
@@ -240,11 +291,11 @@ def _rate_text(num: int, den: int) -> str:
     return f"{float(percent):g}%" if Fraction(float(percent)) == percent else f"{num}/{den}"
 
 
-def _amount_derivation(ix: Index, c: Term, s: Term) -> dict[str, Any] | None:
+def _amount_derivation(ix: Index, c: Term, s: Term, own: dict[str, list[Any]] | None = None) -> dict[str, Any] | None:
     """The derivation of one award, worked out once per result (clauses and awards share it)."""
     done = ix.derivations.get((c, s), _UNSET)
     if done is _UNSET:
-        done = ix.derivations[(c, s)] = _work_out(ix, c, s)
+        done = ix.derivations[(c, s)] = _work_out(ix, c, s, ix.own(c, s) if own is None else own)
     return dict(done) if done is not None else None
 
 
@@ -252,28 +303,33 @@ def _amount_derivation(ix: Index, c: Term, s: Term) -> dict[str, Any] | None:
 _MAY_HOLD_FEN = frozenset({"base", "raw", "already_paid", "before_rounding"})
 
 
-def _work_out(ix: Index, c: Term, s: Term) -> dict[str, Any] | None:
+# Each step of a derivation with its two keys, in the document's order. One type per key: the law's
+# sums and the rounded amount are whole yuan; the steps worked out from declared figures may hold
+# fen, and say so by their name.
+_STEPS = tuple(
+    (name, f"{name}_yuan_decimal" if name in _MAY_HOLD_FEN else f"{name}_yuan", f"{name}_fen", name in _MAY_HOLD_FEN)
+    for name in ("base", "raw", "fixed", "cap", "already_paid", "before_rounding", "after_rounding")
+)
+
+
+def _work_out(ix: Index, c: Term, s: Term, own: dict[str, list[Any]]) -> dict[str, Any] | None:
     """How the amount was worked out, step by step, as explain.lp names the steps of the
     amount term the article derived: base × rate = raw, min with the cap, less what was
     already paid, then 第十七条's rounding. Every figure is a value the rules computed."""
-    steps: dict[str, Term | None] = {r.step: r.key for r in ix.of("amount_step", c, s)}
+    steps: dict[str, Term | None] = {r.step: r.key for r in own.get("amount_step", ())}
     if "before_rounding" not in steps:
         return None
     out: dict[str, Any] = {}
     steps["base"] = steps.pop("base_amount", None)
-    for name in ("base", "raw", "fixed", "cap", "already_paid", "before_rounding", "after_rounding"):
+    fen_of = ix.fen_of
+    for name, shown, fen_key, may_hold_fen in _STEPS:
         step = steps.get(name)
-        fen = ix.fen(step) if step is not None else None
-        # One type per key: the law's sums and the rounded amount are whole yuan; the steps
-        # worked out from declared figures may hold fen, and say so by their name.
-        if name in _MAY_HOLD_FEN:
-            out[f"{name}_yuan_decimal"] = _yuan_decimal(fen)
-        else:
-            out[f"{name}_yuan"] = _yuan(fen)
-        out[f"{name}_fen"] = fen
+        fen = fen_of.get(step) if step is not None else None
+        out[shown] = _yuan_decimal(fen) if may_hold_fen else _yuan(fen)
+        out[fen_key] = fen
     base = steps.get("base")
-    out["base_formula"] = key_formula(base) if base is not None else None
-    rate = ix.of("amount_rate", c, s)
+    out["base_formula"] = _key_formula(base) if base is not None else None
+    rate = own.get("amount_rate")
     if rate:
         num, den = rate[0].num, rate[0].den
         out["rate"] = f"{num}/{den}"
@@ -287,52 +343,127 @@ def _work_out(ix: Index, c: Term, s: Term) -> dict[str, Any] | None:
     return out
 
 
+# Formulas by money key: the same bases recur from one result to the next.
+_FORMULAS: dict[Term, str] = {}
+
+
+def _key_formula(key: Term) -> str:
+    done = _FORMULAS.get(key)
+    if done is None:
+        if len(_FORMULAS) > 20_000:
+            _FORMULAS.clear()
+        done = _FORMULAS[key] = key_formula(key)
+    return done
+
+
+# The value kinds whose JSON depends on the answer's money values (terms.value_json); any other
+# value reads the same from its term alone.
+_VALUED = frozenset({"money", "ratio", "reached_in", "base_year"})
+_NO_VALUES = Values({})
+
+
+class _Entry(NamedTuple):
+    """A condition's or gate's entry as far as its terms and texts decide it: ``head`` has every key in
+    its place; a result fills in its status, the values and the facts' values."""
+
+    head: dict[str, Any]
+    observed: Callable[[Index], Any] | None  # how to read the value from a result, where head has none
+    required: Callable[[Index], Any] | None
+    facts: tuple[tuple[Term, str], ...]
+
+
+# Entries by (Filler, cond_text record, id, observed, required, fact): the same terms recur in most
+# results, and the Filler keys them to the parameters in force (never shared across parameter sets).
+_ENTRIES: dict[tuple[Any, ...], _Entry] = {}
+
+
+def _static(term: Term) -> tuple[Any, Callable[[Index], Any] | None]:
+    """A value's JSON when its term alone decides it and it is immutable (so results may share it),
+    else how to read it from each result (terms.value_json, a money key's value looked up at once)."""
+    if term.name in _VALUED:
+        if term.name == "money" and term.arguments:
+            (key, *_) = term.arguments
+
+            def money(ix: Index) -> Any:
+                fen = ix.fen_of.get(key)
+                return None if fen is None else fen_json(fen)
+            return None, money
+        return None, lambda ix: value_json(term, ix.values)
+    value = value_json(term, _NO_VALUES)
+    if isinstance(value, (list, dict)):
+        return None, lambda ix: value_json(term, ix.values)
+    return value, None
+
+
+def _entry_of(ix: Index, cid: str, observed: Term, required: Term, fact: Term | None) -> _Entry:
+    key = (ix.fill, ix._text_records.get(cid), cid, observed, required, fact)
+    done = _ENTRIES.get(key)
+    if done is None:
+        meta = ix.text(cid)
+        shape = _shape(observed, required, fact)
+        observed_json, observed_reader = _static(observed)
+        required_json, required_reader = _static(required)
+        head: dict[str, Any] = {
+            "id": cid,
+            "status": None,
+            "observed": observed_json,
+            "required": required_json,
+            "comparison": meta.comparison if meta else None,
+            "article": meta.article if meta else None,
+            "phrase_zh": meta.phrase_zh if meta else None,
+            "text_zh": meta.text_zh if meta else None,
+            "text_en": meta.text_en if meta else None,
+            "source_field": shape.source_field,
+            "observed_kind": shape.observed_kind,
+            "required_kind": shape.required_kind,
+            "required_formula": shape.required_formula,
+            "facts": None,
+        }
+        if shape.missing is not None:
+            head["missing"] = shape.missing
+        if len(_ENTRIES) > 20_000:
+            _ENTRIES.clear()
+        done = _ENTRIES[key] = _Entry(head, observed_reader, required_reader, shape.facts)
+    return done
+
+
 def _check_entry(ix: Index, cid: str, status: str, observed: Term, required: Term, fact: Term | None) -> dict[str, Any]:
     """What a condition or a gate shows: its values, where they came from, and the text behind it.
 
     Its derivation says how the observed and required values were read: their term kinds, the
     formula of the required value, and every declared fact and parameter they rest on."""
-    meta = ix.text(cid)
-    shape = _shape(observed, required, fact)
+    done = _entry_of(ix, cid, observed, required, fact)
+    entry = done.head.copy()
+    entry["status"] = status
+    if done.observed is not None:
+        entry["observed"] = done.observed(ix)
+    if done.required is not None:
+        entry["required"] = done.required(ix)
+    fen_of = ix.fen_of
     facts = []
-    for key, field in shape.facts:
-        fen = ix.fen(key)
-        facts.append({"field": field, "value_yuan_decimal": _yuan_decimal(fen), "value_fen": fen})
-    entry: dict[str, Any] = {
-        "id": cid,
-        "status": status,
-        "observed": value_json(observed, ix.values),
-        "required": value_json(required, ix.values),
-        "comparison": meta.comparison if meta else None,
-        "article": meta.article if meta else None,
-        "phrase_zh": meta.phrase_zh if meta else None,
-        "text_zh": meta.text_zh if meta else None,
-        "text_en": meta.text_en if meta else None,
-        "source_field": shape.source_field,
-        "observed_kind": shape.observed_kind,
-        "required_kind": shape.required_kind,
-        "required_formula": shape.required_formula,
-        "facts": facts,
-    }
-    if shape.missing is not None:
-        entry["missing"] = shape.missing
+    for key, field in done.facts:
+        fen = fen_of.get(key)
+        facts.append({"field": field, "value_yuan_decimal": None if fen is None else yuan_decimal(fen), "value_fen": fen})
+    entry["facts"] = facts
     return entry
 
 
-def _condition(ix: Index, cond: Cond) -> dict[str, Any]:
-    c, s, cid = cond.clause, cond.subject, cond.id
-    sources = ix.of_cond("cond_source", c, s, cid)
+def _condition(ix: Index, cond: Cond, own: dict[str, list[Any]]) -> dict[str, Any]:
+    """One condition's entry; ``own`` is its records by predicate (``Index.own_conds``)."""
+    cid = cond.id
+    sources = own.get("cond_source")
     entry = _check_entry(ix, cid, cond.status, cond.observed, cond.required, sources[0].fact if sources else None)
-    gap = ix.gap_fen(c, s, cid)
-    if gap is not None:
-        need, short = gap
+    gaps = own.get("gap")
+    if gaps:  # the last gap/5 the condition has
+        need, short = ix.fen_of.get(gaps[-1].need), ix.fen_of.get(gaps[-1].short)
         entry["gap"] = {"passes_at_yuan_decimal": _yuan_decimal(need), "short_by_yuan_decimal": _yuan_decimal(short),
                         "passes_at_fen": need, "short_by_fen": short}
-    years = sorted(r.year for r in ix.of_cond("looked_at", c, s, cid))
-    if years:
-        entry["years_looked_at"] = years
-    notes = [r.note for r in ix.of_cond("cond_note", c, s, cid)]
-    if notes:
+    looked_at = own.get("looked_at")
+    if looked_at:
+        entry["years_looked_at"] = sorted(r.year for r in looked_at)
+    cond_notes = own.get("cond_note")
+    if cond_notes:
+        notes = [r.note for r in cond_notes]
         entry["notes"] = [text(note) for note in notes]
         entry["note_details"] = [{"code": note.name, "args": [_note_arg(arg) for arg in note.arguments]} for note in notes]
     return entry
@@ -369,9 +500,10 @@ def _candidate_json(ix: Index, decl: Declaration, cand: Term) -> dict[str, Any]:
     }
 
 
-def _orders(ix: Index, c: Term, s: Term, texts: dict[str, OrderReasonText]) -> list[dict[str, Any]]:
-    """Each order an orders clause (Art 9, Art 12) looked at: counted or excluded, and why (SPEC §3.2)."""
-    considered = ix.of("order_considered", c, s)
+def _orders(ix: Index, s: Term, considered: list[OrderConsidered] | None,
+            texts: dict[str, OrderReasonText]) -> list[dict[str, Any]]:
+    """Each order an orders clause (Art 9, Art 12) looked at (``considered``, its order_considered/5):
+    counted or excluded, and why (SPEC §3.2)."""
     if not considered:
         return []
     *_, year = s.arguments  # an orders clause's subject ends in the year its orders were executed in
@@ -394,38 +526,38 @@ def _orders(ix: Index, c: Term, s: Term, texts: dict[str, OrderReasonText]) -> l
 
 
 def _clause(ix: Index, decl: Declaration, c: Term, s: Term, texts: dict[str, OrderReasonText]) -> dict[str, Any]:
-    cid = clause_id(c)
-    cap_key = ix.cap_key(c, s)
-    before = ix.amount_before_rounding(c, s)
-    articles = ix.articles
+    own = ix.own(c, s)
+    cap_key = ix.cap_key(c, s, own)
+    before = ix.amount_before_rounding(c, s, own)
+    bases = ix.bases(c, s, own)
+    by_cond = ix.own_conds(c, s)
     entry: dict[str, Any] = {
-        "clause": cid,
-        "article": articles[c],
+        "clause": clause_id(c),
+        "article": ix.articles[c],
         "subject": basis_id(s),
-        "basis": basis_id(ix.primary_basis(c, s)),
-        "bases": [basis_id(b) for b in ix.bases(c, s)],
-        "status": ix.status(c, s),
-        "amount_yuan": _yuan(ix.amount(c, s)),
+        "basis": basis_id(ix.primary_basis(c, s, own, bases)),
+        "bases": [basis_id(b) for b in bases],
+        "status": ix.status(c, s, own),
+        "amount_yuan": _yuan(ix.amount(c, s, own)),
         # Before 第十七条's rounding an amount may hold fen: a decimal string for reading, the _fen key to add up.
         "amount_before_rounding_yuan_decimal": _yuan_decimal(before),
         "amount_before_rounding_fen": before,
-        "derivation": _amount_derivation(ix, c, s),
-        "cap_yuan": _yuan(ix.fen(cap_key)) if cap_key is not None else None,
+        "derivation": _amount_derivation(ix, c, s, own),
+        "cap_yuan": _yuan(ix.fen_of.get(cap_key)) if cap_key is not None else None,
         "up_to": c in ix.ceiling,
         "payer": ix.payer_text(c),
-        "conditions": [_condition(ix, r) for r in sorted(ix.of("cond", c, s), key=lambda r: r.id)],
-        "superseded_by": [_candidate_json(ix, decl, r.winner) for r in ix.of("superseded_by", c, s)],
-        "blocked_by": [_blocker(ix, decl, r) for r in ix.of("blocked_by", c, s)],
+        "conditions": [_condition(ix, r, by_cond.get(r.id, _NONE))
+                       for r in sorted(own.get("cond", ()), key=lambda r: r.id)],
+        "superseded_by": [_candidate_json(ix, decl, r.winner) for r in own.get("superseded_by", ())],
+        "blocked_by": [_blocker(ix, decl, r) for r in own.get("blocked_by", ())],
         # Why it has its status and what it won over: explain.lp derives both.
-        "reasons": sorted(
-            ({"kind": r.kind, "id": r.id} for r in ix.of("status_reason", c, s)),
-            key=lambda r: (r["kind"], r["id"]),
-        ),
+        "reasons": [{"kind": r.kind, "id": r.id}
+                    for r in sorted(own.get("status_reason", ()), key=lambda r: (r.kind, r.id))],
         "supersedes": [
             _candidate_json(ix, decl, r.loser)
-            for r in sorted(ix.of("supersedes", c, s), key=lambda r: _award_order(ix, r.loser))
+            for r in sorted(own.get("supersedes", ()), key=lambda r: _award_order(ix, r.loser))
         ],
-        "orders": _orders(ix, c, s, texts),
+        "orders": _orders(ix, s, own.get("order_considered"), texts),
     }
     return entry
 
@@ -475,19 +607,21 @@ def award_list(ix: Index, chosen: frozenset[Term]) -> list[tuple[int, dict[str, 
     awards = []
     for award in ix.chosen_awards(chosen):
         c, s = award.clause, award.subject
-        cap_key = ix.cap_key(c, s)
+        own = ix.own(c, s)
+        cap_key = ix.cap_key(c, s, own)
+        bases = ix.bases(c, s, own)
         awards.append(
             (
                 ix.articles[c],
                 {
                     "clause": clause_id(c),
-                    "basis": basis_id(ix.primary_basis(c, s)),
-                    "bases": [basis_id(b) for b in ix.bases(c, s)],
-                    "amount_yuan": _yuan(ix.amount(c, s)),
+                    "basis": basis_id(ix.primary_basis(c, s, own, bases)),
+                    "bases": [basis_id(b) for b in bases],
+                    "amount_yuan": _yuan(ix.amount(c, s, own)),
                     "cap_yuan": _yuan(ix.fen(cap_key)) if cap_key is not None else None,
                     "up_to": c in ix.ceiling,
                     "payer": ix.payer_text(c),
-                    "derivation": _amount_derivation(ix, c, s),
+                    "derivation": _amount_derivation(ix, c, s, own),
                 },
             )
         )
@@ -526,6 +660,20 @@ def _in_force(ruleset: Ruleset, day: dt.date) -> tuple[dict[str, Parameter], Fil
         params = parameters.in_force(day)
         hit = _IN_FORCE[key] = (params, filler_for(parameters.sha256, params), _parameters(params))
     return hit
+
+
+# The readings' entries by Filler and the readings in force: a batch has a handful of each.
+_READINGS: dict[tuple[Filler, tuple[str, ...]], list[dict[str, Any]]] = {}
+
+
+def _readings(names: tuple[str, ...], fill: Filler) -> list[dict[str, Any]]:
+    key = (fill, names)
+    done = _READINGS.get(key)
+    if done is None:
+        if len(_READINGS) > 1024:
+            _READINGS.clear()
+        done = _READINGS[key] = describe_all(names, fill)
+    return [dict(entry) for entry in done]  # each result its own copy
 
 
 def build_result(decl: Declaration, derived: Derived | Answer, ruleset: Ruleset) -> dict[str, Any]:
@@ -648,7 +796,7 @@ def build_result(decl: Declaration, derived: Derived | Answer, ruleset: Ruleset)
         "advisories": advisories,
         "other_support": other_support,
         "interpretations": list(answer.interpretations),
-        "readings": describe_all(answer.interpretations, fill),
+        "readings": _readings(answer.interpretations, fill),
         "parameters": {name: dict(entry) for name, entry in in_force.items()},  # each result its own copy
         "provenance": {
             "package": f"pinggu-asp {__version__}",

@@ -21,15 +21,35 @@ def text(sym: Term) -> str:
     return str(sym)
 
 
+# Ids already worked out, by term: a result names each clause and subject several times, and a
+# process meets the same few dozen clauses and many of the same subjects again. A Term hashes in
+# less time than its id is put together; the cache is cleared, not grown, past its bound.
+_CLAUSE_IDS: dict[Term, str] = {}
+_BASIS_IDS: dict[Term, str] = {}
+_IDS_LIMIT = 50_000
+
+
 def clause_id(sym: Term) -> str:
     """art3(output_growth) -> 'art3.output_growth'."""
-    (kind,) = sym.arguments
-    return f"{sym.name}.{kind.name}"
+    done = _CLAUSE_IDS.get(sym)
+    if done is None:
+        (kind,) = sym.arguments
+        done = f"{sym.name}.{kind.name}"
+        if len(_CLAUSE_IDS) > _IDS_LIMIT:
+            _CLAUSE_IDS.clear()
+        _CLAUSE_IDS[sym] = done
+    return done
 
 
 def basis_id(sym: Term) -> str:
     """rating(smart,2025) -> 'rating:smart:2025'; approval("a-1") -> 'approval:a-1'."""
-    return ":".join([sym.name] + [text(arg) for arg in sym.arguments])
+    done = _BASIS_IDS.get(sym)
+    if done is None:
+        done = ":".join([sym.name] + [text(arg) for arg in sym.arguments])
+        if len(_BASIS_IDS) > _IDS_LIMIT:
+            _BASIS_IDS.clear()
+        _BASIS_IDS[sym] = done
+    return done
 
 
 def date_text(value: int) -> str:
@@ -62,6 +82,14 @@ def fen_fraction_to_json(value: Fraction) -> int | str:
     scaled = yuan * 10**places
     whole, part = divmod(scaled.numerator, 10**places)
     return f"{whole}.{part:0{places}d}".rstrip("0").rstrip(".")
+
+
+def fen_json(fen: int) -> int | str:
+    """``fen_fraction_to_json`` of a whole number of fen, without making a Fraction."""
+    if fen >= 0:
+        whole, part = divmod(fen, FEN_PER_YUAN)
+        return whole if part == 0 else f"{whole}.{part:02d}".rstrip("0")
+    return fen_fraction_to_json(Fraction(fen))
 
 
 class Values:
@@ -135,7 +163,7 @@ def value_json(term: Term, values: Values) -> Any:
     name, args = term.name, term.arguments
     if name == "money":
         fen = values.fen(args[0])
-        return None if fen is None else fen_fraction_to_json(Fraction(fen))
+        return None if fen is None else fen_json(fen)
     if name == "ratio":
         fen = values.fen(args[0])
         return None if fen is None else fen_fraction_to_json(Fraction(fen, args[1].number))
@@ -155,7 +183,7 @@ def value_json(term: Term, values: Values) -> Any:
         return None
     if name == "reached_in":
         fen = values.fen(args[1])
-        return {"year": args[0].number, "yuan": None if fen is None else fen_fraction_to_json(Fraction(fen))}
+        return {"year": args[0].number, "yuan": None if fen is None else fen_json(fen)}
     if name == "prior_award":
         return {"prior_award": args[0].number}
     if name == "title":  # a declared rating (Arts 6-8): title(Id, Date)
@@ -166,7 +194,7 @@ def value_json(term: Term, values: Values) -> Any:
         return {"previous_grade_below": text(args[0])}
     if name == "base_year":  # a growth rate's base year (SPEC §0.6): its value
         fen = values.fen(args[0])
-        return None if fen is None else fen_fraction_to_json(Fraction(fen))
+        return None if fen is None else fen_json(fen)
     if name == "no_prior_award_of":  # 首次: no earlier award of this clause
         return {"no_prior_award_of": clause_id(args[0])}
     if name == "base_year_above_zero":
