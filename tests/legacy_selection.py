@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from clingo import Function, Number, Symbol
+from clingo import Symbol
 
-from pinggu_asp.engine.grouping import ACTIVE, GroupedProgram
+from pinggu_asp.engine.grouping import GroupedProgram
 from pinggu_asp.engine.raw_symbols import shown_ids
-from pinggu_asp.engine.solve import EngineError, _Budget, _Group, _literal, grounded_control
+from pinggu_asp.engine.solve import EngineError, _Budget, _group_of, grounded_control
 from pinggu_asp.engine.symbols import Term
 
 ALTERNATIVES_LIMIT = 20
@@ -38,9 +38,9 @@ def legacy_decide(grouped: GroupedProgram, members: Sequence[Iterable[Symbol]]) 
     # The facts grounded as the engine grounds them (parameters shared per set), then solved the old way.
     ctl = grounded_control(grouped, [list(facts) for facts in members])
     lookup = ctl.symbolic_atoms
-    active = [_literal(lookup, Function(ACTIVE, [Number(i)])) for i in range(len(members))]
-    tiebreak = _literal(lookup, Function("tiebreak"))
-    group = _Group(ctl, grouped.by_member, active, tiebreak)
+    # The engine's reading of the group (each member's parameter set included), its solves the old way.
+    group, _ = _group_of(ctl, grouped, len(members))
+    active, tiebreak = group.active, group.tiebreak
     choices: list[list[tuple[int, Term]]] = [[] for _ in members]
     for atom in lookup.by_signature("chosen", 2):
         member, candidate = atom.symbol.arguments

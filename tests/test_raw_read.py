@@ -25,6 +25,7 @@ from test_injection import declaration as hostile_declaration
 
 from pinggu_asp.declaration import Declaration
 from pinggu_asp.engine import solve
+from pinggu_asp.engine.grouping import MEMBER_PARAMETERS
 from pinggu_asp.engine.raw_symbols import RawReader, shown_ids
 from pinggu_asp.engine.symbols import Reader, Term, fun
 from pinggu_asp.loading import InputError, declaration_from_data, parse_text
@@ -81,14 +82,20 @@ def test_a_clingo_error_is_raised_never_read_as_a_value() -> None:
         reader.arguments(Number(3)._rep)
 
 
-def _public_atoms(symbols: Sequence[Symbol], count: int, dependent: frozenset[tuple[str, int]]) -> list[dict[str, list[Term]]]:
-    """Each member's atoms read through the public API only: the member argument dropped, the group's shared kept."""
+def _public_atoms(symbols: Sequence[Symbol], count: int, dependent: frozenset[tuple[str, int]],
+                  parameters: frozenset[tuple[str, int]], sets: dict[int, int]) -> list[dict[str, list[Term]]]:
+    """Each member's atoms read through the public API only: the member argument dropped, the group's shared kept,
+    and its parameter set's atoms (shown once, with the set first) under each member of the set."""
     reader = Reader()
     members: list[dict[str, list[Term]]] = [defaultdict(list) for _ in range(count)]
     shared: list[tuple[str, Term]] = []
     for sym in symbols:
         args = sym.arguments
-        if args and (sym.name, len(args) - 1) in dependent and args[0].type == clingo.SymbolType.Number:
+        if args and (sym.name, len(args) - 1) in parameters:
+            for member in range(count):
+                if sets[member] == args[0].number:
+                    members[member][sym.name].append(fun(sym.name, *reader.terms(args[1:])))
+        elif args and (sym.name, len(args) - 1) in dependent and args[0].type == clingo.SymbolType.Number:
             members[args[0].number][sym.name].append(fun(sym.name, *reader.terms(args[1:])))
         else:
             shared.append((sym.name, reader.term(sym)))
@@ -118,7 +125,9 @@ def _check_group(decls: list[Declaration]) -> int:
     # Every ground atom besides the shown ones: the money limbs, the parameters, the declared text.
     grounded = [atom.symbol for atom in group.ctl.symbolic_atoms]
     assert [raw.read(sym._rep) for sym in grounded] == public.terms(grounded)
-    public_atoms = _public_atoms(symbols, len(decls), grouped.by_member)
+    sets = {sym.arguments[0].number: sym.arguments[1].number
+            for sym in (atom.symbol for atom in group.ctl.symbolic_atoms.by_signature(MEMBER_PARAMETERS, 2))}
+    public_atoms = _public_atoms(symbols, len(decls), grouped.dependent, grouped.parameters, sets)
     for index, split in enumerate(group.split(ids, range(len(decls)))):
         assert group.atoms(split) == public_atoms[index], index
     # Read again from the group's caches (a member's later answer sets share most atoms): the same.

@@ -221,7 +221,7 @@ class GroupedProgram:
 
     @property
     def by_member(self) -> frozenset[Signature]:
-        """The predicates a model shows with the member first (``_show_active``), as Python supplies them."""
+        """The predicates a model shows with a member or a parameter set first (``_show_plain``), as Python supplies them."""
         return self.dependent | self.parameters
 
     def add_to(self, ctl: clingo.Control) -> None:
@@ -249,7 +249,8 @@ def _rewrite(
 ) -> Iterator[AST]:
     for stm in statements:
         if stm.ast_type == ASTType.ShowSignature and (stm.name, stm.arity) in dependent | parameters:
-            yield _show_active(stm.name, stm.arity, (stm.name, stm.arity) in parameters)
+            # Shown plainly, with the member (or the parameter set) first: see _show_plain.
+            yield _show_plain(stm)
             continue
         if stm.ast_type == ASTType.Defined:
             yield stm.update(arity=stm.arity + 1) if (stm.name, stm.arity) in dependent | parameters else stm
@@ -297,28 +298,24 @@ def _binds_member(stm: AST, dependent: frozenset[Signature]) -> bool:
     return False
 
 
-def _show_active(name: str, arity: int, of_parameters: bool = False) -> AST:
-    """``#show p(E,X1..Xn) : p(E,X1..Xn), group_active(E).``: a model shows its active members' atoms.
+def _show_plain(stm: AST) -> AST:
+    """``#show p/n+1.``: every member's atoms shown with the member first, a parameter set's with the set first.
 
-    The member stays the first argument, so that one model of many active
-    members can be read apart (``solve.py`` strips it again). A predicate of the
-    parameters shows, under each active member, that member's set:
-    ``#show p(E,X1..Xn) : p(P,X1..Xn), group_parameters(E,P), group_active(E).``
+    A conditional show (``#show p(E,X..) : p(E,X..), group_active(E).``) cost
+    grounding a show term for every shown atom, a fifth of grounding the group.
+    Shown plainly, a solve with only some members open shows the closed ones'
+    atoms too; ``solve._Group.split`` keeps only the members asked for (members
+    share no atom, and ``group_active`` only opens a member's choice), and puts
+    each parameter set's atoms, shown once per set, under every member of that
+    set (``group_parameters(E,P)``).
     """
-    args = [ast.Variable(_LOC, f"X{i}__") for i in range(arity)]
-    term = ast.Function(_LOC, name, [ast.Variable(_LOC, _VAR), *args], 0)
-    first = _PVAR if of_parameters else _VAR
-    atom = ast.SymbolicAtom(ast.Function(_LOC, name, [ast.Variable(_LOC, first), *args], 0))
-    condition = [ast.Literal(_LOC, ast.Sign.NoSign, atom)]
-    if of_parameters:
-        condition.append(_literal(MEMBER_PARAMETERS, _VAR, _PVAR))
-    return ast.ShowTerm(_LOC, term, [*condition, _literal(ACTIVE)])
+    return stm.update(arity=stm.arity + 1)
 
 
 # Rewriting walks every node of the parsed rules through clingo's C API, which
 # takes longer than a whole check; the result is kept as program text, keyed by
 # the rules, this module and clingo's version, and parsed back in milliseconds.
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
 
 
 def cache_dir() -> Path:

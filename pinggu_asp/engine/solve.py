@@ -618,9 +618,14 @@ def _group_of(ctl: clingo.Control, grouped: GroupedProgram, count: int) -> tuple
         grouped.by_member,
         [_literal(lookup, Function(ACTIVE, [Number(i)])) for i in range(count)],
         _literal(lookup, Function("tiebreak")),
+        grouped.parameters,
     )
     choices: list[dict[Term, int]] = [{} for _ in range(count)]
     reader = group.reader
+    # Each member's parameter set, whose atoms a model shows once (grouping._show_plain).
+    for atom in lookup.by_signature(MEMBER_PARAMETERS, 2):
+        member, number = reader.arguments(atom.symbol._rep)
+        group.sets[reader.number(member)] = reader.number(number)
     for atom in lookup.by_signature("chosen", 2):
         member, candidate = reader.arguments(atom.symbol._rep)
         choices[reader.number(member)][reader.read(candidate)] = atom.literal
@@ -674,6 +679,8 @@ class _Group:
     dependent: frozenset[tuple[str, int]]
     active: list[int]
     tiebreak: int
+    parameters: frozenset[tuple[str, int]] = frozenset()  # shown with a parameter set first, not a member
+    sets: dict[int, int] = field(default_factory=dict)  # a member's parameter set (``group_parameters``)
     reader: RawReader = field(default_factory=RawReader)  # keeps every symbol it read by id, for the group's life
 
     def _open(self, members: Iterable[int], tiebreak: bool = False) -> list[int]:
@@ -682,23 +689,37 @@ class _Group:
             self.tiebreak if tiebreak else -self.tiebreak]
 
     def split(self, ids: Sequence[int], members: Iterable[int]) -> list[_Raw]:
-        """The shown atoms of each member, as clingo's ids, by predicate (``grouping._show_active`` keeps the member)."""
+        """The shown atoms of each member in ``members``, as clingo's ids, by predicate.
+
+        Every member's atoms are shown with the member first, open or not
+        (``grouping._show_plain``): only the members asked for are kept, so a
+        closed member's atoms never reach another's answer. A parameter set's
+        atoms are shown once, with the set first, and go under each member of
+        that set as one list the members share."""
         wanted = list(members)
         buckets: dict[int, _Raw] = {i: defaultdict(list) for i in wanted}
         shared: list[tuple[str, int]] = []
+        by_set: dict[int, _Raw] = defaultdict(lambda: defaultdict(list))
+        parameters = self.parameters
+        parameter_names = {name for name, _ in parameters}
         # Each atom is read once per group (the reader keeps it by id): a member's second
         # answer set shares most of its atoms.
         atom = self.reader.atom
         dependent = self.dependent
         for rep in ids:
-            member, name, _ = atom(rep, dependent)
+            member, name, rest = atom(rep, dependent)
             if member >= 0:
+                if name in parameter_names and (name, len(rest)) in parameters:
+                    by_set[member][name].append(rep)  # ``member`` is the parameter set's number here
+                    continue
                 bucket = buckets.get(member)
                 if bucket is not None:
                     bucket[name].append(rep)
             else:
                 shared.append((name, rep))
-        for bucket in buckets.values():
+        for i, bucket in buckets.items():
+            # Predicates are either the member's or the set's, never both: the set's lists are shared, never copied.
+            bucket.update(by_set.get(self.sets.get(i, -1), {}))
             for name, rep in shared:
                 bucket[" " + name].append(rep)  # shared by the group: read as it is
         return [buckets[i] for i in wanted]
