@@ -87,3 +87,24 @@ def test_sigkill_of_the_batch_leaves_no_worker_running(population: Path, tmp_pat
     for stray in left:
         stray.kill()
     assert left == [], [p.pid for p in left]
+
+
+def test_the_unwinding_after_sigterm_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM arms a watchdog that ends the process after STOP_GRACE seconds, whatever holds the unwinding
+    (a process pool's manager thread that interpreter exit would join forever, CPython gh-132969)."""
+    from pinggu_asp.batch import command
+
+    armed: list[tuple[float, object, tuple[object, ...], bool]] = []
+
+    class Timer:
+        def __init__(self, seconds: float, function: object, args: tuple[object, ...]) -> None:
+            self.seconds, self.function, self.args, self.daemon = seconds, function, args, False
+
+        def start(self) -> None:
+            armed.append((self.seconds, self.function, self.args, self.daemon))
+
+    monkeypatch.setattr(command.threading, "Timer", Timer)
+    with pytest.raises(SystemExit) as stop:
+        command._terminated(signal.SIGTERM, None)
+    assert stop.value.code == 128 + signal.SIGTERM
+    assert armed == [(command.STOP_GRACE, os._exit, (128 + signal.SIGTERM,), True)]

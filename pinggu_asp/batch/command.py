@@ -123,8 +123,17 @@ def _progress(outcomes: Iterator[Outcome], total: int | None) -> Iterator[Outcom
             yield outcome
 
 
+# How long the unwinding after SIGTERM may take before the process ends regardless.
+STOP_GRACE = 20.0
+
+
 def _terminated(signum: int, frame: Any) -> None:
     # Unwinds like Ctrl-C: the workers are stopped and the staged files removed on the way out.
+    # A watchdog bounds that unwinding: a process pool whose workers were killed can leave
+    # its manager thread for interpreter exit to join forever (CPython gh-132969).
+    watchdog = threading.Timer(STOP_GRACE, os._exit, args=(128 + signum,))
+    watchdog.daemon = True
+    watchdog.start()
     raise SystemExit(128 + signum)
 
 
@@ -139,6 +148,14 @@ def execute(options: BatchOptions) -> BatchReport:
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return _execute(options)
+    except SystemExit as stop:
+        if stop.code != 128 + signal.SIGTERM:
+            raise
+        # Stopped by SIGTERM, and everything is cleaned up (workers ended, staged files
+        # removed): end now, so that nothing left for interpreter exit to join can hold it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(128 + signal.SIGTERM)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
