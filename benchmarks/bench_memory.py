@@ -68,9 +68,14 @@ def main() -> None:
     print(f"workers: {args.jobs}, chunk: {batch_run.CHUNK} declarations, "
           f"recycled every {batch_run.WORKER_CHUNKS or 'never'} chunks", flush=True)
     outcomes = _run(plan, counts[-1], args)
+    # Sampled once a chunk, the last live reading kept: at a multiple of WORKER_CHUNKS chunks the
+    # worker has just been retired and its successor not yet started, so a reading then finds none.
+    seen = 0.0
     for done, _ in enumerate(outcomes, start=1):
+        if done % batch_run.CHUNK == 0 or done == target:
+            seen = max(_worker_rss(), default=0.0) or seen
         if done == target:
-            rss = max(_worker_rss(), default=0.0)
+            rss = seen
             figures.append((done, rss))
             print(f"{done:>7,} declarations: worker RSS {rss:7.1f} MiB  ({time.perf_counter() - start:,.0f} s)",
                   flush=True)
