@@ -255,32 +255,24 @@ class _Shape(NamedTuple):
 
 
 # Shapes by (observed, required, fact): the same terms recur in most results.
-_SHAPES: dict[tuple[Term, Term, Term | None], _Shape] = {}
-
-
+@functools.lru_cache(maxsize=20_000)
 def _shape(observed: Term, required: Term, fact: Term | None) -> _Shape:
-    key = (observed, required, fact)
-    shape = _SHAPES.get(key)
-    if shape is None:
-        if len(_SHAPES) > 20_000:
-            _SHAPES.clear()
-        keys: list[Term] = []
-        for k in term_keys(observed) + term_keys(required):
-            if k not in keys:
-                keys.append(k)
-        missing = None
-        if observed.name == "missing":
-            (first, *_) = observed.arguments
-            missing = source_field(first) or text(first)
-        shape = _SHAPES[key] = _Shape(
-            value_source(observed) or (source_field(fact) if fact is not None else None),
-            observed.name,
-            required.name,
-            term_formula(required),
-            tuple((k, source_field(k) or text(k)) for k in keys),
-            missing,
-        )
-    return shape
+    keys: list[Term] = []
+    for k in term_keys(observed) + term_keys(required):
+        if k not in keys:
+            keys.append(k)
+    missing = None
+    if observed.name == "missing":
+        (first, *_) = observed.arguments
+        missing = source_field(first) or text(first)
+    return _Shape(
+        value_source(observed) or (source_field(fact) if fact is not None else None),
+        observed.name,
+        required.name,
+        term_formula(required),
+        tuple((k, source_field(k) or text(k)) for k in keys),
+        missing,
+    )
 
 
 @functools.lru_cache(maxsize=1024)
@@ -344,16 +336,7 @@ def _work_out(ix: Index, c: Term, s: Term, own: dict[str, list[Any]]) -> dict[st
 
 
 # Formulas by money key: the same bases recur from one result to the next.
-_FORMULAS: dict[Term, str] = {}
-
-
-def _key_formula(key: Term) -> str:
-    done = _FORMULAS.get(key)
-    if done is None:
-        if len(_FORMULAS) > 20_000:
-            _FORMULAS.clear()
-        done = _FORMULAS[key] = key_formula(key)
-    return done
+_key_formula = functools.lru_cache(maxsize=20_000)(key_formula)
 
 
 # The value kinds whose JSON depends on the answer's money values (terms.value_json); any other

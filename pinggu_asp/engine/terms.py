@@ -6,6 +6,7 @@ This module only translates symbols the rules derived into data; it decides noth
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from clingo import SymbolType
@@ -21,35 +22,19 @@ def text(sym: Term) -> str:
     return str(sym)
 
 
-# Ids already worked out, by term: a result names each clause and subject several times, and a
-# process meets the same few dozen clauses and many of the same subjects again. A Term hashes in
-# less time than its id is put together; the cache is cleared, not grown, past its bound.
-_CLAUSE_IDS: dict[Term, str] = {}
-_BASIS_IDS: dict[Term, str] = {}
-_IDS_LIMIT = 50_000
-
-
+# Ids worked out once by term (functools' bounded cache): a result names each clause and subject
+# several times, and a process meets the same few dozen clauses and many of the same subjects again.
+@lru_cache(maxsize=50_000)
 def clause_id(sym: Term) -> str:
     """art3(output_growth) -> 'art3.output_growth'."""
-    done = _CLAUSE_IDS.get(sym)
-    if done is None:
-        (kind,) = sym.arguments
-        done = f"{sym.name}.{kind.name}"
-        if len(_CLAUSE_IDS) > _IDS_LIMIT:
-            _CLAUSE_IDS.clear()
-        _CLAUSE_IDS[sym] = done
-    return done
+    (kind,) = sym.arguments
+    return f"{sym.name}.{kind.name}"
 
 
+@lru_cache(maxsize=50_000)
 def basis_id(sym: Term) -> str:
     """rating(smart,2025) -> 'rating:smart:2025'; approval("a-1") -> 'approval:a-1'."""
-    done = _BASIS_IDS.get(sym)
-    if done is None:
-        done = ":".join([sym.name] + [text(arg) for arg in sym.arguments])
-        if len(_BASIS_IDS) > _IDS_LIMIT:
-            _BASIS_IDS.clear()
-        _BASIS_IDS[sym] = done
-    return done
+    return ":".join([sym.name] + [text(arg) for arg in sym.arguments])
 
 
 def date_text(value: int) -> str:
