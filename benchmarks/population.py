@@ -205,6 +205,19 @@ def population(count: int, seed: int = 8, *, aimed: float = 0.4, boundary: float
             yield json.dumps(data, ensure_ascii=False)
 
 
+
+def valid_declarations(count: int, seed: int = 8) -> list[Any]:
+    """The population's lines that validate, as declarations (the few invalid ones left out)."""
+    from pinggu_asp.loading import InputError, declaration_from_data, parse_text
+
+    out = []
+    for line in population(count, seed):
+        try:
+            out.append(declaration_from_data(parse_text(line, "population.jsonl")))
+        except (InputError, ValueError):
+            continue
+    return out
+
 def write_population(path: Path, count: int, seed: int = 8, **shares: float) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for line in population(count, seed, **shares):

@@ -41,21 +41,10 @@ from pinggu_asp.declaration import Declaration  # noqa: E402
 from pinggu_asp.engine import solve  # noqa: E402
 from pinggu_asp.engine.answer import read  # noqa: E402
 from pinggu_asp.engine.result import build_result, dumps_line  # noqa: E402
-from pinggu_asp.loading import InputError, declaration_from_data, parse_text  # noqa: E402
-from population import population  # noqa: E402
+from population import valid_declarations  # noqa: E402
 
 # Part of "solve", printed under it and not added again to the total.
 _READ = "  reading"
-
-
-def _declarations(count: int, seed: int) -> list[Declaration]:
-    out = []
-    for line in population(count, seed):
-        try:
-            out.append(declaration_from_data(parse_text(line, "population.jsonl")))
-        except (InputError, ValueError):
-            continue
-    return out
 
 
 def _materialised(member: Any) -> Any:
@@ -165,7 +154,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs; the lowest figure of each stage is printed")
     parser.add_argument("--atoms", action="store_true", help="count ground atoms a declaration, by predicate")
     args = parser.parse_args()
-    decls = _declarations(args.count, args.seed)
+    decls = valid_declarations(args.count, args.seed)
     gc.collect()
     best: dict[str, float] = {}
     counted: Counter[str] = Counter()

@@ -196,15 +196,9 @@ def test_text_facts_ground_as_the_backend_facts_on_a_population() -> None:
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from pinggu_asp.loading import InputError, declaration_from_data, parse_text
-    from population import population
+    from population import valid_declarations
 
-    decls = []
-    for line in population(int(os.environ.get("PINGGU_ASP_EQUIVALENCE_COUNT", "160")), seed=18):
-        try:
-            decls.append(declaration_from_data(parse_text(line, "population.jsonl")))
-        except (InputError, ValueError):
-            continue
+    decls = valid_declarations(int(os.environ.get("PINGGU_ASP_EQUIVALENCE_COUNT", "160")), seed=18)
     for start in range(0, len(decls), 32):
         _same_atoms_both_ways(decls[start : start + 32])
 

@@ -28,11 +28,11 @@ from pinggu_asp.engine import solve
 from pinggu_asp.engine.grouping import MEMBER_PARAMETERS
 from pinggu_asp.engine.raw_symbols import RawReader, shown_ids
 from pinggu_asp.engine.symbols import Reader, Term, fun
-from pinggu_asp.loading import InputError, declaration_from_data, parse_text
+from pinggu_asp.loading import declaration_from_data
 from support import ruleset
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from population import population  # noqa: E402
+from population import valid_declarations  # noqa: E402
 
 _leaves = st.one_of(
     st.integers(min_value=-(2**31), max_value=2**31 - 1).map(Number),
@@ -135,19 +135,9 @@ def _check_group(decls: list[Declaration]) -> int:
     return len(ids)
 
 
-def _population(count: int, seed: int) -> list[Declaration]:
-    out = []
-    for line in population(count, seed):
-        try:
-            out.append(declaration_from_data(parse_text(line, "population.jsonl")))
-        except (InputError, ValueError):
-            continue
-    return out
-
-
 def test_a_population_group_reads_as_the_public_api() -> None:
     """Generated declarations (every clause, boundaries, 10^10-10^11 yuan, conflicts), in groups of 32."""
-    decls = _population(96, 8)
+    decls = valid_declarations(96, 8)
     shown = sum(_check_group(decls[start : start + 32]) for start in range(0, len(decls), 32))
     assert shown > 10_000
 
