@@ -682,6 +682,7 @@ class _Group:
     parameters: frozenset[tuple[str, int]] = frozenset()  # shown with a parameter set first, not a member
     sets: dict[int, int] = field(default_factory=dict)  # a member's parameter set (``group_parameters``)
     reader: RawReader = field(default_factory=RawReader)  # keeps every symbol it read by id, for the group's life
+    _shared: dict[int, tuple[list[int], list[Term]]] = field(default_factory=dict)  # a shared list's Terms, sorted
 
     def _open(self, members: Iterable[int], tiebreak: bool = False) -> list[int]:
         opened = set(members)
@@ -695,10 +696,11 @@ class _Group:
         (``grouping._show_plain``): only the members asked for are kept, so a
         closed member's atoms never reach another's answer. A parameter set's
         atoms are shown once, with the set first, and go under each member of
-        that set as one list the members share."""
+        that set as one list the members share; so do the atoms the whole
+        group shares (about half of a member's answer), under " name"."""
         wanted = list(members)
         buckets: dict[int, _Raw] = {i: defaultdict(list) for i in wanted}
-        shared: list[tuple[str, int]] = []
+        shared: _Raw = defaultdict(list)
         by_set: dict[int, _Raw] = defaultdict(lambda: defaultdict(list))
         parameters = self.parameters
         parameter_names = {name for name, _ in parameters}
@@ -716,12 +718,12 @@ class _Group:
                 if bucket is not None:
                     bucket[name].append(rep)
             else:
-                shared.append((name, rep))
+                shared[" " + name].append(rep)  # shared by the group: read as it is
         for i, bucket in buckets.items():
-            # Predicates are either the member's or the set's, never both: the set's lists are shared, never copied.
+            # Predicates are either the member's or the set's, never both; the set's lists and the
+            # group's are shared by reference, never copied, and never changed (``atoms`` copies).
             bucket.update(by_set.get(self.sets.get(i, -1), {}))
-            for name, rep in shared:
-                bucket[" " + name].append(rep)  # shared by the group: read as it is
+            bucket.update(shared)
         return [buckets[i] for i in wanted]
 
     def rest(self, rep: int) -> list[int]:
@@ -729,16 +731,30 @@ class _Group:
         return self.reader.atom(rep, self.dependent)[2]
 
     def atoms(self, raw: _Raw, names: Iterable[str] | None = None) -> dict[str, list[Term]]:
-        """Read a member's atoms (only ``names``, when given) into Terms, without the member argument."""
-        read = self.reader.read
+        """Read a member's atoms (only ``names``, when given) into Terms, without the member argument, each predicate sorted.
+
+        A list the group shares (``split``) is read and sorted once, and each member gets a copy."""
         stripped = self.reader.stripped
-        out: dict[str, list[Term]] = defaultdict(list)
+        out: dict[str, list[Term]] = {}
+        mixed: set[str] = set()
         for key in raw if names is None else [n for name in names for n in (name, " " + name) if n in raw]:
-            if key.startswith(" "):
-                out[key[1:]] += [read(rep) for rep in raw[key]]
+            if key[0] == " ":
+                name, items = key[1:], self._shared_sorted(raw[key])
             else:
-                out[key] += stripped(raw[key])
-        return {name: sorted(items) for name, items in out.items()}
+                name, items = key, stripped(raw[key])
+                mixed.add(name)  # a member's own: sorted below (with the group's, if any)
+            have = out.get(name)
+            out[name] = list(items) if have is None else have + items
+        for name in mixed:
+            out[name].sort()
+        return out
+
+    def _shared_sorted(self, reps: list[int]) -> list[Term]:
+        hit = self._shared.get(id(reps))
+        if hit is None or hit[0] is not reps:
+            read = self.reader.read
+            hit = self._shared[id(reps)] = (reps, sorted(read(rep) for rep in reps))  # the list held: its id stays its own
+        return hit[1]
 
     def optimum(self, members: Iterable[int], budget: _Budget, fixed: Sequence[int] = ()) -> list[_Raw]:
         """One optimal answer set with ``members`` open (the tie-break off) and ``fixed`` assumed, read per member."""
