@@ -6,7 +6,8 @@ import datetime as dt
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -99,13 +100,28 @@ class ParameterSet:
     source: str
     sha256: str
     raw: dict[str, Any]
+    # The values in force change only on the dates some value is dated from: between two
+    # such dates every day has the same values, worked out once (``in_force``).
+    _dates: tuple[dt.date, ...] = field(init=False, repr=False, compare=False)
+    _by_interval: dict[int, dict[str, Parameter]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_dates", tuple(sorted({since for spec in self.raw.values() for since in spec["values"]})))
 
     def in_force(self, on: dt.date) -> dict[str, Parameter]:
         """The value of each parameter in force on a date (the latest dated on or before it).
 
         A reform's value dated after the date is not in force yet: where a reformed
         parameter has no value on or before the date, that is an error, not the later value.
+        A new dict each call; the Parameters in it are shared (they are frozen).
         """
+        interval = bisect_right(self._dates, on)
+        known = self._by_interval.get(interval)
+        if known is None:
+            known = self._by_interval[interval] = self._in_force(on)  # an error is raised anew every time
+        return dict(known)
+
+    def _in_force(self, on: dt.date) -> dict[str, Parameter]:
         chosen: dict[str, Parameter] = {}
         for name, spec in self.raw.items():
             dated = sorted((since, value) for since, value in spec["values"].items() if since <= on)
