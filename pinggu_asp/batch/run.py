@@ -33,16 +33,20 @@ from .reading import BatchInputError, Item
 from .summary import Digest, digest, digest_answer
 
 ERROR_SCHEMA = "pinggu-error/1"
-# Declarations per chunk: enough to amortise a hand-off, few enough to keep every core busy to the end.
-CHUNK = 50
-DASK_CHUNK = 200
+# Declarations per chunk, which is also the group the engine grounds together
+# (engine/decide.GROUP_SIZE): enough to amortise a group's fixed cost (the rules'
+# grounding, about 60 ms, is 1.2 ms a declaration in groups of 50 and 0.5 in groups
+# of 128) and a hand-off, few enough to keep every core busy to the end.
+CHUNK = 128
+DASK_CHUNK = 256
 # Chunks a local worker decides before a fresh one takes its place. clingo keeps every
 # symbol it ever made for the life of the process (its symbol table is never
 # collected), and each declaration brings symbols of its own (ids, names, codes in
 # derived atoms), so a worker that lived for the whole batch would only grow. A fresh
-# worker costs about a second (imports, the rules from the cache): little beside
-# WORKER_CHUNKS * CHUNK declarations. benchmarks/bench_memory.py measures both.
-WORKER_CHUNKS = 20
+# worker is forked warm from the fork server (batch/warm.py), so replacing one costs
+# little; about 1,000 declarations a life keeps each worker's memory flat.
+# benchmarks/bench_memory.py measures both.
+WORKER_CHUNKS = 8
 
 
 @dataclass(frozen=True)
@@ -278,8 +282,10 @@ def run(items: Iterable[Item], plan: Plan, *, jobs: int = 1, cluster: str | None
         for chunk in chunks:
             yield from decide_chunk(plan, chunk)
         return
-    # forkserver: a fresh interpreter per worker, safe beside the progress bar's thread.
+    # forkserver: a fresh interpreter per worker, safe beside the progress bar's thread. The
+    # server imports the engine and parses the rules once (batch/warm.py), so a worker starts warm.
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", f"{__package__}.warm"])
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=watch_parent,
                                initargs=(os.getpid(),), max_tasks_per_child=WORKER_CHUNKS)
 
