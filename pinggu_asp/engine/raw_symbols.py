@@ -18,6 +18,7 @@ that reason, and ``tests/test_raw_read.py`` holds this reader equal to
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
 import clingo
@@ -166,3 +167,35 @@ class RawReader:
     def term(self, sym: Symbol) -> Term:
         """A clingo Symbol read by its id (``symbols.Reader.term``'s signature)."""
         return self.read(sym._rep)
+
+    def size(self) -> int:
+        return len(self._atoms) + len(self._seen)
+
+
+# Atoms recur from group to group: member 7 of one group and member 7 of the next
+# often derive the very same atom (a condition's status, a clause's basis), and an id
+# means the same symbol for the life of the process. So a thread keeps one reader per
+# grouped program across its groups: about half of a group's atoms are then known
+# after a few groups. A reader that has kept READER_LIMIT atoms and terms is dropped
+# for a new one, so a long-lived process (the service) stays flat. Per thread, because
+# a reader's output buffers are its own.
+READER_LIMIT = 150_000
+_LOCAL = threading.local()
+
+
+def shared_reader(by_member: frozenset[tuple[str, int]]) -> RawReader:
+    """This thread's reader for a grouped program (``GroupedProgram.by_member``), new when the last grew too large."""
+    readers: dict[frozenset[tuple[str, int]], RawReader] | None = getattr(_LOCAL, "readers", None)
+    if readers is None:
+        readers = _LOCAL.readers = {}
+    reader = readers.get(by_member)
+    if reader is None or reader.size() > READER_LIMIT:
+        if reader is None and len(readers) >= 4:
+            readers.clear()  # rulesets come and go (what-if, reforms): keep a few
+        reader = readers[by_member] = RawReader()
+    return reader
+
+
+def forget_readers() -> None:
+    """Drop this thread's readers: the next group starts from nothing (benchmarks that repeat a run)."""
+    _LOCAL.readers = {}

@@ -33,7 +33,7 @@ from .grouping import (
     cached_group_program,
 )
 from .limits import TIME_LIMIT
-from .raw_symbols import RawReader, shown_ids
+from .raw_symbols import RawReader, shared_reader, shown_ids
 from .raw_symbols import symbol as raw_symbol
 from .symbols import Term
 
@@ -619,6 +619,7 @@ def _group_of(ctl: clingo.Control, grouped: GroupedProgram, count: int) -> tuple
         [_literal(lookup, Function(ACTIVE, [Number(i)])) for i in range(count)],
         _literal(lookup, Function("tiebreak")),
         grouped.parameters,
+        reader=shared_reader(grouped.by_member),
     )
     choices: list[dict[Term, int]] = [{} for _ in range(count)]
     reader = group.reader
@@ -681,7 +682,7 @@ class _Group:
     tiebreak: int
     parameters: frozenset[tuple[str, int]] = frozenset()  # shown with a parameter set first, not a member
     sets: dict[int, int] = field(default_factory=dict)  # a member's parameter set (``group_parameters``)
-    reader: RawReader = field(default_factory=RawReader)  # keeps every symbol it read by id, for the group's life
+    reader: RawReader = field(default_factory=RawReader)  # every symbol it read, by id (raw_symbols.shared_reader)
     _shared: dict[int, tuple[list[int], list[Term]]] = field(default_factory=dict)  # a shared list's Terms, sorted
 
     def _open(self, members: Iterable[int], tiebreak: bool = False) -> list[int]:

@@ -1,0 +1,65 @@
+"""A thread's answer reader outlives its groups (raw_symbols.shared_reader): what it kept from earlier
+groups never changes what a later group reads, and it is replaced once it holds READER_LIMIT entries."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from pinggu_asp.engine import raw_symbols
+from pinggu_asp.engine.solve import EngineError, solve_many
+from support import ruleset
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from generate import valid_declarations  # noqa: E402
+
+
+def _fresh() -> None:
+    raw_symbols.forget_readers()
+
+
+def _atoms(decls: list, rules: object) -> list:
+    return [o if isinstance(o, EngineError) else (o.atoms, o.chosen, o.alternatives)
+            for o in solve_many(decls, rules)]  # type: ignore[arg-type]
+
+
+def test_a_warm_reader_reads_a_group_as_a_fresh_one_does() -> None:
+    rules = ruleset()
+    earlier = valid_declarations(24, seed=31)
+    later = valid_declarations(24, seed=32)
+    _fresh()
+    alone = _atoms(later, rules)
+    _fresh()
+    # The later group read after the earlier ones, and after itself in other groupings.
+    _atoms(earlier, rules)
+    _atoms(later[::-1], rules)
+    reader = raw_symbols.shared_reader(rules.grouped().by_member)
+    known = reader.size()
+    assert known > 0, "the reader was kept across the groups"
+    assert _atoms(later, rules) == alone
+    assert raw_symbols.shared_reader(rules.grouped().by_member) is reader
+
+
+def test_a_reader_past_its_limit_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = ruleset()
+    decls = valid_declarations(4, seed=33)
+    _fresh()
+    _atoms(decls, rules)
+    first = raw_symbols.shared_reader(rules.grouped().by_member)
+    monkeypatch.setattr(raw_symbols, "READER_LIMIT", first.size() - 1)
+    second = raw_symbols.shared_reader(rules.grouped().by_member)
+    assert second is not first and second.size() == 0
+    assert _atoms(decls, rules) == _atoms(decls, rules)
+
+
+def test_each_thread_has_its_own_reader() -> None:
+    rules = ruleset()
+    mine = raw_symbols.shared_reader(rules.grouped().by_member)
+    theirs: list[raw_symbols.RawReader] = []
+    thread = threading.Thread(target=lambda: theirs.append(raw_symbols.shared_reader(rules.grouped().by_member)))
+    thread.start()
+    thread.join()
+    assert theirs and theirs[0] is not mine
