@@ -39,8 +39,8 @@ import clingo  # noqa: E402
 from pinggu_asp.batch.summary import digest_answer  # noqa: E402
 from pinggu_asp.declaration import Declaration  # noqa: E402
 from pinggu_asp.engine import solve  # noqa: E402
-from pinggu_asp.engine.raw_symbols import forget_readers  # noqa: E402
 from pinggu_asp.engine.answer import read  # noqa: E402
+from pinggu_asp.engine.raw_symbols import forget_readers  # noqa: E402
 from pinggu_asp.engine.result import build_result, dumps_line  # noqa: E402
 from population import valid_declarations  # noqa: E402
 
