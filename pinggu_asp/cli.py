@@ -1,7 +1,8 @@
 """The ``pinggu-asp`` command line."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads each command's annotations, and
+# as strings it evaluates them (eval, twice per command, every `typer.Option` rebuilt) for all
+# eleven commands on every start, about 30 ms of a cold `check`; evaluated once at import they cost ~3 ms.
 import dataclasses
 import difflib
 import sys
