@@ -10,7 +10,6 @@ a workbook or half a cached program.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -18,6 +17,8 @@ class Staged:
     """A file written beside its destination (``tmp``) and moved into place only by ``commit``."""
 
     def __init__(self, path: Path) -> None:
+        import tempfile  # here: it brings random, which a command that only prints never needs
+
         self.path = path
         fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
         os.close(fd)

@@ -7,7 +7,6 @@ import dataclasses
 import difflib
 import gc
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
@@ -446,6 +445,8 @@ def batch(
     if output is None and summary is None and report is None:
         _fail("--output: give the results' file, or --summary or --report for the summary alone", EXIT_INPUT)
     to_stdout = str(output) == "-"
+    import tempfile
+
     scratch = tempfile.TemporaryDirectory(prefix="pinggu-batch-") if to_stdout else None
     if scratch is not None:
         # The results are staged whole, as for a file, and printed once the batch is done.

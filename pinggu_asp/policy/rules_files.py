@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 
 @lru_cache(maxsize=1)
 def rules_dir() -> Path:
     """The rules shipped in the wheel (pinggu_asp/asp_rules), or the checkout's top-level asp_rules/."""
-    packaged = resources.files("pinggu_asp") / "asp_rules"
+    # The package's own directory, as importlib.resources.files would give for a package on disk (the
+    # only kind the rules can be read from as files), without importing importlib.resources and what it
+    # brings (zipfile, tempfile, random) on every start: `-h` and `--version` name the switches from here.
+    packaged = Path(__file__).parents[1] / "asp_rules"
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     checkout = Path(__file__).resolve().parents[2] / "asp_rules"
     if checkout.is_dir():
         return checkout
