@@ -34,11 +34,12 @@ sys.path.insert(0, str(HERE))
 
 import clingo  # noqa: E402
 from clingo import ast  # noqa: E402
-from profile_stages import _declarations, _materialised  # noqa: E402
+from profile_stages import _materialised  # noqa: E402
 
 from pinggu_asp.engine import solve  # noqa: E402
 from pinggu_asp.engine.grouping import GroupedProgram, group_program  # noqa: E402
 from pinggu_asp.policy.pack import program_files  # noqa: E402
+from population import valid_declarations  # noqa: E402
 
 
 def _program(rules: Path) -> GroupedProgram:
@@ -121,7 +122,7 @@ def main() -> None:
     parser.add_argument("--shares", action="store_true", help="the parameter-only money atoms a declaration")
     parser.add_argument("rules", nargs="*", type=Path, default=[HERE.parent / "asp_rules"])
     args = parser.parse_args()
-    decls = _declarations(args.count, args.seed)
+    decls = valid_declarations(args.count, args.seed)
     ruleset = solve.default_ruleset()
     groups = []
     for start in range(0, len(decls), args.group):
