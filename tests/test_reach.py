@@ -157,7 +157,7 @@ def test_grouped_probes_find_what_asking_one_at_a_time_finds() -> None:
 
         asked: list[int] = []
 
-        def grouped(values: list[int], passes: Any = passes) -> list[bool]:
+        def grouped(values: list[int], passes: Any = passes, asked: list[int] = asked) -> list[bool]:
             asked.extend(values)
             return [passes(v) for v in values]
 
