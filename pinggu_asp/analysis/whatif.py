@@ -21,6 +21,7 @@ most of a single declaration's).
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import pickle
 import re
@@ -155,8 +156,11 @@ def set_path(data: dict[str, Any], fields: dict[str, Any], path: str, value: Any
         schema = None if child_schema is None else child_schema.get("fields")
 
 
+@functools.cache
 def _fields_of(model: Any) -> dict[str, Any]:
-    """For each field of a pydantic model: whether it is required, a list, and its own fields if it has any."""
+    """For each field of a pydantic model: whether it is required, a list, and its own fields if it has any.
+
+    Worked out once per model (0.5 ms of each what-if); callers only read it."""
     from pydantic import BaseModel
 
     out: dict[str, Any] = {}
