@@ -167,3 +167,41 @@ def test_workers_are_recycled_after_their_number_of_requests_and_answers_stay_ri
     assert [a.status_code for a in answers] == [200] * 4 and {a.text for a in answers} == {expected}
     assert workers.started >= 2
     assert len(later) == 1 and not later & first  # the first worker retired; its successor answers
+
+
+class _SlowAndFast:
+    """Two workers: a call holding b"slow" takes long, others a moment; notes how many ran beside b"b"'s."""
+
+    count = 2
+
+    def __init__(self) -> None:
+        self.running = 0
+        self.beside_b: list[int] = []
+
+    async def run(self, func: Any, arg: Any) -> Any:
+        bodies = arg if isinstance(arg, list) else [arg]
+        if b"b" in bodies:
+            self.beside_b.append(self.running)
+        self.running += 1
+        try:
+            await asyncio.sleep(1.0 if b"slow" in bodies else 0.02)
+        finally:
+            self.running -= 1
+        replies = [Reply(200, JSON, body.decode()) for body in bodies]
+        return replies if isinstance(arg, list) else replies[0]
+
+
+def test_a_lightly_loaded_service_decides_at_once() -> None:
+    # Three requests in the service (two being decided slowly, one waiting) are few: the worker that comes
+    # free takes the one waiting at once, beside the slow group, rather than waiting for its share.
+    async def scenario() -> tuple[list[int], list[int]]:
+        workers = _SlowAndFast()
+        batcher = Batcher(workers, _group, _alone, window=0.005, max_group=32, max_wait=30.0)  # type: ignore[arg-type]
+        first = [asyncio.ensure_future(batcher.submit(body)) for body in (b"slow", b"slow", b"f", b"f")]
+        await asyncio.sleep(0.01)  # the slow pair and the fast pair are each being decided
+        await asyncio.gather(*first, batcher.submit(b"b"))
+        return workers.beside_b, batcher.groups
+
+    beside_b, groups = asyncio.run(scenario())
+    assert groups == [2, 2, 1]
+    assert beside_b == [1]  # decided while the slow pair still was
