@@ -10,7 +10,7 @@ Each request gets its own reply, exactly what it would get alone
 (tests/test_service_batching.py).
 
 The groups are kept even between the workers. Measured under 32 clients on 2
-workers (benchmarks/bench_serve.py), taking whatever was waiting split the
+workers (the load of benchmarks/bench_serve.py), taking whatever waited split the
 clients into a large cohort and a small one (groups of 4 formed 21 times in 59)
 that kept its own worker busy paying a group's fixed cost for a few requests,
 at 24 CPU ms a declaration against 11 in a group of 32. So a worker that comes
