@@ -13,19 +13,16 @@ parameter and the reason: ``InputError`` (the declaration), ``ParameterError``
 
 from __future__ import annotations
 
-import copy
 import os
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
 from .analysis.reach import ClauseError, reach_document
 from .analysis.reform import with_overrides
-from .analysis.whatif import apply_changes, whatif_document
+from .analysis.whatif import apply_changes, decide_remembered, whatif_document
 from .declaration import Declaration
 from .engine.decide import check as _check
-from .engine.result import canonical_declaration
 from .engine.solve import TIME_LIMIT, EngineError, Ruleset
 from .loading import InputError, declaration_from_data, load_declaration
 from .policy.interpretations import InterpretationError
@@ -100,24 +97,6 @@ def assess(
     return _check(as_declaration(declaration), ruleset)
 
 
-# An analyst varies one declaration many times: its unchanged result is decided
-# once. Results are deterministic, so a remembered one is the one a new run
-# would give; callers get their own copy.
-_RESULTS: OrderedDict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = OrderedDict()
-_RESULTS_KEPT = 64
-
-
-def _remembered_check(decl: Declaration, ruleset: Ruleset) -> dict[str, Any]:
-    key = (canonical_declaration(decl), ruleset.parameters.sha256, ruleset.switches)
-    if key in _RESULTS:
-        _RESULTS.move_to_end(key)
-    else:
-        _RESULTS[key] = _check(decl, ruleset)
-        if len(_RESULTS) > _RESULTS_KEPT:
-            _RESULTS.popitem(last=False)
-    return copy.deepcopy(_RESULTS[key])
-
-
 def whatif(
     declaration: DeclarationLike,
     *,
@@ -135,8 +114,8 @@ def whatif(
     base = ruleset_for(parameters, base_interpretations, time_limit)
     reformed = ruleset_for(with_overrides(base.parameters, params), [*base_interpretations, *interpretations], time_limit)
     changed = apply_changes(decl, changes)
-    before = _remembered_check(decl, base)
-    after = _remembered_check(changed, reformed)
+    # An analyst varies one declaration many times: its unchanged result is decided once (analysis/whatif.py).
+    before, after = decide_remembered([(decl, base), (changed, reformed)])
     return whatif_document(before, after, changes=changes, params=params, interpretations=interpretations,
                            base_interpretations=base.switches)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import os
 import re
@@ -514,5 +515,13 @@ def load_declaration(path: Path) -> Declaration:
         raise InputError(source, [("", f"cannot be read: {exc.strerror}")]) from None
     finally:
         os.close(fd)
+    return _declaration_of_file(text, source)
+
+
+@functools.lru_cache(maxsize=8)
+def _declaration_of_file(text: str, source: str) -> Declaration:
+    """The declaration a file's text holds, parsed once per text: an analyst's what-if or reach names the same
+    file again and again, and parsing YAML with its locations takes ~18 ms of the example's ~120 ms what-if.
+    Keyed by the text itself, so an edited file is read anew; the model is frozen, so sharing it is safe."""
     data, written = parse_located(text, source)
     return declaration_from_data(data, source, written)

@@ -113,3 +113,54 @@ def test_vary_of_a_field_that_is_not_a_number_is_exit_2() -> None:
     )
     assert result.exit_code == 2
     assert "enterprise.name" in result.output
+
+
+def _one_at_a_time(probe: Any, start: int, direction: int, limit: int) -> int | None:
+    """The search as it asked one value at a time before probes were grouped: the reference."""
+    step, failing = 1, start
+    while True:
+        trial = failing + direction * step
+        if (direction > 0 and trial > limit) or (direction < 0 and trial < 0):
+            trial = limit if direction > 0 else 0
+            if trial == failing or not probe(trial):
+                return None
+            passing = trial
+            break
+        if probe(trial):
+            passing = trial
+            break
+        failing, step = trial, step * 2
+    while abs(passing - failing) > 1:
+        middle = (passing + failing) // 2
+        passing, failing = (middle, failing) if probe(middle) else (passing, middle)
+    return passing
+
+
+def test_grouped_probes_find_what_asking_one_at_a_time_finds() -> None:
+    # Boundaries one crossing or several (a condition the number also moves), either direction, near and at
+    # the limits: the value found is the same, since the values gone by are those of one at a time.
+    import random
+
+    from pinggu_asp.analysis.reach import _boundary
+
+    rng = random.Random(18)
+    limit = 10**15
+    for case in range(400):
+        direction = rng.choice((1, -1))
+        start = rng.choice((0, 5, 1000, 96_000_000, limit - 3, limit)) if case % 2 else rng.randrange(limit)
+        cuts = sorted(rng.randrange(limit + 1) for _ in range(rng.choice((1, 1, 2, 5))))
+        if case % 7 == 0:
+            cuts = [start + direction * rng.randrange(1, 40)]
+
+        def passes(value: int, cuts: list[int] = cuts) -> bool:
+            return sum(value >= cut for cut in cuts) % 2 == 1
+
+        asked: list[int] = []
+
+        def grouped(values: list[int], passes: Any = passes, asked: list[int] = asked) -> list[bool]:
+            asked.extend(values)
+            return [passes(v) for v in values]
+
+        expected = _one_at_a_time(passes, start, direction, limit)
+        assert _boundary(grouped, start, direction, limit) == expected, (start, direction, cuts)
+        assert all(0 <= v <= limit for v in asked)

@@ -426,3 +426,20 @@ def test_a_batch_group_past_the_time_limit_gets_error_records():
         records = [json.loads(line) for line in response.text.splitlines()]
         assert [r["line"] for r in records] == [1, 2, 3]
         assert all("time limit" in r["errors"][0]["message"] for r in records)
+
+
+def test_every_response_says_nosniff_and_no_store_once() -> None:
+    # Answers, errors, the page, the schema and a stream alike (app._DefaultHeaders).
+    with TestClient(create_app(Settings(workers=1))) as client:
+        responses = [
+            client.post("/v1/check", content=EXAMPLE.read_bytes(), headers={"Content-Type": "application/yaml"}),
+            client.post("/v1/check", json={"declaration": EXAMPLE.read_text(encoding="utf-8")}),
+            client.get("/no-such-page"),
+            client.get("/"),
+            client.get("/openapi.json"),
+            client.post("/v1/batch", content=b"{}\n"),
+        ]
+    assert [r.status_code for r in responses] == [400, 200, 404, 200, 200, 200]
+    for response in responses:
+        assert response.headers.get_list("x-content-type-options") == ["nosniff"], response.url
+        assert response.headers.get_list("cache-control") == ["no-store"], response.url

@@ -108,6 +108,49 @@ def test_a_group_past_its_time_limit_is_decided_again_member_by_member() -> None
     assert [o.text if isinstance(o, Reply) else type(o) for o in outcomes] == ["a", OverTime, "c"]
 
 
+class _TwoWorkers:
+    """Two workers whose every call takes a while, as a group would."""
+
+    count = 2
+
+    async def run(self, func: Any, arg: Any) -> Any:
+        await asyncio.sleep(0.05)
+        bodies = arg if isinstance(arg, list) else [arg]
+        replies = [Reply(200, JSON, body.decode()) for body in bodies]
+        return replies if isinstance(arg, list) else replies[0]
+
+
+def test_requests_waiting_together_are_split_evenly_between_the_free_workers() -> None:
+    async def scenario() -> tuple[list[Reply], list[int]]:
+        batcher = Batcher(_TwoWorkers(), _group, _alone, window=0.01, max_group=32)  # type: ignore[arg-type]
+        bodies = [str(i).encode() for i in range(32)]
+        replies = await asyncio.gather(*(batcher.submit(body) for body in bodies))
+        return list(replies), batcher.groups
+
+    replies, groups = asyncio.run(scenario())
+    assert [reply.text for reply in replies] == [str(i) for i in range(32)]
+    assert groups == [16, 16]
+
+
+def test_a_worker_that_comes_free_waits_for_its_share_rather_than_deciding_a_few_alone() -> None:
+    # 4 requests, then 28 while both groups of 2 are deciding: the worker that comes free first takes its
+    # even share (15 of the 30 in the service), not all 28; the other waits for its own share rather than
+    # deciding the 13 left while 4 more are on their way.
+    async def scenario() -> list[int]:
+        batcher = Batcher(_TwoWorkers(), _group, _alone, window=0.01, max_group=32)  # type: ignore[arg-type]
+        first = [asyncio.ensure_future(batcher.submit(b"a")) for _ in range(4)]
+        await asyncio.sleep(0.02)
+        later = [asyncio.ensure_future(batcher.submit(b"b")) for _ in range(28)]
+        await asyncio.gather(*first)
+        again = [asyncio.ensure_future(batcher.submit(b"c")) for _ in range(4)]
+        await asyncio.gather(*later, *again)
+        return batcher.groups
+
+    groups = asyncio.run(scenario())
+    assert groups[:2] == [2, 2], groups
+    assert groups[2] == 15 and sum(groups) == 36 and max(groups) <= 16, groups
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="process ids as the pool reports them")
 def test_workers_are_recycled_after_their_number_of_requests_and_answers_stay_right() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
@@ -124,3 +167,41 @@ def test_workers_are_recycled_after_their_number_of_requests_and_answers_stay_ri
     assert [a.status_code for a in answers] == [200] * 4 and {a.text for a in answers} == {expected}
     assert workers.started >= 2
     assert len(later) == 1 and not later & first  # the first worker retired; its successor answers
+
+
+class _SlowAndFast:
+    """Two workers: a call holding b"slow" takes long, others a moment; notes how many ran beside b"b"'s."""
+
+    count = 2
+
+    def __init__(self) -> None:
+        self.running = 0
+        self.beside_b: list[int] = []
+
+    async def run(self, func: Any, arg: Any) -> Any:
+        bodies = arg if isinstance(arg, list) else [arg]
+        if b"b" in bodies:
+            self.beside_b.append(self.running)
+        self.running += 1
+        try:
+            await asyncio.sleep(1.0 if b"slow" in bodies else 0.02)
+        finally:
+            self.running -= 1
+        replies = [Reply(200, JSON, body.decode()) for body in bodies]
+        return replies if isinstance(arg, list) else replies[0]
+
+
+def test_a_lightly_loaded_service_decides_at_once() -> None:
+    # Three requests in the service (two being decided slowly, one waiting) are few: the worker that comes
+    # free takes the one waiting at once, beside the slow group, rather than waiting for its share.
+    async def scenario() -> tuple[list[int], list[int]]:
+        workers = _SlowAndFast()
+        batcher = Batcher(workers, _group, _alone, window=0.005, max_group=32, max_wait=30.0)  # type: ignore[arg-type]
+        first = [asyncio.ensure_future(batcher.submit(body)) for body in (b"slow", b"slow", b"f", b"f")]
+        await asyncio.sleep(0.01)  # the slow pair and the fast pair are each being decided
+        await asyncio.gather(*first, batcher.submit(b"b"))
+        return workers.beside_b, batcher.groups
+
+    beside_b, groups = asyncio.run(scenario())
+    assert groups == [2, 2, 1]
+    assert beside_b == [1]  # decided while the slow pair still was

@@ -150,3 +150,34 @@ def test_people_formats_show_the_difference(fmt: str, lang: str) -> None:
     shown = result.output.replace("<wbr>", "")  # where the page may wrap an id
     assert "art4.breakthrough" in shown and "art4.output_100m" in shown
     assert "5,630,000" in shown and "5,330,000" in shown
+
+
+def test_both_results_decided_together_are_each_what_check_gives_alone() -> None:
+    # A new baseline and its variant are decided in one group (one grounding); each result is the one
+    # `check` gives alone, byte for byte; asked again, they come back remembered, equal and the caller's own.
+    from pinggu_asp.analysis.whatif import decide_remembered
+    from pinggu_asp.api import as_declaration, assess, ruleset_for
+    from pinggu_asp.engine.result import dumps
+
+    base = with_output(example(other_pinggu_support=[]), 2025, 96_000_123)
+    variant = with_output(copy.deepcopy(base), 2025, 99_000_123)
+    alone = [dumps(assess(base)), dumps(assess(variant))]
+    assert alone[0] != alone[1]
+    rules = ruleset_for()
+    wanted = [(as_declaration(base), rules), (as_declaration(variant), ruleset_for())]
+    first = decide_remembered(wanted)
+    assert [dumps(r) for r in first] == alone
+    first[0]["clauses"].clear()  # the caller's own copy: what is remembered is untouched
+    again = decide_remembered([*wanted, wanted[0]])
+    assert [dumps(r) for r in again] == [*alone, alone[0]]
+    assert again[0] is not again[2]
+
+
+def test_an_edited_declaration_file_is_read_anew(tmp_path: Any) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text(yaml.safe_dump(with_output(example(other_pinggu_support=[]), 2025, 96_000_000)), encoding="utf-8")
+    first = pinggu_asp.whatif(path, changes=["annual[2025].gross_output=99000000"])
+    path.write_text(yaml.safe_dump(with_output(example(other_pinggu_support=[]), 2025, 99_000_000)), encoding="utf-8")
+    second = pinggu_asp.whatif(path, changes=["annual[2025].gross_output=99000000"])
+    assert first["total_before_yuan"] != second["total_before_yuan"]
+    assert second["total_before_yuan"] == second["total_after_yuan"]

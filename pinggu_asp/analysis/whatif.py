@@ -11,18 +11,28 @@ an item or an optional field. The changed declaration is validated like any
 other, so a wrong type is the usual error naming the field.
 
 The difference is read off the two result documents: no condition is decided
-here, only compared.
+here, only compared. Both results are decided by ``decide_remembered``: an
+analyst varies one declaration many times, so each result is remembered, and
+the ones not yet decided are decided together, one group per ruleset (one
+grounding of the rules instead of one each: the fixed cost of a Control is
+most of a single declaration's).
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import json
+import pickle
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 from ..declaration import Declaration
+from ..engine.decide import check_many
+from ..engine.result import canonical_declaration
+from ..engine.solve import EngineError, Ruleset
 from ..loading import InputError, declaration_from_data
 
 # The key each list is addressed by; lists missing here are addressed by position.
@@ -146,8 +156,11 @@ def set_path(data: dict[str, Any], fields: dict[str, Any], path: str, value: Any
         schema = None if child_schema is None else child_schema.get("fields")
 
 
+@functools.cache
 def _fields_of(model: Any) -> dict[str, Any]:
-    """For each field of a pydantic model: whether it is required, a list, and its own fields if it has any."""
+    """For each field of a pydantic model: whether it is required, a list, and its own fields if it has any.
+
+    Worked out once per model (0.5 ms of each what-if); callers only read it."""
     from pydantic import BaseModel
 
     out: dict[str, Any] = {}
@@ -179,6 +192,60 @@ def apply_changes(decl: Declaration, changes: Sequence[str]) -> Declaration:
         return declaration_from_data(data, "--set")
     except InputError as exc:
         raise InputError("the changed declaration", exc.problems) from None
+
+
+# Deciding both ---------------------------------------------------------------
+
+# Results are deterministic, so a remembered one is the one a new run would
+# give. Kept pickled: each caller gets its own copy from pickle.loads (0.5 ms
+# for the example's result, against 2.7 ms for copy.deepcopy), and a result
+# just decided is handed out as it is, the cache holding only its bytes.
+_RESULTS: OrderedDict[tuple[str, str, tuple[str, ...]], bytes] = OrderedDict()
+_RESULTS_KEPT = 64
+
+
+def _key(decl: Declaration, ruleset: Ruleset) -> tuple[str, str, tuple[str, ...]]:
+    return canonical_declaration(decl), ruleset.parameters.sha256, ruleset.switches
+
+
+def decide_remembered(wanted: Sequence[tuple[Declaration, Ruleset]]) -> list[dict[str, Any]]:
+    """Each declaration's ``pinggu-result/1`` under its ruleset, exactly ``check``'s, each the caller's own copy.
+
+    Those remembered are not decided again; the others are decided in one group
+    per ruleset (the same declaration twice, once). A declaration the rules
+    cannot decide raises its ``EngineError``, as ``check`` does.
+    """
+    keys = [_key(decl, ruleset) for decl, ruleset in wanted]
+    fresh: dict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = {}
+    groups: dict[tuple[Any, ...], tuple[Ruleset, list[tuple[str, str, tuple[str, ...]]], list[Declaration]]] = {}
+    for key, (decl, ruleset) in zip(keys, wanted, strict=True):
+        if key in _RESULTS or any(key in group[1] for group in groups.values()):
+            continue
+        # Equal rulesets (the base and a reform that changed no parameter or reading) make one group.
+        same = (ruleset.parameters.sha256, ruleset.parameters.source, ruleset.switches, ruleset.time_limit)
+        group = groups.setdefault(same, (ruleset, [], []))
+        group[1].append(key)
+        group[2].append(decl)
+    failed: dict[tuple[str, str, tuple[str, ...]], EngineError] = {}
+    for ruleset, group_keys, decls in groups.values():
+        for key, outcome in zip(group_keys, check_many(decls, ruleset), strict=True):
+            if isinstance(outcome, EngineError):
+                failed[key] = outcome
+            else:
+                fresh[key] = outcome
+                _RESULTS[key] = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+    out: list[dict[str, Any]] = []
+    for key in keys:
+        if key in failed:
+            raise failed[key]
+        result = fresh.pop(key, None)
+        if result is None:  # remembered, or already handed out once in this call
+            _RESULTS.move_to_end(key)
+            result = pickle.loads(_RESULTS[key])
+        out.append(result)
+    while len(_RESULTS) > _RESULTS_KEPT:
+        _RESULTS.popitem(last=False)
+    return out
 
 
 # The difference ---------------------------------------------------------------
