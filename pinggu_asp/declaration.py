@@ -464,19 +464,20 @@ def semantic_issues(decl: Declaration) -> list[SemanticIssue]:
                 )
             first_at.setdefault(item.id, index)
     declared = decl.declaration_date
-    dated: list[tuple[str, dt.date | None]] = []
-    dated += [(f"{_item(decl.ratings, 'ratings', i)}.date", r.date) for i, r in enumerate(decl.ratings)]
-    dated += [(f"{_item(decl.approvals, 'approvals', i)}.date", a.date) for i, a in enumerate(decl.approvals)]
-    dated += [(f"{_item(decl.standards, 'standards', i)}.implemented_date", s.implemented_date)
+    # Each dated item in order; its path (``_item``, a scan of its list) is spelt out only for a date
+    # that is too late.
+    dated: list[tuple[Sequence[Any], str, int, str, dt.date | None]] = []
+    dated += [(decl.ratings, "ratings", i, "date", r.date) for i, r in enumerate(decl.ratings)]
+    dated += [(decl.approvals, "approvals", i, "date", a.date) for i, a in enumerate(decl.approvals)]
+    dated += [(decl.standards, "standards", i, "implemented_date", s.implemented_date)
               for i, s in enumerate(decl.standards)]
-    dated += [(f"{_item(decl.orders, 'orders', i)}.signed_date", o.signed_date) for i, o in enumerate(decl.orders)]
-    dated += [
-        (f"{_item(decl.investment_projects, 'investment_projects', i)}.commissioned_date", p.commissioned_date)
-        for i, p in enumerate(decl.investment_projects)
-    ]
-    for path, when in dated:
+    dated += [(decl.orders, "orders", i, "signed_date", o.signed_date) for i, o in enumerate(decl.orders)]
+    dated += [(decl.investment_projects, "investment_projects", i, "commissioned_date", p.commissioned_date)
+              for i, p in enumerate(decl.investment_projects)]
+    for items, list_name, index, field, when in dated:
         if when is not None and when > declared:
             issues.append(
-                SemanticIssue(path, f"{when.isoformat()} is after the declaration date {declared.isoformat()}: it cannot be declared yet")
+                SemanticIssue(f"{_item(items, list_name, index)}.{field}",
+                              f"{when.isoformat()} is after the declaration date {declared.isoformat()}: it cannot be declared yet")
             )
     return issues

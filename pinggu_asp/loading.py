@@ -250,14 +250,26 @@ def _deep_at(text: str) -> int:
 
 def _nesting_problem(data: Any) -> str | None:
     """Where data is nested more than MAX_NESTING levels deep, or None; iterative, so any depth is safe."""
-    stack: list[tuple[Any, tuple[int | str, ...]]] = [(data, ())]
+    # Only containers are pushed (a scalar is never too deep), in the order the whole walk
+    # visited them, so the same container is named first; each with its depth and a link to
+    # its parent's entry, the location spelt out only for the one reported.
+    if not isinstance(data, dict | list):
+        return None
+    stack: list[tuple[Any, int, Any, int | str]] = [(data, 0, None, "")]
+    pop, push = stack.pop, stack.append
     while stack:
-        value, loc = stack.pop()
-        if isinstance(value, dict | list):
-            if len(loc) >= MAX_NESTING:
-                return clip(format_location(loc))
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            stack.extend((child, (*loc, key)) for key, child in items)
+        entry = pop()
+        value, depth = entry[0], entry[1]
+        if depth >= MAX_NESTING:
+            loc: list[int | str] = []
+            while entry[2] is not None:
+                loc.append(entry[3])
+                entry = entry[2]
+            return clip(format_location(tuple(reversed(loc))))
+        inner = depth + 1
+        for key, child in value.items() if isinstance(value, dict) else enumerate(value):
+            if isinstance(child, dict | list):
+                push((child, inner, entry, key))
     return None
 
 

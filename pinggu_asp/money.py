@@ -117,12 +117,14 @@ def fen_to_limbs(fen: int) -> tuple[int, ...]:
 
 
 def limbs_to_fen(limbs: tuple[int, ...]) -> int:
-    if len(limbs) != LIMBS or any(not 0 <= limb < LIMB_BASE for limb in limbs):
+    # Unrolled for six limbs: every value of an answer is read through here (answer._fen).
+    if len(limbs) != LIMBS:
         raise MoneyError(f"malformed money value {limbs!r}")
-    fen = 0
-    for limb in limbs:
-        fen = fen * LIMB_BASE + limb
-    return fen
+    a, b, c, d, e, f = limbs
+    base = LIMB_BASE
+    if not (0 <= a < base and 0 <= b < base and 0 <= c < base and 0 <= d < base and 0 <= e < base and 0 <= f < base):
+        raise MoneyError(f"malformed money value {limbs!r}")
+    return ((((a * base + b) * base + c) * base + d) * base + e) * base + f
 
 
 def yuan_json(fen: int) -> int:

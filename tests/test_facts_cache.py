@@ -49,7 +49,8 @@ def test_the_cache_is_bounded() -> None:
 
 
 def test_cached_member_facts_are_the_facts_built_afresh() -> None:
-    """Each recurring fact (year, date, flag, sector, industry) read from the cache equals one built now."""
+    """Each recurring fact (year, date, flag, sector, industry, an item's id and flags, a value) read from the cache
+    equals one built now."""
     rules = ruleset()
     for decl in valid_declarations(40, seed=3):
         params = rules.parameters.in_force(decl.declaration_date)
@@ -57,6 +58,9 @@ def test_cached_member_facts_are_the_facts_built_afresh() -> None:
         facts._string_fact.cache_clear()
         facts._enterprise_fact.cache_clear()
         facts._constant_fact.cache_clear()
+        for cache in (facts._string, facts._item, facts._item_flag, facts._item_constant, facts._item_bool,
+                      facts._item_number, facts._val):
+            cache.cache_clear()
         fresh = [str(f) for f in member_facts(decl, params)]
         again = [str(f) for f in member_facts(decl, params)]  # now from the caches
         assert again == fresh

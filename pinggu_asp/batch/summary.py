@@ -137,7 +137,8 @@ def digest_answer(answer: Answer, decl: Declaration, where: dict[str, Any]) -> D
     statuses = []
     failing = []
     near = []
-    for c, s in ix.listed():
+    listed = ix.listed()
+    for c, s in listed:
         cid = clause_id(c)
         own = ix.own(c, s)
         status = ix.status(c, s, own)
@@ -149,7 +150,7 @@ def digest_answer(answer: Answer, decl: Declaration, where: dict[str, Any]) -> D
             miss = _near_miss_of(ix, cid, failed[0])
             if miss is not None:
                 near.append(miss)
-    articles = {clause_id(c): ix.articles[c] for c, _ in ix.listed()}
+    articles = {clause_id(c): ix.articles[c] for c, _ in listed}
     return Digest(where, decl.enterprise.credit_code, decl.enterprise.name, decl.support_year,
                   decl.enterprise.locality, tuple(awards), tuple(statuses), tuple(failing), tuple(near),
                   tuple(sorted(articles.items())))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..money import limbs_to_fen
-from .symbols import Term
+from .symbols import Term, num
 
 if TYPE_CHECKING:
     from .solve import Choices, Derived
@@ -396,10 +396,18 @@ def _name(t: Term) -> str:
 
 
 _NUMBER: Callable[[Term], int] = Term.number.fget  # type: ignore[attr-defined]  # a Term's number, to map
+_SIX_NUMBERS = (num(0)[0],) * 6  # the ranks of six number Terms (a number is ``(rank, n)``, symbols.Term)
 
 
 def _fen(t: Term) -> int:
-    return limbs_to_fen(tuple(map(_NUMBER, t.arguments)))
+    # Every value of an answer is read here: the six limbs' ranks and numbers are split in one
+    # step (zip), where reading each limb's ``number`` costs as much again as the arithmetic.
+    args = t.arguments
+    if len(args) == 6:
+        columns = tuple(zip(*args, strict=False))  # (ranks, numbers) when every limb is a number
+        if len(columns) == 2 and columns[0] == _SIX_NUMBERS:
+            return limbs_to_fen(columns[1])
+    return limbs_to_fen(tuple(map(_NUMBER, args)))  # not six numbers: the error names the value
 
 
 def _by(t: Term) -> tuple[str, int]:

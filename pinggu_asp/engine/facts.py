@@ -124,12 +124,47 @@ def _string_fact(name: str, text: str) -> Symbol:
     return Function(name, [String(text)])
 
 
-def _val(key: Symbol, fen: int) -> Iterator[Symbol]:
+# Declared ids ("o-1", "a-2") recur from one declaration to the next, and so do the
+# facts about them (a flag of an approval, a year an order was supported): each is
+# made once per process, keyed by its Python values. The text is still clingo's
+# String; only the call into clingo is saved. Only ids and grades go through these
+# caches (at most 200 characters each, by the model), never free text, so they stay small.
+_string = lru_cache(maxsize=1 << 14)(String)
+
+
+@lru_cache(maxsize=1 << 14)
+def _item(name: str, item: str) -> Symbol:
+    return Function(name, [_string(item)])
+
+
+@lru_cache(maxsize=1 << 14)
+def _item_flag(name: str, item: str, flag: str, value: bool) -> Symbol:
+    """``name("id", flag, true)``: a yes/no fact of a declared item."""
+    return Function(name, [_string(item), const(flag), boolean(value)])
+
+
+@lru_cache(maxsize=1 << 14)
+def _item_constant(name: str, item: str, constant: str) -> Symbol:
+    return Function(name, [_string(item), const(constant)])
+
+
+@lru_cache(maxsize=1 << 14)
+def _item_bool(name: str, item: str, value: bool) -> Symbol:
+    return Function(name, [_string(item), boolean(value)])
+
+
+@lru_cache(maxsize=1 << 14)
+def _item_number(name: str, item: str, value: int) -> Symbol:
+    return Function(name, [_string(item), number(value)])
+
+
+@lru_cache(maxsize=1 << 14)
+def _val(key: Symbol, fen: int) -> tuple[Symbol, Symbol]:
     # declared/1 lets rules ask whether a fact was given without depending on
     # val/2, which derived amounts extend (see asp_rules/README.md, grounding).
+    # Made once per key and amount: boundary figures and repeated records recur.
     value = money(fen)
-    yield _fact("val", key, value)
-    yield _fact("declared", key, value)
+    return _fact("val", key, value), _fact("declared", key, value)
 
 
 # The parameters in force change only with a reform's date, so a batch meets a
@@ -235,54 +270,54 @@ def member_facts(decl: Declaration, params: dict[str, Parameter]) -> Iterator[Sy
         yield _fact("fraud_finding", number(index), date_number(finding.date))
 
     for rating in decl.ratings:
-        rid = String(rating.id)
+        rid = _string(rating.id)
         yield _fact("rating", rid, const(rating.kind.value), date_number(rating.date))
         if rating.grade is not None:
-            yield _fact("rating_grade", rid, String(rating.grade.value))
+            yield _fact("rating_grade", rid, _string(rating.grade.value))
         if rating.previous_grade is not None:
-            yield _fact("rating_previous_grade", rid, String(rating.previous_grade.value))
+            yield _fact("rating_previous_grade", rid, _string(rating.previous_grade.value))
 
     for approval in decl.approvals:
-        aid = String(approval.id)
+        aid = _string(approval.id)
         yield _fact("approval", aid, const(approval.kind.value), date_number(approval.date))
         for flag in ("first_time", "production_license", "industrialized", "global_first", "ai", "emergency"):
             value = getattr(approval, flag)
             if value is not None:
-                yield _fact("approval_flag", aid, const(flag), boolean(value))
+                yield _item_flag("approval_flag", approval.id, flag, value)
         if approval.vet_class is not None:
-            yield _fact("approval_vet_class", aid, number(approval.vet_class))
+            yield _item_number("approval_vet_class", approval.id, approval.vet_class)
 
     for order in decl.orders:
-        oid = String(order.id)
+        oid = _string(order.id)
         yield _fact("order", oid, const(order.program.value), date_number(order.signed_date))
         if order.counterparty_kind is not None:
-            yield _fact("order_counterparty_kind", oid, const(order.counterparty_kind.value))
+            yield _item_constant("order_counterparty_kind", order.id, order.counterparty_kind.value)
         for flag in ("counterparty_in_pinggu", "counterparty_affiliated"):
             value = getattr(order, flag)
             if value is not None:
-                yield _fact("order_flag", oid, const(flag), boolean(value))
+                yield _item_flag("order_flag", order.id, flag, value)
         for year, amount in sorted(order.executed.items()):
-            yield from _val(Function("executed", [oid, number(year)]), yuan_to_fen(amount))
+            yield from _val(_item_number("executed", order.id, year), yuan_to_fen(amount))
         for year in sorted(set(order.supported_years)):
-            yield _fact("order_supported", oid, number(year))
+            yield _item_number("order_supported", order.id, year)
 
     for standard in decl.standards:
-        sid = String(standard.id)
+        sid = _string(standard.id)
         yield _fact(
             "standard", sid, String(standard.field), const(standard.level.value), date_number(standard.implemented_date)
         )
-        yield _fact("standard_lead_drafter", sid, boolean(standard.lead_drafter))
+        yield _item_bool("standard_lead_drafter", standard.id, standard.lead_drafter)
 
     for project in decl.investment_projects:
-        pid = String(project.id)
+        pid = _string(project.id)
         yield _fact("project", pid, String(project.field), const(project.kind.value))
-        yield _fact("project_flag", pid, const("tech_transfer"), boolean(project.tech_transfer))
-        yield _fact("project_flag", pid, const("in_pinggu"), boolean(project.in_pinggu))
-        yield from _val(Function("investment", [pid]), yuan_to_fen(project.fixed_asset_investment))
+        yield _item_flag("project_flag", project.id, "tech_transfer", project.tech_transfer)
+        yield _item_flag("project_flag", project.id, "in_pinggu", project.in_pinggu)
+        yield from _val(_item("investment", project.id), yuan_to_fen(project.fixed_asset_investment))
         if project.commissioned_date is not None:
             yield _fact("project_commissioned", pid, date_number(project.commissioned_date))
         for year, amount in sorted(project.output.items()):
-            yield from _val(Function("project_output", [pid, number(year)]), yuan_to_fen(amount))
+            yield from _val(_item_number("project_output", project.id, year), yuan_to_fen(amount))
 
     for index, support in enumerate(decl.other_pinggu_support):
         yield _fact(
