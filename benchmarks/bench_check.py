@@ -19,7 +19,6 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_cold import cold_runs  # noqa: E402
 from generate import declaration  # noqa: E402
 
 from pinggu_asp.engine.result import build_result  # noqa: E402
@@ -37,20 +37,6 @@ REPO = Path(__file__).resolve().parent.parent
 TARGET_COLD_S = 0.35
 
 
-def cold_start(args: list[str], runs: int) -> tuple[float, float]:
-    """Median wall and CPU seconds of ``python -m pinggu_asp.cli ARGS`` in a new process each."""
-    wall: list[float] = []
-    cpu: list[float] = []
-    for _ in range(runs):
-        before = os.times()
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "pinggu_asp.cli", *args], check=True, capture_output=True, cwd=REPO)
-        wall.append(time.perf_counter() - t0)
-        after = os.times()
-        cpu.append(after.children_user + after.children_system - before.children_user - before.children_system)
-    return statistics.median(wall), statistics.median(cpu)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=300)
@@ -59,7 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.cold:
         for label, cli_args in (("cold check", ["check", "examples/declaration.yaml"]), ("cold --version", ["--version"])):
-            wall, cpu = cold_start(cli_args, args.cold)
+            wall, cpu = cold_runs(cli_args, args.cold, dict(os.environ))
             target = f"   (target: at most {TARGET_COLD_S * 1000:.0f} ms)" if label == "cold check" else ""
             print(f"{label:<19} {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU, median of {args.cold}{target}")
     rng = random.Random(args.seed)

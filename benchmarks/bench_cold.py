@@ -73,7 +73,7 @@ def _drop_bytecode() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
 
-def _cold(args: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
+def cold_runs(args: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
     """Median wall and CPU seconds of ``python -m pinggu_asp ARGS``, a new process each."""
     wall: list[float] = []
     cpu: list[float] = []
@@ -102,7 +102,7 @@ def main() -> None:
                                cwd=REPO, env=env)
         print(state)
         for label, cli_args in COMMANDS.items():
-            wall, cpu = _cold(cli_args, args.runs, env)
+            wall, cpu = cold_runs(cli_args, args.runs, env)
             target = f"   (target: at most {TARGET_COLD_S * 1000:.0f} ms)" if label == "check" else ""
             print(f"  {label:<10} {wall * 1000:5.0f} ms wall, {cpu * 1000:4.0f} ms CPU, median of {args.runs}{target}")
     if args.stages:

@@ -45,12 +45,10 @@ def test_importing_the_warm_module_leaves_the_default_rules_parsed_and_frozen() 
         "assert gc.get_freeze_count() > 0\n"
         "print('warm')\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "warm"
+    assert _printed(probe) == "warm"
 
 
-def test_the_fork_server_starts_even_when_the_rules_cannot_be_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_fork_server_starts_even_when_the_rules_cannot_be_parsed() -> None:
     probe = (
         "from pinggu_asp.engine import solve\n"
         "def broken(*a, **k): raise RuntimeError('unparsable')\n"
@@ -58,6 +56,11 @@ def test_the_fork_server_starts_even_when_the_rules_cannot_be_parsed(monkeypatch
         "import pinggu_asp.batch.warm\n"
         "print('started')\n"
     )
+    assert _printed(probe) == "started"
+
+
+def _printed(probe: str) -> str:
+    """What ``probe`` prints in a fresh interpreter (as the fork server imports the warm module), once it succeeded."""
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "started"
+    return done.stdout.strip()
