@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
 
 import clingo
@@ -219,9 +220,11 @@ class GroupedProgram:
             self._text = "\n".join(str(stm) for stm in self.statements)
         return self._text
 
-    @property
+    @cached_property
     def by_member(self) -> frozenset[Signature]:
-        """The predicates a model shows with a member or a parameter set first (``_show_plain``), as Python supplies them."""
+        """The predicates a model shows with a member or a parameter set first (``_show_plain``), as Python supplies them.
+
+        Made once: every group reads it, and it keys the group's answer reader (``raw_symbols.shared_reader``)."""
         return self.dependent | self.parameters
 
     def add_to(self, ctl: clingo.Control) -> None:

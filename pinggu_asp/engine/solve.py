@@ -740,12 +740,12 @@ class _Group:
         mixed: set[str] = set()
         for key in raw if names is None else [n for name in names for n in (name, " " + name) if n in raw]:
             if key[0] == " ":
-                name, items = key[1:], self._shared_sorted(raw[key])
+                name, items = key[1:], list(self._shared_sorted(raw[key]))  # a copy: the group's list is shared
             else:
-                name, items = key, stripped(raw[key])
+                name, items = key, stripped(raw[key])  # a new list
                 mixed.add(name)  # a member's own: sorted below (with the group's, if any)
             have = out.get(name)
-            out[name] = list(items) if have is None else have + items
+            out[name] = items if have is None else have + items
         for name in mixed:
             out[name].sort()
         return out
