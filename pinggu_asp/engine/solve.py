@@ -18,7 +18,7 @@ from ..declaration import Declaration
 from ..policy.interpretations import modules_for
 from ..policy.parameters import Parameter, ParameterSet, load_parameters
 from ..policy.rules_files import interpretation_path, program_paths
-from . import answer
+from . import answer, spare
 from .answer import records
 from .facts import MemberFacts, group_text, member_facts, parameter_facts
 from .grouping import (
@@ -279,6 +279,7 @@ def decide_group(
     alone.
     """
     group, choices = ground_group(grouped, members, seed, messages)
+    spare.retire(group.ctl)  # held, when a service worker asked for it, to be freed after its reply
     out: dict[int, Derived | EngineError] = {}
     budgets: dict[int, _Budget] = {}
     raws = _optimise(group, _parts(choices, together), budgets, time_limit, out)
@@ -645,8 +646,7 @@ def grounded_control(
     of its Symbol), parsed once: that costs a third of adding them one by one
     through the backend, with the same ground atoms (tests/test_injection.py).
     """
-    ctl = clingo.Control([*CLINGO_OPTIONS, f"--seed={seed}"], logger=logger)
-    grouped.add_to(ctl)
+    ctl = spare.control(grouped, control_arguments(seed), logger)
     text, names = group_text(members, MEMBER, MEMBER_PARAMETERS, PARAMETER_SET)
     ctl.add("base", [], text)
     ctl.ground([("base", [])])
@@ -656,6 +656,11 @@ def grounded_control(
         if name in names and (name, arity - 1) not in readable:
             raise EngineError(f"the rules never read the fact {name}/{arity - 1}")
     return ctl
+
+
+def control_arguments(seed: int = 0) -> tuple[str, ...]:
+    """The arguments of a group's Control."""
+    return (*CLINGO_OPTIONS, f"--seed={seed}")
 
 
 def _literal(atoms: clingo.SymbolicAtoms, sym: Symbol) -> int:

@@ -247,6 +247,25 @@ class Workers:
         return {worker.process.pid for worker in self._all}
 
 
+# Work a worker does after each reply is sent and before it reads the next request
+# (registered in the worker by its warm-up, e.g. freeing the last request's Controls).
+_AFTER_REPLY: list[Callable[[], object]] = []
+
+
+def after_each_reply(hook: Callable[[], object]) -> None:
+    """Run ``hook`` in this worker after each reply is written (the idle gap between requests)."""
+    if hook not in _AFTER_REPLY:
+        _AFTER_REPLY.append(hook)
+
+
+def _after_reply() -> None:
+    for hook in list(_AFTER_REPLY):
+        try:
+            hook()
+        except Exception:  # noqa: BLE001 - idle work is an optimisation: the next request does it itself
+            _AFTER_REPLY.remove(hook)
+
+
 def _serve() -> None:
     """The worker's loop: one pickled call in, its pickled answer out, until the input closes."""
     stdin = sys.stdin.buffer
@@ -274,4 +293,5 @@ def _serve() -> None:
         out.write(b"%s %d\n" % (status, len(payload)))
         out.write(payload)
         out.flush()
+        _after_reply()
 
