@@ -35,6 +35,9 @@ _INFIMUM: int = _lib.clingo_symbol_type_infimum
 _SHOWN: int = _lib.clingo_show_type_shown
 
 _type = _lib.clingo_symbol_type
+_arguments = _lib.clingo_symbol_arguments
+_name = _lib.clingo_symbol_name
+_is_positive = _lib.clingo_symbol_is_positive
 
 
 def _failed(ok: bool) -> None:
@@ -98,6 +101,8 @@ class RawReader:
         self._entries: dict[tuple[Any, ...], Entry] = {}  # (name, *argument ids after the member): its entry
         self._names: dict[Any, str] = {}  # a name's char* (clingo interns names): the name
         self._slots: dict[Slot, Slot] = {}  # each slot once
+        # A signature shown with a member or a set first, by its name and arity with that argument: whether a set's.
+        self._kinds = {(name, arity + 1): (name, arity) in parameters for name, arity in by_member}
         self._args = _ffi.new("clingo_symbol_t**")
         self._size = _ffi.new("size_t*")
         self._chars = _ffi.new("char**")
@@ -153,24 +158,27 @@ class RawReader:
         """A shown atom's slot and entry (``Slot``, ``Entry``); kept by its id, and its entry without its member."""
         hit = self.hits.get(rep)
         if hit is None:
-            hit = self._shown(rep)
+            hit = self.shown_anew(rep)
         return hit
 
-    def _shown(self, rep: int) -> tuple[Slot, Entry]:
-        if not (_lib.clingo_symbol_arguments(rep, self._args, self._size) and _lib.clingo_symbol_name(rep, self._chars)):
+    def shown_anew(self, rep: int) -> tuple[Slot, Entry]:
+        """``shown`` for an atom not yet kept by its id (``hits``)."""
+        args, size, chars = self._args, self._size, self._chars
+        if not (_arguments(rep, args, size) and _name(rep, chars)):
             _failed(False)
-        count = self._size[0]
-        pointer = self._chars[0]
-        name = self._names.get(pointer)
+        count = size[0]
+        name = self._names.get(chars[0])
         if name is None:
-            name = self._names[pointer] = _ffi.string(pointer).decode()
-        slot: Slot = (SHARED, " " + name)
+            name = self._name_of(chars[0])
+        kind = self._kinds.get((name, count))
         entry: Entry | None = None
-        if count and (name, count - 1) in self.by_member:
-            ids: list[Any] = _ffi.unpack(self._args[0], count)
-            member = self._member(ids[0])
+        if kind is not None:
+            ids: list[Any] = _ffi.unpack(args[0], count)
+            member = self._members.get(ids[0])
+            if member is None:
+                member = self._member(ids[0])
             if member >= 0:
-                slot = (set_slot(member) if (name, count - 1) in self.parameters else member, name)
+                slot: Slot = (set_slot(member) if kind else member, name)
                 ids[0] = name
                 key = tuple(ids)
                 entry = self._entries.get(key)
@@ -182,10 +190,16 @@ class RawReader:
                         term = Term((_CONST, 0, name))
                     entry = self._entries[key] = (term, self._record(name, term))
         if entry is None:
+            slot = (SHARED, " " + name)
             term = self.read(rep)
             entry = (term, self._record(name, term))
         hit = self.hits[rep] = (self._slots.setdefault(slot, slot), entry)
         return hit
+
+    def _name_of(self, pointer: Any) -> str:
+        name: str = _ffi.string(pointer).decode()
+        self._names[pointer] = name
+        return name
 
     def _record(self, name: str, term: Term) -> Any:
         make = maker(name)
@@ -202,18 +216,24 @@ class RawReader:
 
     def _miss(self, rep: int) -> Term:
         kind = _type(rep)
-        if kind == _NUMBER:
+        if kind == _FUNCTION:
+            args, size, chars, positive = self._args, self._size, self._chars, self._bool
+            if not (_arguments(rep, args, size) and _name(rep, chars) and _is_positive(rep, positive)):
+                _failed(False)
+            count = size[0]
+            name = self._names.get(chars[0])
+            if name is None:
+                name = self._name_of(chars[0])
+            negative = 0 if positive[0] else 1
+            if count:
+                seen, miss = self._seen, self._miss  # the ids are unpacked before any argument is read
+                out = Term((_FUN, negative, count, name, *[seen.get(a) or miss(a) for a in _ffi.unpack(args[0], count)]))
+            else:
+                out = Term((_CONST, negative, name))
+        elif kind == _NUMBER:
             out = Term((_NUM, self.number(rep)))
         elif kind == _STRING:
             out = Term((_STR, self._string(rep)))
-        elif kind == _FUNCTION:
-            args = self.arguments(rep)
-            negative = 0 if self._positive(rep) else 1
-            if args:
-                seen, miss = self._seen, self._miss
-                out = Term((_FUN, negative, len(args), self.name(rep), *[seen.get(a) or miss(a) for a in args]))
-            else:
-                out = Term((_CONST, negative, self.name(rep)))
         else:
             out = Term((_INF,) if kind == _INFIMUM else (_SUP,))
         self._seen[rep] = out

@@ -712,7 +712,7 @@ class _Group:
         group shares (about half of a member's answer), under " name"."""
         reader = self.reader
         # Each atom is read once per reader (raw_symbols.RawReader.shown): by its id, else without its member.
-        known, shown = reader.hits.get, reader.shown
+        known, shown = reader.hits.get, reader.shown_anew
         lists: defaultdict[Slot, list[Entry]] = defaultdict(list)
         for rep in ids:
             slot, entry = known(rep) or shown(rep)
