@@ -68,3 +68,30 @@ def test_each_thread_has_its_own_reader() -> None:
     thread.start()
     thread.join()
     assert theirs and theirs[0] is not mine
+
+
+def test_threads_reading_at_once_read_as_one_alone() -> None:
+    """Two threads decide groups at the same time, each with its own reader (its entries and output
+    buffers): each group reads as it does alone."""
+    rules = ruleset()
+    groups = [valid_declarations(16, seed=41), valid_declarations(16, seed=42)]
+    _fresh()
+    alone = [_atoms(group, rules) for group in groups]
+    together: dict[int, list] = {}
+    errors: list[BaseException] = []
+
+    def decide(index: int) -> None:
+        try:
+            raw_symbols.forget_readers()
+            for _ in range(2):  # the second time from this thread's warm reader
+                together[index] = _atoms(groups[index], rules)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=decide, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert [together[0], together[1]] == alone
