@@ -248,13 +248,16 @@ class RawReader:
 
 
 # Atoms recur from group to group: member 7 of one group and member 7 of the next
-# often derive the very same atom (a condition's status, a clause's basis), and an id
-# means the same symbol for the life of the process. So a thread keeps one reader per
-# grouped program across its groups: about half of a group's atoms are then known
-# after a few groups. A reader that has kept READER_LIMIT atoms and terms is dropped
-# for a new one, so a long-lived process (the service) stays flat. Per thread, because
-# a reader's output buffers are its own.
-READER_LIMIT = 150_000
+# often derive the very same atom (a condition's status, a clause's basis), and any
+# member's atom recurs without its member far more (``RawReader.shown``); an id means
+# the same symbol for the life of the process. So a thread keeps one reader per
+# grouped program across its groups. A reader that has kept READER_LIMIT atoms, entries
+# and terms is dropped for a new one, so a long-lived process (the service) stays flat.
+# Measured with tracemalloc on population declarations: about 165 bytes an element, so
+# at most about 65 MB a reader, what the reader before entries took at 150,000; a batch
+# worker's life (batch/run.py WORKER_CHUNKS, about 1,000 declarations: 200,000) fits.
+# Per thread, because a reader's output buffers are its own.
+READER_LIMIT = 400_000
 _LOCAL = threading.local()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 from collections import defaultdict
@@ -714,9 +715,18 @@ class _Group:
         # Each atom is read once per reader (raw_symbols.RawReader.shown): by its id, else without its member.
         known, shown = reader.hits.get, reader.shown_anew
         lists: defaultdict[Slot, list[Entry]] = defaultdict(list)
-        for rep in ids:
-            slot, entry = known(rep) or shown(rep)
-            lists[slot].append(entry)
+        # Without the cyclic collector: the loop makes no cycle, and the reader's new entries
+        # would otherwise have it walk the reader's whole cache again and again.
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            for rep in ids:
+                slot, entry = known(rep) or shown(rep)
+                lists[slot].append(entry)
+        finally:
+            if paused:
+                gc.enable()
         by_slot: defaultdict[int, _Raw] = defaultdict(dict)
         for (number, key), entries in lists.items():
             by_slot[number][key] = entries
