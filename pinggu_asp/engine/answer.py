@@ -621,7 +621,9 @@ def read_records(atoms: dict[str, list[Term]], names: Iterable[str] | None = Non
 
 def read(derived: Derived) -> Answer:
     """A decided member (``solve.Derived``) as records: those its reader made beside the atoms where it has them."""
-    by_name = derived.records if derived.records is not None else read_records(derived.atoms)
+    made = derived.records
+    # The lists copied (a C copy each, a few µs a member): each Answer owns its lists, as when they were read here.
+    by_name = {name: list(recs) for name, recs in made.items()} if made is not None else read_records(derived.atoms)
     return Answer(
         by_name,
         derived.chosen,
