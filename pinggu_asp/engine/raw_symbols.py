@@ -8,7 +8,9 @@ through them cost half of a declaration's time. clingo interns its symbols,
 so equal symbols have equal ids, and an id stays valid for the life of the
 process: an id is a correct dictionary key, and each distinct symbol is read
 once into a ``Term`` through the C library directly, with output buffers
-allocated once per reader.
+allocated once per reader. A shown atom of a member is kept without its member
+too (``RawReader.shown``), with its record (answer.py's), so that an atom any
+member derived before is neither read again nor turned into a record again.
 
 This uses clingo's private ``clingo._internal._lib``/``_ffi`` and a Symbol's
 and a Model's ``_rep``; pyproject.toml pins clingo to the 5.8 series for
@@ -99,7 +101,9 @@ class RawReader:
         self._members: dict[int, int] = {}  # a member argument's id: its number (-1 for any other symbol)
         self.hits: dict[int, tuple[Slot, Entry]] = {}  # a shown atom's id: its slot and entry
         self._entries: dict[tuple[Any, ...], Entry] = {}  # (name, *argument ids after the member): its entry
-        self._names: dict[Any, str] = {}  # a name's char* (clingo interns names): the name
+        # A name's char*: the name. clingo interns names and, like its symbols, never frees them (batch/run.py
+        # WORKER_CHUNKS), so a pointer names one string for the life of the process, as an id one symbol.
+        self._names: dict[Any, str] = {}
         self._slots: dict[Slot, Slot] = {}  # each slot once
         # A signature shown with a member or a set first, by its name and arity with that argument: whether a set's.
         self._kinds = {(name, arity + 1): (name, arity) in parameters for name, arity in by_member}
