@@ -12,7 +12,8 @@ decided in groups of ``--group`` as the batch does, one process, the stages are:
 - document: ``build_result`` from those records and its JSON line (``dumps_line``);
 - digest:   the summary's digest straight from the records (``summary.digest_answer``), the
             work a batch with ``--summary`` and no ``-o`` does instead of the document.
-  "  reading" is the part of solve spent in ``_Group.split`` and ``_Group.atoms`` (the answer read into Terms).
+  "  reading" is the part of solve spent in ``_Group.split``, ``.atoms`` and ``.answer`` (the answer read into
+  Terms, and into the records ``answer.read`` takes as they are where the engine makes them).
 "in all" is every stage but digest and "  reading" (a batch writing results digests the document it built).
 CPU time (``time.process_time``) rather than wall time, so that other work on
 this shared machine moves the figures less; compare figures of the same run.
@@ -127,8 +128,8 @@ def profile(decls: list[Declaration], group: int, atoms: bool) -> tuple[dict[str
 
 
 def _reading_timed(spent: dict[str, float]) -> Callable[[], None]:
-    """Time ``_Group.split`` and ``_Group.atoms`` into ``spent[_READ]``; returns the undo."""
-    real = {name: getattr(solve._Group, name) for name in ("split", "atoms")}
+    """Time ``_Group.split``, ``.atoms`` and ``.answer`` (where there is one) into ``spent[_READ]``; returns the undo."""
+    real = {name: getattr(solve._Group, name) for name in ("split", "atoms", "answer") if hasattr(solve._Group, name)}
 
     def timed(method: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:

@@ -24,7 +24,7 @@ from test_injection import EVIL, HOSTILE_IDS
 from test_injection import declaration as hostile_declaration
 
 from pinggu_asp.declaration import Declaration
-from pinggu_asp.engine import solve
+from pinggu_asp.engine import answer, raw_symbols, solve
 from pinggu_asp.engine.grouping import MEMBER_PARAMETERS
 from pinggu_asp.engine.raw_symbols import RawReader, shown_ids
 from pinggu_asp.engine.symbols import Reader, Term, fun
@@ -145,3 +145,57 @@ def test_a_population_group_reads_as_the_public_api() -> None:
 def test_hostile_text_reads_as_the_public_api() -> None:
     decls = [declaration_from_data(hostile_declaration(text)) for text in EVIL]
     assert _check_group(decls) > 0
+
+
+def test_the_records_read_with_the_atoms_are_those_of_the_atoms() -> None:
+    """Derived.records (made once per atom by the reader) equal answer.read_records of the same atoms, and
+    answer.read takes them."""
+    decls = valid_declarations(64, 8)
+    raw_symbols.forget_readers()
+    decided = [d for d in solve.solve_many(decls[:32], ruleset()) + solve.solve_many(decls[32:], ruleset())
+               if not isinstance(d, solve.EngineError)]
+    assert len(decided) > 50 and sum(bool(d.atoms.get("component")) for d in decided) > 0
+    for derived in decided:
+        assert derived.records is not None
+        assert derived.records == answer.read_records(derived.atoms)
+        read = answer.read(derived).by_name
+        assert read == derived.records and all(read[name] is not derived.records[name] for name in read)
+
+
+def test_one_entry_per_atom_whichever_member_derives_it() -> None:
+    """Two members with the same declaration derive the same atoms under different ids (the member is an
+    argument); the reader makes each atom's Term and record once, and both read as the declaration alone."""
+    rules = ruleset()
+    decl = valid_declarations(1, 3)[0]
+    raw_symbols.forget_readers()
+    alone = solve.solve_many([decl], rules)[0]
+    raw_symbols.forget_readers()
+    both = solve.solve_many([decl, decl], rules)
+    assert not isinstance(alone, solve.EngineError)
+    for derived in both:
+        assert not isinstance(derived, solve.EngineError)
+        assert derived.atoms == alone.atoms and derived.records == alone.records
+    grouped = rules.grouped()
+    reader = raw_symbols.shared_reader(grouped.by_member, grouped.parameters)
+    by_member: dict[int, dict[Term, object]] = defaultdict(dict)
+    for (number, _), entry in reader.hits.values():
+        if number >= 0:
+            by_member[number][entry[0]] = entry
+    assert set(by_member) == {0, 1} and by_member[0].keys() == by_member[1].keys()
+    assert all(by_member[0][term] is by_member[1][term] for term in by_member[0])
+
+
+def test_an_atom_without_a_record_is_read_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the reader cannot make an atom's record, the member has no records: answer.read reads its Terms
+    and raises the error it always raised, never a partial answer."""
+    decl = valid_declarations(1, 3)[0]
+    raw_symbols.forget_readers()
+    monkeypatch.delitem(answer._MAKERS, "val")
+    try:
+        (derived,) = solve.solve_many([decl], ruleset())
+    finally:
+        raw_symbols.forget_readers()  # its entries lack records: no later test may read them
+    assert not isinstance(derived, solve.EngineError)
+    assert derived.atoms["val"] and derived.records is None
+    with pytest.raises(KeyError):
+        answer.read(derived)

@@ -17,6 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import valid_declarations  # noqa: E402
 
 
+def _reader(rules: object) -> raw_symbols.RawReader:
+    grouped = rules.grouped()  # type: ignore[attr-defined]
+    return raw_symbols.shared_reader(grouped.by_member, grouped.parameters)
+
+
 def _fresh() -> None:
     raw_symbols.forget_readers()
 
@@ -36,11 +41,11 @@ def test_a_warm_reader_reads_a_group_as_a_fresh_one_does() -> None:
     # The later group read after the earlier ones, and after itself in other groupings.
     _atoms(earlier, rules)
     _atoms(later[::-1], rules)
-    reader = raw_symbols.shared_reader(rules.grouped().by_member)
+    reader = _reader(rules)
     known = reader.size()
     assert known > 0, "the reader was kept across the groups"
     assert _atoms(later, rules) == alone
-    assert raw_symbols.shared_reader(rules.grouped().by_member) is reader
+    assert _reader(rules) is reader
 
 
 def test_a_reader_past_its_limit_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,18 +53,45 @@ def test_a_reader_past_its_limit_is_replaced(monkeypatch: pytest.MonkeyPatch) ->
     decls = valid_declarations(4, seed=33)
     _fresh()
     _atoms(decls, rules)
-    first = raw_symbols.shared_reader(rules.grouped().by_member)
+    first = _reader(rules)
     monkeypatch.setattr(raw_symbols, "READER_LIMIT", first.size() - 1)
-    second = raw_symbols.shared_reader(rules.grouped().by_member)
+    second = _reader(rules)
     assert second is not first and second.size() == 0
     assert _atoms(decls, rules) == _atoms(decls, rules)
 
 
 def test_each_thread_has_its_own_reader() -> None:
     rules = ruleset()
-    mine = raw_symbols.shared_reader(rules.grouped().by_member)
+    mine = _reader(rules)
     theirs: list[raw_symbols.RawReader] = []
-    thread = threading.Thread(target=lambda: theirs.append(raw_symbols.shared_reader(rules.grouped().by_member)))
+    thread = threading.Thread(target=lambda: theirs.append(_reader(rules)))
     thread.start()
     thread.join()
     assert theirs and theirs[0] is not mine
+
+
+def test_threads_reading_at_once_read_as_one_alone() -> None:
+    """Two threads decide groups at the same time, each with its own reader (its entries and output
+    buffers): each group reads as it does alone."""
+    rules = ruleset()
+    groups = [valid_declarations(16, seed=41), valid_declarations(16, seed=42)]
+    _fresh()
+    alone = [_atoms(group, rules) for group in groups]
+    together: dict[int, list] = {}
+    errors: list[BaseException] = []
+
+    def decide(index: int) -> None:
+        try:
+            raw_symbols.forget_readers()
+            for _ in range(2):  # the second time from this thread's warm reader
+                together[index] = _atoms(groups[index], rules)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=decide, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert [together[0], together[1]] == alone

@@ -507,6 +507,14 @@ def _maker(cls: type[tuple[Any, ...]], readers: tuple[_Read, ...]) -> Callable[[
 _MAKERS = {name: _maker(cls, readers) for name, (cls, readers) in RECORDS.items()}
 
 
+def maker(name: str) -> Callable[[Term], Any] | None:
+    """How one atom of ``name`` becomes its record; None for a predicate show.lp does not show.
+
+    For a reader that keeps each atom's record beside its Term (``raw_symbols``), so that
+    ``read`` finds the records made and the answer is not read a second time."""
+    return _MAKERS.get(name)
+
+
 def records(name: str, atoms: Iterable[Term]) -> list[Any]:
     """The atoms of one shown predicate as its records, in the order given."""
     make = _MAKERS[name]
@@ -612,8 +620,10 @@ def read_records(atoms: dict[str, list[Term]], names: Iterable[str] | None = Non
 
 
 def read(derived: Derived) -> Answer:
-    """A decided member (``solve.Derived``) as records."""
-    by_name = read_records(derived.atoms)
+    """A decided member (``solve.Derived``) as records: those its reader made beside the atoms where it has them."""
+    made = derived.records
+    # The lists copied (a C copy each, a few µs a member): each Answer owns its lists, as when they were read here.
+    by_name = {name: list(recs) for name, recs in made.items()} if made is not None else read_records(derived.atoms)
     return Answer(
         by_name,
         derived.chosen,

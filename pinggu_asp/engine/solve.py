@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 from collections import defaultdict
@@ -9,7 +10,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from math import prod
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import clingo
 from clingo import Function, Number, Symbol, ast
@@ -33,7 +36,7 @@ from .grouping import (
     cached_group_program,
 )
 from .limits import TIME_LIMIT
-from .raw_symbols import RawReader, shared_reader, shown_ids
+from .raw_symbols import SHARED, UNREAD, Entry, RawReader, Slot, set_slot, shared_reader, shown_ids
 from .raw_symbols import symbol as raw_symbol
 from .symbols import Term
 
@@ -93,6 +96,8 @@ class Derived:
     # How many other equally good whole sets there are: the product of the groups' counts, less one (the chosen
     # set); None when some conflict was not enumerated to the end.
     alternatives_count: int | None = 0
+    # The same atoms' records (answer.py), read with them; None where ``answer.read`` reads the atoms itself.
+    records: dict[str, list[Any]] | None = field(default=None, compare=False, repr=False)
 
     def get(self, name: str) -> list[Term]:
         return self.atoms.get(name, [])
@@ -358,6 +363,7 @@ class _Tie:
     forced: frozenset[Term]  # the chosen candidates in no conflict
     best: frozenset[Term]  # the set in the fixed order
     atoms: dict[str, list[Term]] | None = None  # read from a solve with ``best`` fixed, where it is not ``chosen``
+    records: dict[str, list[Any]] | None = None  # those atoms' records (``_Group.answer``)
 
 
 def _settle_ties(grouped: GroupedProgram, group: _Group, raws: dict[int, _Raw], literals: list[dict[Term, int]],
@@ -390,11 +396,11 @@ def _settle_ties(grouped: GroupedProgram, group: _Group, raws: dict[int, _Raw], 
         parts: dict[Term, list[Term]] = defaultdict(list)
         for atom in atoms.get("component", []):
             parts[atom.arguments[1]].append(atom.arguments[0])
-        # The same parts as clingo's symbols, to look their atoms up in the group's Control.
-        symbols: dict[int, list[Symbol]] = defaultdict(list)
-        for rep in raw["component"]:
-            candidate, root = group.rest(rep)
-            symbols[root].append(raw_symbol(candidate))
+        # The same parts as clingo's symbols (in the model's order), to look their atoms up in the group's Control.
+        symbols: dict[Term, list[Symbol]] = defaultdict(list)
+        for term, _ in raw["component"]:
+            candidate, root = term.arguments
+            symbols[root].append(candidate.symbol())
         chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
         conflicted.append((index, chosen, parts, list(symbols.values())))
     if not conflicted:
@@ -417,13 +423,13 @@ def _settle_ties(grouped: GroupedProgram, group: _Group, raws: dict[int, _Raw], 
     fixed = [lit if c in ties[i].best else -lit for i in moved for c, lit in literals[i].items()]
     try:
         for index, raw in zip(moved, group.optimum(moved, _Budget(GROUP_SOLVE_LIMIT), fixed), strict=True):
-            ties[index].atoms = group.atoms(raw)
+            ties[index].atoms, ties[index].records = group.answer(raw)
     except (_Overrun, EngineError):
         # Each alone then, within its own budget, so that one member's failure is its own.
         for index in moved:
             budget = budgets[index]
             try:
-                ties[index].atoms = group.with_chosen(index, literals[index], ties[index].best, budget)
+                ties[index].atoms, ties[index].records = group.with_chosen(index, literals[index], ties[index].best, budget)
             except _Overrun:
                 out[index] = budget.error()
             except EngineError as exc:
@@ -619,8 +625,8 @@ def _group_of(ctl: clingo.Control, grouped: GroupedProgram, count: int) -> tuple
         grouped.by_member,
         [_literal(lookup, Function(ACTIVE, [Number(i)])) for i in range(count)],
         _literal(lookup, Function("tiebreak")),
+        shared_reader(grouped.by_member, grouped.parameters),
         grouped.parameters,
-        reader=shared_reader(grouped.by_member),
     )
     choices: list[dict[Term, int]] = [{} for _ in range(count)]
     reader = group.reader
@@ -670,8 +676,13 @@ def _literal(atoms: clingo.SymbolicAtoms, sym: Symbol) -> int:
     return atom.literal
 
 
-# A member's shown atoms as clingo's symbol ids (raw_symbols), by predicate; " name" for a predicate the group shares.
-_Raw = dict[str, list[int]]
+# A member's shown atoms as the reader's entries (raw_symbols.Entry: the Term without the member, and its
+# record), by predicate, in the model's order; " name" for a predicate the group shares.
+_Raw = dict[str, list[Entry]]
+# A member's atoms read: its Terms by predicate, each list sorted, and the records of the same lists (None
+# where an atom has no record: ``answer.read`` then reads the Terms and raises its error).
+_Read = tuple[dict[str, list[Term]], dict[str, list[Any]] | None]
+_TERM = itemgetter(0)  # an entry's Term, to sort by
 
 # What settling a member's ties reads before its chosen set is known.
 _SETTLING = ("chosen", "component", "money_overflow", "rule_error")
@@ -685,10 +696,11 @@ class _Group:
     dependent: frozenset[tuple[str, int]]
     active: list[int]
     tiebreak: int
+    reader: RawReader  # every symbol it read, by id (raw_symbols.shared_reader)
     parameters: frozenset[tuple[str, int]] = frozenset()  # shown with a parameter set first, not a member
     sets: dict[int, int] = field(default_factory=dict)  # a member's parameter set (``group_parameters``)
-    reader: RawReader = field(default_factory=RawReader)  # every symbol it read, by id (raw_symbols.shared_reader)
-    _shared: dict[int, tuple[list[int], list[Term]]] = field(default_factory=dict)  # a shared list's Terms, sorted
+    # A list several members share (the group's, a parameter set's), by its id: the list, and it read and sorted.
+    _common: dict[int, tuple[list[Entry], tuple[list[Term], list[Any]] | None]] = field(default_factory=dict)
 
     def _open(self, members: Iterable[int], tiebreak: bool = False) -> list[int]:
         opened = set(members)
@@ -696,7 +708,7 @@ class _Group:
             self.tiebreak if tiebreak else -self.tiebreak]
 
     def split(self, ids: Sequence[int], members: Iterable[int]) -> list[_Raw]:
-        """The shown atoms of each member in ``members``, as clingo's ids, by predicate.
+        """The shown atoms of each member in ``members``, as the reader's entries, by predicate.
 
         Every member's atoms are shown with the member first, open or not
         (``grouping._show_plain``): only the members asked for are kept, so a
@@ -704,63 +716,83 @@ class _Group:
         atoms are shown once, with the set first, and go under each member of
         that set as one list the members share; so do the atoms the whole
         group shares (about half of a member's answer), under " name"."""
-        wanted = list(members)
-        buckets: dict[int, _Raw] = {i: defaultdict(list) for i in wanted}
-        shared: _Raw = defaultdict(list)
-        by_set: dict[int, _Raw] = defaultdict(lambda: defaultdict(list))
-        parameters = self.parameters
-        parameter_names = {name for name, _ in parameters}
-        # Each atom is read once per group (the reader keeps it by id): a member's second
-        # answer set shares most of its atoms.
-        atom = self.reader.atom
-        dependent = self.dependent
-        for rep in ids:
-            member, name, rest = atom(rep, dependent)
-            if member >= 0:
-                if name in parameter_names and (name, len(rest)) in parameters:
-                    by_set[member][name].append(rep)  # ``member`` is the parameter set's number here
-                    continue
-                bucket = buckets.get(member)
-                if bucket is not None:
-                    bucket[name].append(rep)
-            else:
-                shared[" " + name].append(rep)  # shared by the group: read as it is
-        for i, bucket in buckets.items():
-            # Predicates are either the member's or the set's, never both; the set's lists and the
-            # group's are shared by reference, never copied, and never changed (``atoms`` copies).
-            bucket.update(by_set.get(self.sets.get(i, -1), {}))
-            bucket.update(shared)
-        return [buckets[i] for i in wanted]
-
-    def rest(self, rep: int) -> list[int]:
-        """A member's atom's arguments after the member, as ids."""
-        return self.reader.atom(rep, self.dependent)[2]
-
-    def atoms(self, raw: _Raw, names: Iterable[str] | None = None) -> dict[str, list[Term]]:
-        """Read a member's atoms (only ``names``, when given) into Terms, without the member argument, each predicate sorted.
-
-        A list the group shares (``split``) is read and sorted once, and each member gets a copy."""
-        stripped = self.reader.stripped
-        out: dict[str, list[Term]] = {}
-        mixed: set[str] = set()
-        for key in raw if names is None else [n for name in names for n in (name, " " + name) if n in raw]:
-            if key[0] == " ":
-                name, items = key[1:], list(self._shared_sorted(raw[key]))  # a copy: the group's list is shared
-            else:
-                name, items = key, stripped(raw[key])  # a new list
-                mixed.add(name)  # a member's own: sorted below (with the group's, if any)
-            have = out.get(name)
-            out[name] = items if have is None else have + items
-        for name in mixed:
-            out[name].sort()
+        reader = self.reader
+        # Each atom is read once per reader (raw_symbols.RawReader.shown): by its id, else without its member.
+        known, shown = reader.hits.get, reader.shown_anew
+        lists: defaultdict[Slot, list[Entry]] = defaultdict(list)
+        # Without the cyclic collector: the loop makes no cycle, and the reader's new entries
+        # would otherwise have it walk the reader's whole cache again and again.
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            for rep in ids:
+                slot, entry = known(rep) or shown(rep)
+                lists[slot].append(entry)
+        finally:
+            if paused:
+                gc.enable()
+        by_slot: defaultdict[int, _Raw] = defaultdict(dict)
+        for (number, key), entries in lists.items():
+            by_slot[number][key] = entries
+        # The group's lists and each parameter set's go to several members: shared by reference,
+        # never changed, and read once (``_common``; the list held there, so its id stays its own).
+        common = self._common
+        for number, part in by_slot.items():
+            if number < 0:
+                for entries in part.values():
+                    common.setdefault(id(entries), (entries, None))
+        shared = by_slot.get(SHARED, {})
+        out: list[_Raw] = []
+        for i in members:
+            raw = by_slot.get(i, {}).copy()
+            kept = self.sets.get(i)
+            if kept is not None:
+                raw.update(by_slot.get(set_slot(kept), {}))  # a predicate is the member's or the set's, never both
+            raw.update(shared)
+            out.append(raw)
         return out
 
-    def _shared_sorted(self, reps: list[int]) -> list[Term]:
-        hit = self._shared.get(id(reps))
-        if hit is None or hit[0] is not reps:
-            read = self.reader.read
-            hit = self._shared[id(reps)] = (reps, sorted(read(rep) for rep in reps))  # the list held: its id stays its own
-        return hit[1]
+    def atoms(self, raw: _Raw, names: Iterable[str] | None = None) -> dict[str, list[Term]]:
+        """A member's atoms (only ``names``, when given) as Terms without the member argument, each predicate sorted."""
+        return self._read(raw, names)[0]
+
+    def answer(self, raw: _Raw) -> _Read:
+        """A member's atoms, each predicate sorted, and their records (``answer.read`` takes them as they are)."""
+        return self._read(raw, None)
+
+    def _read(self, raw: _Raw, names: Iterable[str] | None) -> _Read:
+        common = self._common
+        parts: dict[str, list[list[Entry]]] = {}
+        for key in raw if names is None else [n for name in names for n in (name, " " + name) if n in raw]:
+            name = key[1:] if key[0] == " " else key
+            have = parts.get(name)
+            if have is None:
+                parts[name] = [raw[key]]
+            else:
+                have.append(raw[key])
+        atoms: dict[str, list[Term]] = {}
+        records: dict[str, list[Any]] = {}
+        for name, lists in parts.items():
+            if len(lists) == 1:
+                (entries,) = lists
+                held = common.get(id(entries))
+                if held is not None and held[0] is entries:
+                    done = held[1]
+                    if done is None:
+                        ordered = sorted(entries, key=_TERM)
+                        done = ([e[0] for e in ordered], [e[1] for e in ordered])
+                        common[id(entries)] = (entries, done)
+                    atoms[name], records[name] = list(done[0]), list(done[1])  # copies: the list is shared
+                    continue
+            else:  # the member's own and the group's (a predicate both show)
+                entries = [entry for part in lists for entry in part]
+            ordered = sorted(entries, key=_TERM)
+            atoms[name] = [e[0] for e in ordered]
+            records[name] = [e[1] for e in ordered]
+        if self.reader.unread and any(UNREAD in recs for recs in records.values()):
+            return atoms, None
+        return atoms, records
 
     def optimum(self, members: Iterable[int], budget: _Budget, fixed: Sequence[int] = ()) -> list[_Raw]:
         """One optimal answer set with ``members`` open (the tie-break off) and ``fixed`` assumed, read per member."""
@@ -813,13 +845,13 @@ class _Group:
         return last[0]
 
     def with_chosen(self, member: int, literals: dict[Term, int], chosen: frozenset[Term],
-                    budget: _Budget) -> dict[str, list[Term]]:
+                    budget: _Budget) -> _Read:
         """The answer set in which exactly ``chosen`` is chosen, read."""
         self.ctl.configuration.solve.opt_mode = "opt"  # type: ignore[union-attr]
         fixed = [lit if c in chosen else -lit for c, lit in literals.items()]
         return self.optimum_under(member, fixed, budget)
 
-    def optimum_under(self, member: int, fixed: Sequence[int], budget: _Budget) -> dict[str, list[Term]]:
+    def optimum_under(self, member: int, fixed: Sequence[int], budget: _Budget) -> _Read:
         best: list[list[int]] = []
 
         def on_model(model: clingo.Model) -> bool:
@@ -829,7 +861,7 @@ class _Group:
         result = _run(self.ctl, [*self._open([member]), *fixed], on_model, budget)
         if not best or not result.exhausted:
             raise EngineError("the selection found no optimal set of awards")
-        return self.atoms(self.split(best[0], [member])[0])
+        return self.answer(self.split(best[0], [member])[0])
 
 
 def _settle(group: _Group, member: int, raw: _Raw, tie: _Tie | None, budget: _Budget) -> Derived:
@@ -841,14 +873,14 @@ def _settle(group: _Group, member: int, raw: _Raw, tie: _Tie | None, budget: _Bu
     per conflict.
     """
     if tie is None:
-        atoms = group.atoms(raw)
+        atoms, read = group.answer(raw)
         _check(atoms)
-        return _derived(atoms, frozenset(sym.arguments[0] for sym in atoms.get("chosen", [])), [], 0, [])
+        return _derived(atoms, frozenset(sym.arguments[0] for sym in atoms.get("chosen", [])), [], 0, [], read=read)
     chosen = tie.chosen
     if tie.atoms is None:
-        atoms = group.atoms(raw)
+        atoms, read = group.answer(raw)
     else:
-        atoms = tie.atoms
+        atoms, read = tie.atoms, tie.records
         _check(atoms)
         chosen = frozenset(sym.arguments[0] for sym in atoms.get("chosen", []))
         if chosen != tie.best:
@@ -865,7 +897,7 @@ def _settle(group: _Group, member: int, raw: _Raw, tie: _Tie | None, budget: _Bu
         or len(tied) > GROUPS_LIMIT
         or any(len(others) > CHOICES_LIMIT for _, _, others, _ in settled)
     )
-    return _derived(atoms, chosen, alternatives, count, tied[:GROUPS_LIMIT], truncated)
+    return _derived(atoms, chosen, alternatives, count, tied[:GROUPS_LIMIT], truncated, read)
 
 
 # Each part's choices still possible in a walk of ``_first_sets``, with how far each is taken.
@@ -924,7 +956,8 @@ def _first_sets(parts: Sequence[Sequence[frozenset[Term]]], limit: int) -> list[
 
 
 def _derived(atoms: dict[str, list[Term]], chosen: frozenset[Term], alternatives: list[frozenset[Term]],
-             count: int | None, groups: list[Choices], truncated: bool = False) -> Derived:
+             count: int | None, groups: list[Choices], truncated: bool = False,
+             read: dict[str, list[Any]] | None = None) -> Derived:
     interpretations = answer.interpretations(records("interpretation", atoms.get("interpretation", [])))
     return Derived(
         atoms=atoms,
@@ -934,6 +967,7 @@ def _derived(atoms: dict[str, list[Term]], chosen: frozenset[Term], alternatives
         interpretations=interpretations,
         alternative_groups=groups,
         alternatives_count=count,
+        records=read,
     )
 
 
