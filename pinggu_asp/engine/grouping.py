@@ -266,8 +266,7 @@ def _rewrite(
         if stm.ast_type not in (ASTType.Rule, ASTType.Minimize):
             yield stm
             continue
-        if stm.ast_type == ASTType.Rule:
-            stm = _name_anonymous(stm)
+        stm = _name_anonymous(stm)
         adder = _AddEnterprise(dependent, parameters)
         new = adder(stm)
         if not adder.touched and not adder.touched_parameters:
@@ -308,7 +307,7 @@ class _NameAnonymous(ast.Transformer):
 
 
 def _name_anonymous(rule: AST) -> AST:
-    """The rule with every ``_`` of a positive body literal named, which leaves its meaning as it was.
+    """The rule (or optimisation) with every ``_`` of a positive body literal named, which leaves its meaning as it was.
 
     gringo answers ``val(K, _)`` in a body through a projection, an auxiliary atom
     ``#p_val(E, K)`` for every atom of ``val/3`` in the group, whatever K the rule
