@@ -159,12 +159,13 @@ def _item_number(name: str, item: str, value: int) -> Symbol:
 
 
 @lru_cache(maxsize=1 << 14)
-def _val(key: Symbol, fen: int) -> tuple[Symbol, Symbol]:
-    # declared/1 lets rules ask whether a fact was given without depending on
+def _val(key: Symbol, fen: int) -> tuple[Symbol, ...]:
+    # declared/2 lets rules ask whether a fact was given without depending on
     # val/2, which derived amounts extend (see asp_rules/README.md, grounding).
+    # val/2 of a declared amount is money.lp's to derive from it: a rule makes
+    # the atom in a fraction of what grounding (and parsing) a fact of its own costs.
     # Made once per key and amount: boundary figures and repeated records recur.
-    value = money(fen)
-    return _fact("val", key, value), _fact("declared", key, value)
+    return (_fact("declared", key, money(fen)),)
 
 
 # The parameters in force change only with a reform's date, so a batch meets a
