@@ -629,8 +629,11 @@ def _parameters(params: dict[str, Parameter]) -> dict[str, Any]:
 
 
 # The parameters in force on a date, their Filler and the result's block of them, once per
-# parameters file and date: a batch's declarations share a handful of dates.
+# parameters file and date. Declarations are dated over the measures' whole window (a population
+# of 1,200 has hundreds of dates) while the values in force change on a few: the block, the costly
+# part, is made once per Filler, which stands for the values in force (templates.filler_for).
 _IN_FORCE: dict[tuple[str, str, dt.date], tuple[dict[str, Parameter], Filler, dict[str, Any]]] = {}
+_BLOCKS: dict[Filler, dict[str, Any]] = {}
 
 
 def _in_force(ruleset: Ruleset, day: dt.date) -> tuple[dict[str, Parameter], Filler, dict[str, Any]]:
@@ -638,10 +641,16 @@ def _in_force(ruleset: Ruleset, day: dt.date) -> tuple[dict[str, Parameter], Fil
     key = (parameters.sha256, parameters.source, day)
     hit = _IN_FORCE.get(key)
     if hit is None:
-        if len(_IN_FORCE) > 256:
+        if len(_IN_FORCE) > 4096:
             _IN_FORCE.clear()
         params = parameters.in_force(day)
-        hit = _IN_FORCE[key] = (params, filler_for(parameters.sha256, params), _parameters(params))
+        fill = filler_for(parameters.sha256, params)
+        block = _BLOCKS.get(fill)
+        if block is None:
+            if len(_BLOCKS) > 256:
+                _BLOCKS.clear()
+            block = _BLOCKS[fill] = _parameters(params)
+        hit = _IN_FORCE[key] = (params, fill, block)
     return hit
 
 
