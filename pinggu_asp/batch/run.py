@@ -39,7 +39,10 @@ ERROR_SCHEMA = "pinggu-error/1"
 # Declarations per chunk, which is also the group the engine grounds together
 # (engine/decide.GROUP_SIZE): enough to amortise a group's fixed cost (grounding the
 # rules alone, about 40 ms, is 0.8 ms a declaration in groups of 50 and 0.3 in groups
-# of 128) and a hand-off, few enough to keep every core busy to the end.
+# of 128) and a hand-off, few enough to keep every core busy to the end. Larger groups
+# cost more than they save: profile_stages.py --count 1152, CPU ms a declaration in all,
+# 11.66 for groups of 96, 11.78 for 128, 12.28 for 192 (grounding 3.46 against 3.56, but
+# reading the answer 0.6 ms more), and 12.6 for 256 (--count 1024; 2026-12-05).
 CHUNK = 128
 DASK_CHUNK = 256
 # Chunks a local worker decides before a fresh one takes its place. clingo keeps every
@@ -47,9 +50,13 @@ DASK_CHUNK = 256
 # collected), and each declaration brings symbols of its own (ids, names, codes in
 # derived atoms), so a worker that lived for the whole batch would only grow. A fresh
 # worker is forked warm from the fork server (batch/warm.py), so replacing one costs
-# little; about 1,000 declarations a life keeps each worker's memory flat.
-# benchmarks/bench_memory.py measures both.
-WORKER_CHUNKS = 8
+# little, but not nothing: a worker's first chunk took about 0.14 s of CPU more than its
+# next (its reader's caches, the pages it touches first; 6 forked trials, 2026-12-05),
+# 0.14 ms a declaration over a life of 1,000 and 0.07 over 2,000. A worker grows about
+# 30 MiB a 1,000 declarations (bench_memory.py --no-recycle: 207 MiB after 1,000, 239
+# after 2,000), so about 2,000 declarations a life keeps each worker's memory flat and
+# under 250 MiB. benchmarks/bench_memory.py measures both.
+WORKER_CHUNKS = 16
 
 
 @dataclass(frozen=True)
