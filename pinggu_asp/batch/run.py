@@ -50,13 +50,14 @@ DASK_CHUNK = 256
 # collected), and each declaration brings symbols of its own (ids, names, codes in
 # derived atoms), so a worker that lived for the whole batch would only grow. A fresh
 # worker is forked warm from the fork server (batch/warm.py), so replacing one costs
-# little, but not nothing: a worker's first chunk took about 0.14 s of CPU more than its
-# next (its reader's caches, the pages it touches first; 6 forked trials, 2026-12-05),
-# 0.14 ms a declaration over a life of 1,000 and 0.07 over 2,000. A worker grows about
-# 30 MiB a 1,000 declarations (bench_memory.py --no-recycle: 207 MiB after 1,000, 239
-# after 2,000), so about 2,000 declarations a life keeps each worker's memory flat and
-# under 250 MiB. benchmarks/bench_memory.py measures both.
-WORKER_CHUNKS = 16
+# little: a worker's first chunk took about 0.14 s of CPU more than its next (6 forked
+# trials, 2026-12-05). A longer life did not pay for itself: with 16 chunks a life the
+# batch took more CPU, not less (summary only, 4,096 declarations on 2 workers: 41.8 and
+# 43.3 s against 40.9 and 40.7 with 8), and a worker grows about 30 MiB a 1,000
+# declarations (bench_memory.py --no-recycle: 207 MiB after 1,000, 239 after 2,000).
+# About 1,000 declarations a life keeps each worker's memory flat.
+# benchmarks/bench_memory.py measures both.
+WORKER_CHUNKS = 8
 
 
 @dataclass(frozen=True)
