@@ -22,9 +22,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from ..declaration import Declaration
 from ..engine.answer import Answer
 from ..engine.decide import answer_many, check_many
+from ..engine.result import SCHEMA as RESULT_SCHEMA
 from ..engine.result import dumps_line
 from ..engine.solve import EngineError, Ruleset
 from ..loading import InputError, declaration_from_data, parse_text
@@ -36,7 +39,10 @@ ERROR_SCHEMA = "pinggu-error/1"
 # Declarations per chunk, which is also the group the engine grounds together
 # (engine/decide.GROUP_SIZE): enough to amortise a group's fixed cost (grounding the
 # rules alone, about 40 ms, is 0.8 ms a declaration in groups of 50 and 0.3 in groups
-# of 128) and a hand-off, few enough to keep every core busy to the end.
+# of 128) and a hand-off, few enough to keep every core busy to the end. Larger groups
+# cost more than they save: profile_stages.py --count 1152, CPU ms a declaration in all,
+# 11.66 for groups of 96, 11.78 for 128, 12.28 for 192 (grounding 3.46 against 3.56, but
+# reading the answer 0.6 ms more), and 12.6 for 256 (--count 1024; 2026-12-05).
 CHUNK = 128
 DASK_CHUNK = 256
 # Chunks a local worker decides before a fresh one takes its place. clingo keeps every
@@ -44,7 +50,12 @@ DASK_CHUNK = 256
 # collected), and each declaration brings symbols of its own (ids, names, codes in
 # derived atoms), so a worker that lived for the whole batch would only grow. A fresh
 # worker is forked warm from the fork server (batch/warm.py), so replacing one costs
-# little; about 1,000 declarations a life keeps each worker's memory flat.
+# little: a worker's first chunk took about 0.14 s of CPU more than its next (6 forked
+# trials, 2026-12-05). A longer life did not pay for itself: with 16 chunks a life the
+# batch took more CPU, not less (summary only, 4,096 declarations on 2 workers: 41.8 and
+# 43.3 s against 40.9 and 40.7 with 8), and a worker grows about 30 MiB a 1,000
+# declarations (bench_memory.py --no-recycle: 207 MiB after 1,000, 239 after 2,000).
+# About 1,000 declarations a life keeps each worker's memory flat.
 # benchmarks/bench_memory.py measures both.
 WORKER_CHUNKS = 8
 
@@ -63,7 +74,10 @@ class Plan:
 @dataclass(frozen=True)
 class Outcome:
     where: dict[str, Any]
-    line: str | None = None  # the output line: a result, or an error record
+    # The output line, a result or an error record, as the UTF-8 bytes the file holds: bytes
+    # cross between processes as they are, where a 33 KiB line of Chinese text as str was
+    # encoded by pickle, decoded in the batch and encoded again by the writer.
+    line: bytes | None = None
     error: dict[str, Any] | None = None  # set for an invalid declaration or an engine error
     digest: Digest | None = None
     reform_digest: Digest | None = None
@@ -129,6 +143,16 @@ def _validated(item: Item) -> Declaration | dict[str, Any]:
         return declaration_from_data(data, source)
     except InputError as exc:
         return error_record(item, exc.problems)
+
+
+def line_bytes(document: dict[str, Any]) -> bytes:
+    """``dumps_line(document)`` encoded as UTF-8, byte for byte; a result document straight from orjson's bytes."""
+    if document.get("schema") == RESULT_SCHEMA:
+        try:
+            return orjson.dumps(document)  # what dumps_line decodes
+        except TypeError:
+            pass  # what orjson refuses, dumps_line gives to json
+    return dumps_line(document).encode("utf-8")
 
 
 def _award_rows(result: dict[str, Any]) -> tuple[dict[str, Any], ...]:
@@ -222,7 +246,7 @@ def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
     out = []
     for item, decl in zip(items, checked, strict=True):
         if not isinstance(decl, Declaration):
-            out.append(Outcome(item.where, line=dumps_line(decl), error=decl))
+            out.append(Outcome(item.where, line=line_bytes(decl), error=decl))
             continue
         result = next(results)
         reform = next(reforms) if plan.reform is not None else None
@@ -233,7 +257,7 @@ def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
         if isinstance(result, (EngineError, ParameterError)):
             record = (engine_error_record(item, result) if isinstance(result, EngineError)
                       else parameters_error_record(item, result))
-            out.append(Outcome(item.where, line=dumps_line(record), error=record, reform_digest=reform_digest,
+            out.append(Outcome(item.where, line=line_bytes(record), error=record, reform_digest=reform_digest,
                                reform_failed=reform_failed, reform_error=reform_error))
             continue
         if isinstance(result, Answer):
@@ -242,7 +266,7 @@ def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
             continue
         out.append(Outcome(
             item.where,
-            line=dumps_line(result) if plan.lines else None,
+            line=line_bytes(result) if plan.lines else None,
             digest=digest(result, item.where, locality) if plan.digests else None,
             reform_digest=reform_digest,
             reform_failed=reform_failed,

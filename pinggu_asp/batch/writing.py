@@ -92,11 +92,12 @@ class JsonlSink(Sink):
 
     def __init__(self, staged: Staged) -> None:
         super().__init__(staged)
-        self.handle: IO[str] = staged.tmp.open("w", encoding="utf-8", newline="\n")
+        self.handle: IO[bytes] = staged.tmp.open("wb")
 
     def write(self, outcome: Outcome) -> None:
         assert outcome.line is not None
-        self.handle.write(outcome.line + "\n")
+        self.handle.write(outcome.line)  # UTF-8 already (run.line_bytes)
+        self.handle.write(b"\n")
 
     def close(self, summary: dict[str, Any] | None) -> None:
         self.handle.close()
