@@ -18,7 +18,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -394,14 +394,23 @@ def connect(address: str) -> Any:
 
 
 def _run_dask(items: Iterable[Item], plan: Plan, address: str, chunk_size: int) -> Iterator[Outcome]:
+    from distributed import KilledWorker
+
     client = connect(address)
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        [shared] = client.scatter([plan], broadcast=True)
 
+        # The plan (about 18 KB pickled) goes with each chunk rather than scattered once:
+        # scattered data lives only on the workers that hold it, and a worker the cluster
+        # replaces (`dask worker --lifetime ... --lifetime-restart`) took the batch's only
+        # copy with it ("lost scattered data, which can't be recovered"). A task's own
+        # arguments the scheduler can run again elsewhere.
         def submit(chunk: list[Item]) -> Any:
-            return client.submit(decide_chunk, shared, chunk, pure=False)
+            return client.submit(decide_chunk, plan, chunk, pure=False)
 
-        yield from _in_order(submit, lambda f: f.result(), _chunks(items, chunk_size), window=workers * 3)
+        try:
+            yield from _in_order(submit, lambda f: f.result(), _chunks(items, chunk_size), window=workers * 3)
+        except (CancelledError, KilledWorker) as exc:  # distributed's FutureCancelledError is a CancelledError
+            raise BatchInputError(f"--cluster {address}: the cluster lost a chunk of the batch ({exc})") from None
     finally:
         client.close()
