@@ -8,6 +8,11 @@ concurrent httpx clients and compares every answer with that text. Prints
 requests per second and p50/p99 latency, against issue 18's targets; then the
 latency of single requests sent one at a time to the idle service (at rest).
 Exits 1 if any answer differs.
+
+The clients run in this process, on the same cores as the service, so the
+benchmark also prints the CPU a request costs in the service's process tree
+(the server and its workers) and in this client, with psutil (a test extra's
+dependency); without psutil those lines are left out.
 """
 
 from __future__ import annotations
@@ -21,8 +26,14 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
+
+try:
+    import psutil
+except ImportError:  # pragma: no cover - the CPU split is left out
+    psutil = None
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
@@ -98,6 +109,33 @@ TARGET_P99_MS = 500
 TARGET_REST_MS = 60
 
 
+def _server_process(port: str) -> Any:
+    """The service's process (this process's child listening on ``port``), or None without psutil."""
+    if psutil is None:
+        return None
+    for child in psutil.Process().children():
+        try:
+            if "serve" in child.cmdline() and port in child.cmdline():
+                return child
+        except psutil.Error:
+            continue
+    return None
+
+
+def _tree_cpu(process: Any) -> dict[str, float]:
+    """CPU seconds (user + system) of the server and of its workers, each summed over the tree."""
+    out = {"server": 0.0, "workers": 0.0}
+    if process is None:
+        return out
+    for proc in [process, *process.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:
+            continue  # a worker that was replaced: its CPU is lost to the figure (it undercounts)
+        out["server" if proc.pid == process.pid else "workers"] += times.user + times.system
+    return out
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -114,7 +152,10 @@ def main() -> int:
 
     bodies, per_check = _bodies(args.distinct)
     with running_server(["--workers", str(args.workers)]) as base:
+        server = _server_process(base.rsplit(":", 1)[1])
+        before, client_before = _tree_cpu(server), time.process_time()
         latencies, wrong, wall = asyncio.run(_load(base, bodies, args.requests, args.concurrency))
+        after, client_cpu = _tree_cpu(server), time.process_time() - client_before
         rest, rest_wrong = asyncio.run(_at_rest(base, bodies, args.rest)) if args.rest else ([], 0)
     wrong += rest_wrong
     print(f"requests        {args.requests} from {args.concurrency} concurrent clients, "
@@ -124,6 +165,14 @@ def main() -> int:
     print(f"latency p50     {_percentile(latencies, 50) * 1000:.0f} ms")
     print(f"latency p99     {_percentile(latencies, 99) * 1000:.0f} ms   (target: at most {TARGET_P99_MS} ms)")
     print(f"latency mean    {statistics.fmean(latencies) * 1000:.0f} ms")
+    if server is not None:
+        per = {k: (after[k] - before[k]) * 1000 / args.requests for k in after}
+        service_ms = per["server"] + per["workers"]
+        cores = os.cpu_count() or 1
+        print(f"CPU a request   {service_ms:.2f} ms in the service ({per['server']:.2f} its server process, "
+              f"{per['workers']:.2f} its workers), {client_cpu * 1000 / args.requests:.2f} ms in these clients")
+        print(f"                at {cores} cores, the service alone would answer at most "
+              f"{cores * 1000 / service_ms:.0f} req/s (clients elsewhere)")
     if rest:
         print(f"at rest         median {_percentile(rest, 50) * 1000:.0f} ms, p90 {_percentile(rest, 90) * 1000:.0f} ms "
               f"of {len(rest)} single requests   (target: at most {TARGET_REST_MS} ms)")
