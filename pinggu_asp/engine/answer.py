@@ -26,18 +26,6 @@ if TYPE_CHECKING:
 
 # --- display: what the program shows (show.lp, in its order) -----------------------------
 
-class SupportYear(NamedTuple):
-    """support_year(Y): 年度, the year the declaration asks support for."""
-
-    year: int
-
-
-class DeclarationDate(NamedTuple):
-    """declaration_date(D): 申报日期, YYYYMMDD."""
-
-    date: int
-
-
 class Gate(NamedTuple):
     """gate(Id, Status, Observed, Required): a condition on the whole declaration."""
 
@@ -439,8 +427,6 @@ def _take_other(t: Term) -> tuple[int]:
 # argument may give several fields (a tuple), e.g. blocked_by's other(I) as kind and index.
 _Read = Callable[[Term], Any]
 RECORDS: dict[str, tuple[type[tuple[Any, ...]], tuple[_Read, ...]]] = {
-    "support_year": (SupportYear, (_int,)),
-    "declaration_date": (DeclarationDate, (_int,)),
     "gate": (Gate, (_str, _name, _term, _term)),
     "gate_effect": (GateEffect, (_str, _name)),
     "gate_evidence": (GateEvidence, (_str, _term)),
