@@ -18,25 +18,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..money import limbs_to_fen
-from .symbols import Term, num
+from .symbols import Term, fun, num, string
 
 if TYPE_CHECKING:
     from .solve import Choices, Derived
 
 
 # --- display: what the program shows (show.lp, in its order) -----------------------------
-
-class SupportYear(NamedTuple):
-    """support_year(Y): 年度, the year the declaration asks support for."""
-
-    year: int
-
-
-class DeclarationDate(NamedTuple):
-    """declaration_date(D): 申报日期, YYYYMMDD."""
-
-    date: int
-
 
 class Gate(NamedTuple):
     """gate(Id, Status, Observed, Required): a condition on the whole declaration."""
@@ -383,31 +371,44 @@ def _term(t: Term) -> Term:
     return t
 
 
+# The readers take a Term's fields by index (symbols.Term's layouts) rather than through its
+# properties: every argument of every new atom of an answer is read here, and a property is a
+# call more per argument. Each fails as the property would (RuntimeError, naming the Term).
+_NUM_RANK, _STR_RANK, _CONST_RANK, _FUN_RANK = num(0)[0], string("")[0], fun("c")[0], fun("f", num(0))[0]
+
+
 def _str(t: Term) -> str:
-    return t.string
+    if t[0] != _STR_RANK:
+        raise RuntimeError(f"{t} is not a string")
+    return t[1]  # type: ignore[no-any-return]
 
 
 def _int(t: Term) -> int:
-    return t.number
+    if t[0] != _NUM_RANK:
+        raise RuntimeError(f"{t} is not a number")
+    return t[1]  # type: ignore[no-any-return]
 
 
 def _name(t: Term) -> str:
-    return t.name
+    rank = t[0]
+    if rank == _FUN_RANK:
+        return t[3]  # type: ignore[no-any-return]
+    if rank == _CONST_RANK:
+        return t[2]  # type: ignore[no-any-return]
+    raise RuntimeError(f"{t} has no name")
 
 
 _NUMBER: Callable[[Term], int] = Term.number.fget  # type: ignore[attr-defined]  # a Term's number, to map
-_SIX_NUMBERS = (num(0)[0],) * 6  # the ranks of six number Terms (a number is ``(rank, n)``, symbols.Term)
 
 
 def _fen(t: Term) -> int:
-    # Every value of an answer is read here: the six limbs' ranks and numbers are split in one
-    # step (zip), where reading each limb's ``number`` costs as much again as the arithmetic.
-    args = t.arguments
-    if len(args) == 6:
-        columns = tuple(zip(*args, strict=False))  # (ranks, numbers) when every limb is a number
-        if len(columns) == 2 and columns[0] == _SIX_NUMBERS:
-            return limbs_to_fen(columns[1])
-    return limbs_to_fen(tuple(map(_NUMBER, args)))  # not six numbers: the error names the value
+    # Every value of an answer is read here: six number limbs taken by index, where reading
+    # each limb's ``number`` (or splitting them with zip) costs more than the arithmetic.
+    if len(t) == 10 and t[0] == _FUN_RANK:  # a function of six arguments
+        _, _, _, _, a, b, c, d, e, f = t
+        if a[0] == b[0] == c[0] == d[0] == e[0] == f[0] == _NUM_RANK:
+            return limbs_to_fen((a[1], b[1], c[1], d[1], e[1], f[1]))
+    return limbs_to_fen(tuple(map(_NUMBER, t.arguments)))  # not six numbers: the error names the value
 
 
 def _by(t: Term) -> tuple[str, int]:
@@ -426,8 +427,6 @@ def _take_other(t: Term) -> tuple[int]:
 # argument may give several fields (a tuple), e.g. blocked_by's other(I) as kind and index.
 _Read = Callable[[Term], Any]
 RECORDS: dict[str, tuple[type[tuple[Any, ...]], tuple[_Read, ...]]] = {
-    "support_year": (SupportYear, (_int,)),
-    "declaration_date": (DeclarationDate, (_int,)),
     "gate": (Gate, (_str, _name, _term, _term)),
     "gate_effect": (GateEffect, (_str, _name)),
     "gate_evidence": (GateEvidence, (_str, _term)),
@@ -498,8 +497,17 @@ def _maker(cls: type[tuple[Any, ...]], readers: tuple[_Read, ...]) -> Callable[[
             return new(cls, args)
         return as_is
     if not any(r in _SPREAD for r in readers):
+        # Only the arguments read as something other than a Term are converted.
+        converted = tuple((i, r) for i, r in enumerate(readers) if r is not _term)
+
         def each(atom: Term) -> Any:
-            return new(cls, [read_arg(arg) for read_arg, arg in zip(readers, atom.arguments, strict=True)])
+            args = atom[4:] if atom[0] == _FUN_RANK else ()  # atom.arguments, without the call
+            if len(args) != arity:
+                raise ValueError(f"{atom} has {len(args)} arguments, {cls.__name__} reads {arity}")
+            fields = list(args)
+            for i, read_arg in converted:
+                fields[i] = read_arg(args[i])
+            return new(cls, fields)
         return each
     return lambda atom: _record(cls, readers, atom)
 

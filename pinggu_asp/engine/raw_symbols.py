@@ -40,6 +40,7 @@ _type = _lib.clingo_symbol_type
 _arguments = _lib.clingo_symbol_arguments
 _name = _lib.clingo_symbol_name
 _is_positive = _lib.clingo_symbol_is_positive
+_number = _lib.clingo_symbol_number
 
 
 def _failed(ok: bool) -> None:
@@ -235,7 +236,9 @@ class RawReader:
             else:
                 out = Term((_CONST, negative, name))
         elif kind == _NUMBER:
-            out = Term((_NUM, self.number(rep)))
+            if not _number(rep, self._int):
+                _failed(False)
+            out = Term((_NUM, int(self._int[0])))
         elif kind == _STRING:
             out = Term((_STR, self._string(rep)))
         else:
