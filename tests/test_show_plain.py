@@ -43,8 +43,9 @@ def test_members_solved_with_others_closed_read_as_with_all_open() -> None:
 
     group.ctl.configuration.solve.opt_mode = "opt"  # type: ignore[union-attr]
     group.ctl.solve(assumptions=group._open(some), on_model=on_model)  # type: ignore[call-overload]
-    closed = {group.reader.atom(rep, group.dependent)[0] for rep in ids[0]} - set(some)
-    assert closed - {-1}, "the closed members' atoms are shown too: the case is exercised"
+    # A shown atom's slot: its member's number, or a negative number for a parameter set's or the group's.
+    closed = {n for (n, _), _ in map(group.reader.shown, ids[0]) if n >= 0} - set(some)
+    assert closed, "the closed members' atoms are shown too: the case is exercised"
     for index, raw in zip(some, group.split(ids[0], some), strict=True):
         assert group.atoms(raw) == everyone[index], index
 
@@ -78,7 +79,7 @@ def test_a_group_of_one_parameter_set_shows_its_atoms_once() -> None:
     group.ctl.configuration.solve.opt_mode = "opt"  # type: ignore[union-attr]
     group.ctl.solve(assumptions=group._open(range(len(decls))),  # type: ignore[call-overload]
                     on_model=lambda m: ids.__setitem__(slice(None), [shown_ids(m)]) or True)
-    names = [group.reader.atom(rep, group.dependent)[1] for rep in ids[0]]
+    names = [name.strip() for (_, name), _ in map(group.reader.shown, ids[0])]  # " name": the group's
     assert names.count("round_unit") == 1
     assert len(set(group.sets.values())) == 1 and len(group.sets) == len(decls)
     assert all("round_unit" in raw for raw in group.split(ids[0], range(len(decls))))

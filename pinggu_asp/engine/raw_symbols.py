@@ -147,18 +147,6 @@ class RawReader:
             member = self._members[rep] = self.number(rep) if _type(rep) == _NUMBER else -1
         return member
 
-    def atom(self, rep: int, by_member: frozenset[tuple[str, int]]) -> tuple[int, str, list[int]]:
-        """An atom's member, name and arguments after the member; the member -1 and every argument kept for
-        an atom whose signature (without the member) is not in ``by_member`` or whose first argument is no number.
-
-        Read anew each time: answers are read by ``shown``."""
-        args, name = self.arguments(rep), self.name(rep)
-        if args and (name, len(args) - 1) in by_member:
-            member = self._member(args[0])
-            if member >= 0:
-                return member, name, args[1:]
-        return -1, name, args
-
     def shown(self, rep: int) -> tuple[Slot, Entry]:
         """A shown atom's slot and entry (``Slot``, ``Entry``); kept by its id, and its entry without its member."""
         hit = self.hits.get(rep)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import time
 from collections import defaultdict
@@ -21,7 +20,7 @@ from ..declaration import Declaration
 from ..policy.interpretations import modules_for
 from ..policy.parameters import Parameter, ParameterSet, load_parameters
 from ..policy.rules_files import interpretation_path, program_paths
-from . import answer, spare
+from . import answer, collector, spare
 from .answer import records
 from .facts import MemberFacts, group_text, member_facts, parameter_facts
 from .grouping import (
@@ -722,16 +721,10 @@ class _Group:
         lists: defaultdict[Slot, list[Entry]] = defaultdict(list)
         # Without the cyclic collector: the loop makes no cycle, and the reader's new entries
         # would otherwise have it walk the reader's whole cache again and again.
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
+        with collector.paused():
             for rep in ids:
                 slot, entry = known(rep) or shown(rep)
                 lists[slot].append(entry)
-        finally:
-            if paused:
-                gc.enable()
         by_slot: defaultdict[int, _Raw] = defaultdict(dict)
         for (number, key), entries in lists.items():
             by_slot[number][key] = entries
