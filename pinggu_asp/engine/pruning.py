@@ -1,0 +1,220 @@
+"""The grouped program cut down to what a reader wants: the statements its shown predicates rest on.
+
+Why: a batch that writes no results (``--summary`` alone, a reform's digest)
+reads a few predicates of each answer (``batch/summary.py``), but the whole
+program grounds every explanation (``explain.lp``), the derivation of each
+amount, the condition texts and sources, and shows them all: about half of a
+member's atoms and most of what is read back are for results nobody builds.
+
+How: start from the predicates wanted, plus everything an integrity
+constraint, an optimisation statement or an external reads; keep every rule
+with a head among them and add all that rule reads (its body, its head's
+conditions) and every other atom its head can derive; repeat until nothing is
+added. What is kept is exactly the set ``U`` of predicates so found, with
+every rule that derives any of them, and the ``#show`` statements of the
+wanted predicates.
+
+Why it is sound (the splitting-set theorem, Lifschitz and Turner 1994): ``U``
+is a splitting set of the whole program, because every rule whose head meets
+``U`` has all its atoms in ``U`` (that is how ``U`` was closed). Then each
+answer set of the whole program is an answer set ``X`` of the kept part
+(the bottom) together with an answer set of the dropped part evaluated under
+``X``, and every answer set of the bottom extends so; so the answer sets
+of the kept part are those of the whole, restricted to ``U``. The dropped
+rules contain no constraint (all are kept), so no answer set of the bottom
+lacks an extension, and they cannot make one where the whole had none. The
+optimisation statements are all in the bottom, so the optima, the equally
+good choices and the chosen set are the same. The wanted shown atoms are
+therefore those of the full program, atom for atom, and the errors the kept
+part derives (``money_overflow``, ``rule_error``, kept because the solve reads
+them) are the same; an error atom would be lost only if it were not wanted,
+which ``prune`` refuses. ``check_split`` asserts the condition on the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from clingo import ast
+from clingo.ast import AST, ASTType
+
+from .grouping import GroupedProgram, Signature
+
+# Statements kept whatever is wanted: they derive nothing a reader could miss and
+# are needed for the rest to parse or ground (the program part, constants, #defined).
+_ALWAYS = (ASTType.Program, ASTType.Definition, ASTType.Defined)
+
+
+class _Atoms(ast.Transformer):
+    """Every predicate a subtree's symbolic atoms name; an atom of a form it cannot name is an error.
+
+    An atom it could not name would be a dependency the closure misses, so it
+    refuses it rather than keep a program that reads something it dropped."""
+
+    def __init__(self) -> None:
+        self.found: set[Signature] = set()
+
+    def visit_SymbolicAtom(self, node: AST) -> AST:  # noqa: N802 - clingo's visitor naming
+        self.found.add(_signature(node.symbol))
+        return node
+
+
+def _signature(term: AST) -> Signature:
+    if term.ast_type == ASTType.Function and not term.external:
+        return term.name, len(term.arguments)
+    if term.ast_type == ASTType.SymbolicTerm and term.symbol.type.name == "Function":
+        return term.symbol.name, len(term.symbol.arguments)
+    raise ValueError(f"an atom of a form the pruning does not know: {term}")
+
+
+def _atoms(nodes: Iterable[AST]) -> set[Signature]:
+    collector = _Atoms()
+    for node in nodes:
+        collector(node)
+    return collector.found
+
+
+def heads(stm: AST) -> set[Signature]:
+    """The predicates a rule can derive (none for a constraint)."""
+    head = stm.head
+    if head.ast_type == ASTType.Literal:
+        if head.atom.ast_type == ASTType.BooleanConstant:
+            return set()
+        if head.atom.ast_type != ASTType.SymbolicAtom or head.sign != ast.Sign.NoSign:
+            raise ValueError(f"a rule head of a kind the pruning does not know: {stm}")
+        return _atoms([head.atom])
+    if head.ast_type in (ASTType.Aggregate, ASTType.Disjunction):
+        # A choice or a disjunction: the atoms it can derive, not their conditions.
+        found: set[Signature] = set()
+        for element in head.elements:
+            literal = element.literal
+            if literal.ast_type != ASTType.Literal or literal.sign != ast.Sign.NoSign:
+                raise ValueError(f"a rule head of a kind the pruning does not know: {stm}")
+            found |= _atoms([literal.atom])
+        return found
+    raise ValueError(f"a rule head of a kind the pruning does not know: {stm}")
+
+
+def reads(stm: AST) -> set[Signature]:
+    """The predicates a statement reads: a rule's body and its head's conditions, an optimisation's
+    body, an external's condition, a shown term's body."""
+    if stm.ast_type == ASTType.Rule:
+        return _atoms(stm.body) | (_atoms([stm.head]) - heads(stm))
+    if stm.ast_type in (ASTType.Minimize, ASTType.External, ASTType.ShowTerm):
+        return _atoms(stm.body)
+    return set()
+
+
+def _is_constraint(stm: AST) -> bool:
+    return stm.ast_type == ASTType.Rule and not heads(stm)
+
+
+def prune(statements: Sequence[AST], wanted: Iterable[Signature]) -> tuple[list[AST], frozenset[Signature]]:
+    """The statements the ``wanted`` predicates (and every constraint, optimisation and external) rest on,
+    with only the wanted ``#show`` statements; and the predicates kept (the splitting set).
+
+    The signatures are as ``statements`` spell them (a grouped program's carry the member first).
+    Every statement of a kind not named here is an error, never silently kept or dropped."""
+    wanted = set(wanted)
+    derives: dict[Signature, list[int]] = {}
+    seeds: list[int] = []
+    for index, stm in enumerate(statements):
+        kind = stm.ast_type
+        if kind == ASTType.Rule:
+            derived = heads(stm)
+            if not derived:
+                seeds.append(index)
+            for sig in derived:
+                derives.setdefault(sig, []).append(index)
+        elif kind in (ASTType.Minimize, ASTType.External):
+            seeds.append(index)
+        elif kind == ASTType.ShowTerm:
+            if _shown_term(stm) in wanted:
+                seeds.append(index)  # a wanted shown term: what its condition reads is kept
+        elif kind in (ASTType.ShowSignature, *_ALWAYS, ASTType.Comment):
+            continue
+        else:
+            raise ValueError(f"a statement of a kind the pruning does not know: {stm}")
+    kept_rules: set[int] = set()
+    closed: set[Signature] = set()
+    pending: list[Signature] = sorted(wanted)
+
+    def keep(index: int) -> None:
+        if index in kept_rules:
+            return
+        kept_rules.add(index)
+        stm = statements[index]
+        pending.extend(reads(stm))
+        if stm.ast_type == ASTType.Rule:
+            pending.extend(heads(stm))  # a rule kept for one head keeps every atom it derives
+        elif stm.ast_type == ASTType.External:
+            pending.extend(_atoms([stm.atom]))
+
+    for index in seeds:
+        keep(index)
+    while pending:
+        sig = pending.pop()
+        if sig in closed:
+            continue
+        closed.add(sig)
+        for index in derives.get(sig, ()):
+            keep(index)
+    out: list[AST] = []
+    for index, stm in enumerate(statements):
+        kind = stm.ast_type
+        if index in kept_rules or kind in _ALWAYS:
+            out.append(stm)
+        elif kind == ASTType.ShowSignature and ((stm.name, stm.arity) in wanted or not stm.name):
+            out.append(stm)  # a wanted predicate's, or ``#show.`` (hide what is not named)
+    check_split(statements, out, frozenset(closed))
+    return out, frozenset(closed)
+
+
+def _shown_term(stm: AST) -> Signature | None:
+    term = stm.term
+    if term.ast_type == ASTType.Function:
+        return term.name, len(term.arguments)
+    return None
+
+
+def check_split(statements: Sequence[AST], kept: Sequence[AST], splitting: frozenset[Signature]) -> None:
+    """Fails unless ``splitting`` is a splitting set of ``statements`` and ``kept`` is exactly its bottom.
+
+    That is: every kept statement reads and derives only predicates of the set; every dropped rule
+    derives none of them; no constraint, optimisation or external is dropped."""
+    kept_ids = {id(stm) for stm in kept}
+    for stm in statements:
+        kind = stm.ast_type
+        if id(stm) in kept_ids:
+            inside = reads(stm) | (heads(stm) if kind == ASTType.Rule else set())
+            outside = inside - splitting
+            if outside:
+                raise ValueError(f"a kept statement reads or derives a dropped predicate {sorted(outside)}: {stm}")
+        elif kind == ASTType.Rule:
+            if not heads(stm):
+                raise ValueError(f"a constraint was dropped: {stm}")
+            if heads(stm) & splitting:
+                raise ValueError(f"a dropped rule derives a kept predicate: {stm}")
+        elif kind in (ASTType.Minimize, ASTType.External):
+            raise ValueError(f"an optimisation or external was dropped: {stm}")
+        elif kind == ASTType.ShowTerm and reads(stm) and id(stm) not in kept_ids and _shown_term(stm) in splitting:
+            pass  # an unwanted shown term derives nothing: dropping it hides its atoms, no more
+
+
+def prune_grouped(grouped: GroupedProgram, shown: Iterable[str]) -> GroupedProgram:
+    """``grouped`` with only the predicates named in ``shown`` shown, and the rules they rest on.
+
+    ``shown`` names predicates as show.lp does, by name: each must be shown by ``grouped``, so a
+    reader never asks for a predicate the full program does not give (a renamed one fails here).
+    The grouped signatures, externals and member predicates are the full program's: the facts a
+    member brings are the same, and a fact the kept rules do not read is simply not shown.
+    """
+    names = set(shown)
+    statements = grouped.statements
+    showing = {(stm.name, stm.arity) for stm in statements if stm.ast_type == ASTType.ShowSignature and stm.name}
+    missing = names - {name for name, _ in showing}
+    if missing:
+        raise ValueError(f"the program does not show {', '.join(sorted(missing))}")
+    wanted = {sig for sig in showing if sig[0] in names}
+    kept, _ = prune(statements, wanted)
+    return GroupedProgram(tuple(kept), grouped.dependent, grouped.externals, grouped.parameters)
