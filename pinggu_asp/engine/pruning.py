@@ -33,11 +33,15 @@ which ``prune`` refuses. ``check_split`` asserts the condition on the result.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
+import clingo
 from clingo import ast
 from clingo.ast import AST, ASTType
 
+from . import grouping
 from .grouping import GroupedProgram, Signature
 
 # Statements kept whatever is wanted: they derive nothing a reader could miss and
@@ -116,58 +120,60 @@ def prune(statements: Sequence[AST], wanted: Iterable[Signature]) -> tuple[list[
     The signatures are as ``statements`` spell them (a grouped program's carry the member first).
     Every statement of a kind not named here is an error, never silently kept or dropped."""
     wanted = set(wanted)
+    # Each statement's (derives, reads), found once: walking a statement through clingo's AST is the cost here.
+    edges: list[tuple[set[Signature], set[Signature]] | None] = []
     derives: dict[Signature, list[int]] = {}
     seeds: list[int] = []
     for index, stm in enumerate(statements):
         kind = stm.ast_type
+        edge: tuple[set[Signature], set[Signature]] | None = None
         if kind == ASTType.Rule:
-            derived = heads(stm)
-            if not derived:
+            edge = (heads(stm), reads(stm))
+            if not edge[0]:
                 seeds.append(index)
-            for sig in derived:
+            for sig in edge[0]:
                 derives.setdefault(sig, []).append(index)
         elif kind in (ASTType.Minimize, ASTType.External):
+            # An external's atom is its own: it is kept with the statement that declares it.
+            edge = (_atoms([stm.atom]) if kind == ASTType.External else set(), reads(stm))
             seeds.append(index)
         elif kind == ASTType.ShowTerm:
+            edge = (set(), reads(stm))
             if _shown_term(stm) in wanted:
                 seeds.append(index)  # a wanted shown term: what its condition reads is kept
-        elif kind in (ASTType.ShowSignature, *_ALWAYS, ASTType.Comment):
-            continue
-        else:
+        elif kind not in (ASTType.ShowSignature, *_ALWAYS, ASTType.Comment):
             raise ValueError(f"a statement of a kind the pruning does not know: {stm}")
-    kept_rules: set[int] = set()
+        edges.append(edge)
+    kept: set[int] = set()
     closed: set[Signature] = set()
     pending: list[Signature] = sorted(wanted)
 
     def keep(index: int) -> None:
-        if index in kept_rules:
-            return
-        kept_rules.add(index)
-        stm = statements[index]
-        pending.extend(reads(stm))
-        if stm.ast_type == ASTType.Rule:
-            pending.extend(heads(stm))  # a rule kept for one head keeps every atom it derives
-        elif stm.ast_type == ASTType.External:
-            pending.extend(_atoms([stm.atom]))
+        if index not in kept:
+            kept.add(index)
+            derived, read = edges[index] or (set(), set())
+            # A rule kept for one of its heads keeps every atom it can derive, and all it reads.
+            pending.extend(derived | read)
 
     for index in seeds:
         keep(index)
     while pending:
         sig = pending.pop()
-        if sig in closed:
-            continue
-        closed.add(sig)
-        for index in derives.get(sig, ()):
-            keep(index)
+        if sig not in closed:
+            closed.add(sig)
+            for index in derives.get(sig, ()):
+                keep(index)
     out: list[AST] = []
     for index, stm in enumerate(statements):
         kind = stm.ast_type
-        if index in kept_rules or kind in _ALWAYS:
+        if index in kept or kind in _ALWAYS:
             out.append(stm)
         elif kind == ASTType.ShowSignature and ((stm.name, stm.arity) in wanted or not stm.name):
             out.append(stm)  # a wanted predicate's, or ``#show.`` (hide what is not named)
-    check_split(statements, out, frozenset(closed))
-    return out, frozenset(closed)
+    splitting = frozenset(closed)
+    check_split([(stm, edges[i], i in kept or stm.ast_type in _ALWAYS) for i, stm in enumerate(statements)],
+                splitting)
+    return out, splitting
 
 
 def _shown_term(stm: AST) -> Signature | None:
@@ -177,28 +183,28 @@ def _shown_term(stm: AST) -> Signature | None:
     return None
 
 
-def check_split(statements: Sequence[AST], kept: Sequence[AST], splitting: frozenset[Signature]) -> None:
-    """Fails unless ``splitting`` is a splitting set of ``statements`` and ``kept`` is exactly its bottom.
+def check_split(statements: Sequence[tuple[AST, tuple[set[Signature], set[Signature]] | None, bool]],
+                splitting: frozenset[Signature]) -> None:
+    """Fails unless ``splitting`` is a splitting set of the statements and the kept ones are exactly its bottom.
 
-    That is: every kept statement reads and derives only predicates of the set; every dropped rule
-    derives none of them; no constraint, optimisation or external is dropped."""
-    kept_ids = {id(stm) for stm in kept}
-    for stm in statements:
+    Each statement comes with what it derives and reads and whether it is kept. Every kept statement
+    reads and derives only predicates of the set; every dropped rule derives none of them; no
+    constraint, optimisation or external is dropped. ``prune`` keeps to this by construction; this
+    holds it to it, so a change there that broke the theorem's condition fails here, never silently."""
+    for stm, edge, is_kept in statements:
         kind = stm.ast_type
-        if id(stm) in kept_ids:
-            inside = reads(stm) | (heads(stm) if kind == ASTType.Rule else set())
-            outside = inside - splitting
+        derived, read = edge or (set(), set())
+        if is_kept:
+            outside = (derived | read) - splitting
             if outside:
                 raise ValueError(f"a kept statement reads or derives a dropped predicate {sorted(outside)}: {stm}")
         elif kind == ASTType.Rule:
-            if not heads(stm):
+            if not derived:
                 raise ValueError(f"a constraint was dropped: {stm}")
-            if heads(stm) & splitting:
+            if derived & splitting:
                 raise ValueError(f"a dropped rule derives a kept predicate: {stm}")
         elif kind in (ASTType.Minimize, ASTType.External):
             raise ValueError(f"an optimisation or external was dropped: {stm}")
-        elif kind == ASTType.ShowTerm and reads(stm) and id(stm) not in kept_ids and _shown_term(stm) in splitting:
-            pass  # an unwanted shown term derives nothing: dropping it hides its atoms, no more
 
 
 def prune_grouped(grouped: GroupedProgram, shown: Iterable[str]) -> GroupedProgram:
@@ -218,3 +224,29 @@ def prune_grouped(grouped: GroupedProgram, shown: Iterable[str]) -> GroupedProgr
     wanted = {sig for sig in showing if sig[0] in names}
     kept, _ = prune(statements, wanted)
     return GroupedProgram(tuple(kept), grouped.dependent, grouped.externals, grouped.parameters)
+
+
+def cached_pruned(grouped: Callable[[], GroupedProgram], shown: Iterable[str], rules_sha256: str) -> GroupedProgram:
+    """``prune_grouped``, read from the cache when these rules were cut to these predicates before.
+
+    Cutting walks every statement through clingo's AST (about half a second), so its result is kept
+    beside the grouped program's, in the same checked format (``grouping._store``), keyed by the rules,
+    both modules, clingo's version and the names; ``grouped`` is called only on a miss. Never fails
+    for the cache: an unreadable or damaged one only costs the cut."""
+    names = sorted(set(shown))
+    digest = hashlib.sha256()
+    for part in (rules_sha256, clingo.__version__, str(grouping._CACHE_FORMAT),
+                 Path(grouping.__file__).read_text(encoding="utf-8"), Path(__file__).read_text(encoding="utf-8"),
+                 *names):
+        digest.update(part.encode() + b"\0")
+    path = grouping.cache_dir() / f"pruned-{digest.hexdigest()}.json"
+    try:
+        return grouping._load(path)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+        pass
+    pruned = prune_grouped(grouped(), names)
+    try:
+        grouping._store(path, pruned)
+    except OSError:
+        pass  # a read-only home only costs the cut on every run
+    return pruned

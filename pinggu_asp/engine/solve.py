@@ -36,6 +36,7 @@ from .grouping import (
     cached_group_program,
 )
 from .limits import TIME_LIMIT
+from .pruning import cached_pruned
 from .raw_symbols import SHARED, UNREAD, Entry, RawReader, Slot, set_slot, shared_reader, shown_ids
 from .raw_symbols import symbol as raw_symbol
 from .symbols import Term
@@ -127,6 +128,11 @@ class Ruleset:
         """The statements rewritten for a group of declarations, once per process."""
         return _grouped(_files(self.switches))
 
+    def pruned(self, shown: tuple[str, ...]) -> GroupedProgram:
+        """``grouped`` cut to the predicates named in ``shown`` and the rules they rest on (engine/pruning.py):
+        a reader that needs only those gets the same atoms of them from less grounding. Once per process."""
+        return _pruned(_files(self.switches), shown)
+
     @property
     def sha256(self) -> str:
         return _digest(_files(self.switches))
@@ -171,6 +177,11 @@ def _grouped(files: tuple[Path, ...]) -> GroupedProgram:
     return cached_group_program(lambda: _parse(files)[0], _digest(files))
 
 
+@lru_cache(maxsize=16)
+def _pruned(files: tuple[Path, ...], shown: tuple[str, ...]) -> GroupedProgram:
+    return cached_pruned(lambda: _grouped(files), shown, _digest(files))
+
+
 def default_ruleset(switches: Iterable[str] = (), parameters_path: Path | None = None) -> Ruleset:
     return Ruleset(parameters=load_parameters(parameters_path), switches=tuple(sorted(set(switches))))
 
@@ -187,9 +198,14 @@ def solve_many(
     decls: Sequence[Declaration],
     ruleset: Ruleset,
     params: Sequence[dict[str, Parameter]] | None = None,
+    shown: tuple[str, ...] | None = None,
 ) -> list[Derived | EngineError]:
-    """Decide a group of declarations in one Control (see ``grouping.py``), in order."""
-    return decide_group(ruleset.grouped(), group_members(decls, ruleset, params), time_limit=ruleset.time_limit)
+    """Decide a group of declarations in one Control (see ``grouping.py``), in order.
+
+    With ``shown``, only the predicates it names are shown, decided by the program cut down to them
+    (``Ruleset.pruned``): their atoms, the chosen set and the errors are the same as the whole program's."""
+    grouped = ruleset.grouped() if shown is None else ruleset.pruned(shown)
+    return decide_group(grouped, group_members(decls, ruleset, params), time_limit=ruleset.time_limit)
 
 
 def group_members(
