@@ -102,6 +102,19 @@ def test_a_kept_statement_that_reads_a_dropped_predicate_is_refused() -> None:
         check_split([(stm, edge, not str(stm).startswith("f(X)")) for stm, edge in edges], everything)
 
 
+def test_a_dropped_part_that_could_have_no_answer_set_is_refused_or_kept() -> None:
+    """The theorem needs the dropped rules to extend every answer set of the kept ones."""
+    # ``x :- not x.`` acts as a constraint: dropping it would make answer sets where the whole program has none.
+    with pytest.raises(ValueError, match="not stratified"):
+        prune(_parse("a. b :- a. x :- not x, a. #show b/0."), {("b", 0)})
+    # A choice with bounds can fail as a constraint does: it is kept, with all it reads and derives.
+    kept, splitting = prune(_parse("a. b :- a. 1 { c ; d } 1 :- a. e :- c. #show b/0."), {("b", 0)})
+    assert {("c", 0), ("d", 0)} <= splitting and ("e", 0) not in splitting
+    # Negation without a cycle is stratified: dropped.
+    kept, splitting = prune(_parse("a. b :- a. y :- a, not z. z :- a. #show b/0."), {("b", 0)})
+    assert splitting == {("a", 0), ("b", 0)}
+
+
 def test_an_atom_the_pruning_cannot_name_is_refused() -> None:
     with pytest.raises(ValueError, match="does not know"):
         prune(_parse("a. -b :- a. c :- -b. #show c/0."), {("c", 0)})

@@ -110,7 +110,23 @@ def reads(stm: AST) -> set[Signature]:
 
 
 def _is_constraint(stm: AST) -> bool:
-    return stm.ast_type == ASTType.Rule and not heads(stm)
+    """A rule that can remove an answer set: an integrity constraint, or a choice with bounds (which can fail)."""
+    if stm.ast_type != ASTType.Rule:
+        return False
+    head = stm.head
+    if head.ast_type == ASTType.Aggregate:
+        return head.left_guard is not None or head.right_guard is not None
+    return not heads(stm)
+
+
+def _monotone_reads(stm: AST) -> set[Signature]:
+    """What a rule's body reads through plain positive literals; all else it reads (negation, aggregates,
+    conditions) may be non-monotone, and counts as such for stratification (``check_split``)."""
+    found: set[Signature] = set()
+    for lit in stm.body:
+        if lit.ast_type == ASTType.Literal and lit.sign == ast.Sign.NoSign and lit.atom.ast_type == ASTType.SymbolicAtom:
+            found |= _atoms([lit.atom])
+    return found
 
 
 def prune(statements: Sequence[AST], wanted: Iterable[Signature]) -> tuple[list[AST], frozenset[Signature]]:
@@ -129,7 +145,7 @@ def prune(statements: Sequence[AST], wanted: Iterable[Signature]) -> tuple[list[
         edge: tuple[set[Signature], set[Signature]] | None = None
         if kind == ASTType.Rule:
             edge = (heads(stm), reads(stm))
-            if not edge[0]:
+            if _is_constraint(stm):
                 seeds.append(index)
             for sig in edge[0]:
                 derives.setdefault(sig, []).append(index)
@@ -190,7 +206,12 @@ def check_split(statements: Sequence[tuple[AST, tuple[set[Signature], set[Signat
     Each statement comes with what it derives and reads and whether it is kept. Every kept statement
     reads and derives only predicates of the set; every dropped rule derives none of them; no
     constraint, optimisation or external is dropped. ``prune`` keeps to this by construction; this
-    holds it to it, so a change there that broke the theorem's condition fails here, never silently."""
+    holds it to it, so a change there that broke the theorem's condition fails here, never silently.
+
+    And the dropped rules are stratified (no cycle of theirs through negation or an aggregate): with
+    no constraint among them, they then have an answer set on top of every answer set of the kept
+    part, so dropping them removes none (``x :- not x.`` among them would, and is refused)."""
+    above: dict[Signature, set[tuple[Signature, bool]]] = {}
     for stm, edge, is_kept in statements:
         kind = stm.ast_type
         derived, read = edge or (set(), set())
@@ -199,12 +220,34 @@ def check_split(statements: Sequence[tuple[AST, tuple[set[Signature], set[Signat
             if outside:
                 raise ValueError(f"a kept statement reads or derives a dropped predicate {sorted(outside)}: {stm}")
         elif kind == ASTType.Rule:
-            if not derived:
+            if _is_constraint(stm):
                 raise ValueError(f"a constraint was dropped: {stm}")
             if derived & splitting:
                 raise ValueError(f"a dropped rule derives a kept predicate: {stm}")
+            monotone = _monotone_reads(stm)
+            for head in derived:
+                above.setdefault(head, set()).update((sig, sig not in monotone) for sig in read - splitting)
         elif kind in (ASTType.Minimize, ASTType.External):
             raise ValueError(f"an optimisation or external was dropped: {stm}")
+    for head, edges in above.items():
+        for sig, negative in edges:
+            if negative and _reaches(above, sig, head):
+                raise ValueError(f"the dropped rules are not stratified: {head[0]}/{head[1]} and "
+                                 f"{sig[0]}/{sig[1]} depend on each other through negation or an aggregate")
+
+
+def _reaches(graph: dict[Signature, set[tuple[Signature, bool]]], start: Signature, goal: Signature) -> bool:
+    seen = {start}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        for nxt, _ in graph.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
 
 
 def prune_grouped(grouped: GroupedProgram, shown: Iterable[str]) -> GroupedProgram:
