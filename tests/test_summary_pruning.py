@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -126,7 +127,9 @@ def test_the_pruned_program_is_made_once_and_cached_checked(tmp_path: Path, monk
     from pinggu_asp.engine.solve import default_ruleset
 
     ruleset = default_ruleset()
-    assert ruleset.pruned(SUMMARY_SHOWS) is ruleset.pruned(SUMMARY_SHOWS)
+    cut = dataclasses.replace(ruleset, shown=SUMMARY_SHOWS)
+    assert cut.grouped() is cut.grouped() is dataclasses.replace(ruleset, shown=SUMMARY_SHOWS).grouped()
+    assert cut.grouped() is not ruleset.grouped()
     monkeypatch.setenv("PINGGU_ASP_CACHE", str(tmp_path))
     fresh = prune_grouped(ruleset.grouped(), SUMMARY_SHOWS)
     first = cached_pruned(ruleset.grouped, SUMMARY_SHOWS, ruleset.sha256)
@@ -186,7 +189,7 @@ def test_a_population_decided_with_the_pruned_program_has_the_same_digests_and_a
     decls += [declaration_from_data(json.loads(json.dumps(data))) for data in _hard_cases()]
     ruleset = default_ruleset()
     full = answer_many(decls, ruleset)
-    pruned = answer_many(decls, ruleset, shown=SUMMARY_SHOWS)
+    pruned = answer_many(decls, dataclasses.replace(ruleset, shown=SUMMARY_SHOWS))
     errors = conflicted = 0
     for decl, a, b in zip(decls, full, pruned, strict=True):
         if isinstance(a, EngineError):

@@ -8,6 +8,7 @@ order, so memory stays flat however long the input is.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import itertools
 import multiprocessing
@@ -179,10 +180,10 @@ def _clause_rows(result: dict[str, Any]) -> tuple[dict[str, Any], ...]:
 _Decide = Callable[[list[Declaration], Ruleset], list[Any]]
 
 
-def answer_summary(decls: list[Declaration], ruleset: Ruleset) -> list[Answer | EngineError]:
-    """``answer_many`` with only what a digest reads (``summary.SUMMARY_SHOWS``), decided by the program cut down
+def summary_ruleset(ruleset: Ruleset) -> Ruleset:
+    """``ruleset`` showing only what a digest reads (``summary.SUMMARY_SHOWS``), decided by the program cut down
     to it (``engine/pruning.py``): the same digests, for less grounding and reading."""
-    return answer_many(decls, ruleset, shown=SUMMARY_SHOWS)
+    return dataclasses.replace(ruleset, shown=SUMMARY_SHOWS)
 
 
 def decide_each(decls: list[Declaration], ruleset: Ruleset, decide: _Decide | None = None) -> list[Any]:
@@ -243,17 +244,17 @@ def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
     checked = [_validated(item) for item in items]
     decls = [d for d in checked if isinstance(d, Declaration)]
     documents = plan.lines or plan.rows  # else only the digest is wanted: read from the answer, no document
+    # Where only digests are wanted (the baseline without documents, a reform), only what they read is shown.
+    baseline = plan.baseline if documents else summary_ruleset(plan.baseline)
+    reform_rules = summary_ruleset(plan.reform) if plan.reform is not None else None
     if decls:
         # The rules parsed and the model built, before the first chunk is decided.
-        if documents:
-            plan.baseline.grouped()
-        else:
-            plan.baseline.pruned(SUMMARY_SHOWS)
-        if plan.reform is not None:
-            plan.reform.pruned(SUMMARY_SHOWS)
+        baseline.grouped()
+        if reform_rules is not None:
+            reform_rules.grouped()
         _freeze_once()
-    results = iter(_decided(decls, plan.baseline, check_many if documents else answer_summary))
-    reforms = iter(_decided(decls, plan.reform, answer_summary) if plan.reform is not None else [])
+    results = iter(_decided(decls, baseline, check_many if documents else answer_many))
+    reforms = iter(_decided(decls, reform_rules, answer_many) if reform_rules is not None else [])
     out = []
     for item, decl in zip(items, checked, strict=True):
         if not isinstance(decl, Declaration):

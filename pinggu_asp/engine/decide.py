@@ -30,17 +30,16 @@ def check(decl: Declaration, ruleset: Ruleset) -> dict[str, Any]:
 
 
 def answer_many(
-    decls: Sequence[Declaration], ruleset: Ruleset, group_size: int = GROUP_SIZE, shown: tuple[str, ...] | None = None
+    decls: Sequence[Declaration], ruleset: Ruleset, group_size: int = GROUP_SIZE
 ) -> list[Answer | EngineError]:
     """Decide a group of declarations, in order, as the records of their answers (``answer.py``), no document.
 
     A declaration the rules cannot decide exactly gives its ``EngineError`` in
-    its place, so one enterprise never stops the others. With ``shown``, the
-    answers hold only those predicates (``solve.solve_many``).
+    its place, so one enterprise never stops the others.
     """
     out: list[Answer | EngineError] = []
     for start in range(0, len(decls), group_size):
-        for derived in solve_many(decls[start : start + group_size], ruleset, shown=shown):
+        for derived in solve_many(decls[start : start + group_size], ruleset):
             out.append(derived if isinstance(derived, EngineError) else read(derived))
     return out
 

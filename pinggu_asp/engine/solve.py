@@ -112,6 +112,9 @@ class Ruleset:
     switches: tuple[str, ...] = ()
     # Seconds each declaration's selection may take (None: no limit); see TIME_LIMIT.
     time_limit: float | None = TIME_LIMIT
+    # Only these shown predicates (by name), decided by the program cut down to them (``grouped``); None: all.
+    # For a reader that needs no more (a batch's summary alone: batch/summary.SUMMARY_SHOWS).
+    shown: tuple[str, ...] | None = None
 
     @property
     def modules(self) -> list[str]:
@@ -125,13 +128,13 @@ class Ruleset:
         return _parse(_files(self.switches))
 
     def grouped(self) -> GroupedProgram:
-        """The statements rewritten for a group of declarations, once per process."""
-        return _grouped(_files(self.switches))
+        """The statements rewritten for a group of declarations, once per process.
 
-    def pruned(self, shown: tuple[str, ...]) -> GroupedProgram:
-        """``grouped`` cut to the predicates named in ``shown`` and the rules they rest on (engine/pruning.py):
-        a reader that needs only those gets the same atoms of them from less grounding. Once per process."""
-        return _pruned(_files(self.switches), shown)
+        With ``shown``, cut to those predicates and the rules they rest on (engine/pruning.py): the
+        same atoms of them, the same chosen set and the same errors, from less grounding and reading."""
+        if self.shown is not None:
+            return _pruned(_files(self.switches), self.shown)
+        return _grouped(_files(self.switches))
 
     @property
     def sha256(self) -> str:
@@ -198,14 +201,9 @@ def solve_many(
     decls: Sequence[Declaration],
     ruleset: Ruleset,
     params: Sequence[dict[str, Parameter]] | None = None,
-    shown: tuple[str, ...] | None = None,
 ) -> list[Derived | EngineError]:
-    """Decide a group of declarations in one Control (see ``grouping.py``), in order.
-
-    With ``shown``, only the predicates it names are shown, decided by the program cut down to them
-    (``Ruleset.pruned``): their atoms, the chosen set and the errors are the same as the whole program's."""
-    grouped = ruleset.grouped() if shown is None else ruleset.pruned(shown)
-    return decide_group(grouped, group_members(decls, ruleset, params), time_limit=ruleset.time_limit)
+    """Decide a group of declarations in one Control (see ``grouping.py``), in order."""
+    return decide_group(ruleset.grouped(), group_members(decls, ruleset, params), time_limit=ruleset.time_limit)
 
 
 def group_members(
