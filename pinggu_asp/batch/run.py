@@ -8,6 +8,7 @@ order, so memory stays flat however long the input is.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import itertools
 import multiprocessing
@@ -33,7 +34,7 @@ from ..engine.solve import EngineError, Ruleset
 from ..loading import InputError, declaration_from_data, parse_text
 from ..policy.parameters import ParameterError
 from .reading import BatchInputError, Item
-from .summary import Digest, digest, digest_answer
+from .summary import SUMMARY_SHOWS, Digest, digest, digest_answer
 
 ERROR_SCHEMA = "pinggu-error/1"
 # Declarations per chunk, which is also the group the engine grounds together
@@ -179,6 +180,12 @@ def _clause_rows(result: dict[str, Any]) -> tuple[dict[str, Any], ...]:
 _Decide = Callable[[list[Declaration], Ruleset], list[Any]]
 
 
+def summary_ruleset(ruleset: Ruleset) -> Ruleset:
+    """``ruleset`` showing only what a digest reads (``summary.SUMMARY_SHOWS``), decided by the program cut down
+    to it (``engine/pruning.py``): the same digests, for less grounding and reading."""
+    return dataclasses.replace(ruleset, shown=SUMMARY_SHOWS)
+
+
 def decide_each(decls: list[Declaration], ruleset: Ruleset, decide: _Decide | None = None) -> list[Any]:
     """``decide`` (``check_many``); when a group fails as a whole, each declaration alone: one line never costs its group."""
     decide = decide or check_many  # looked up now, not when defined
@@ -236,13 +243,18 @@ def decide_chunk(plan: Plan, items: list[Item]) -> list[Outcome]:
     """Validate and decide a chunk; every item gets its outcome, whatever happens to the others."""
     checked = [_validated(item) for item in items]
     decls = [d for d in checked if isinstance(d, Declaration)]
+    documents = plan.lines or plan.rows  # else only the digest is wanted: read from the answer, no document
+    # Where only digests are wanted (the baseline without documents, a reform), only what they read is shown.
+    baseline = plan.baseline if documents else summary_ruleset(plan.baseline)
+    reform_rules = summary_ruleset(plan.reform) if plan.reform is not None else None
     if decls:
         # The rules parsed and the model built, before the first chunk is decided.
-        plan.baseline.grouped()
+        baseline.grouped()
+        if reform_rules is not None:
+            reform_rules.grouped()
         _freeze_once()
-    documents = plan.lines or plan.rows  # else only the digest is wanted: read from the answer, no document
-    results = iter(_decided(decls, plan.baseline, check_many if documents else answer_many))
-    reforms = iter(_decided(decls, plan.reform, answer_many) if plan.reform is not None else [])
+    results = iter(_decided(decls, baseline, check_many if documents else answer_many))
+    reforms = iter(_decided(decls, reform_rules, answer_many) if reform_rules is not None else [])
     out = []
     for item, decl in zip(items, checked, strict=True):
         if not isinstance(decl, Declaration):

@@ -118,6 +118,14 @@ def digest(result: dict[str, Any], where: dict[str, Any], locality: str) -> Dige
 
 # What a digest reads of each (clause, subject): its Index indexes only these.
 _DIGEST_READS = ("cond", "status", "payable", "primary_basis", "basis")
+# Every shown predicate a digest reads (``digest_answer``, through ``Index``: the values, articles, caps, payers,
+# localities, ceilings, gate sources, rounding; the listed clauses; the gaps), and those solving a member reads
+# (``solve._SETTLING``, ``interpretation``). A batch that builds no document decides with the program cut down to
+# these (``engine/pruning.py``); tests/test_summary_pruning.py holds that a digest reads nothing else.
+SUMMARY_SHOWS: tuple[str, ...] = (
+    *_DIGEST_READS, "gap", "listed", "clause_article", "val", "cap", "payer", "ceiling", "locality", "gate_source",
+    "minimum_payable", "round_unit", "chosen", "component", "money_overflow", "rule_error", "interpretation",
+)
 
 
 def digest_answer(answer: Answer, decl: Declaration, where: dict[str, Any]) -> Digest:

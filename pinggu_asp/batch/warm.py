@@ -20,9 +20,12 @@ from .run import decide_chunk  # noqa: F401 - the worker's code, imported once f
 def _warm() -> None:
     from ..declaration import clause_ids
     from ..engine.solve import default_ruleset
+    from .run import summary_ruleset
 
     try:
         default_ruleset().grouped().statements  # noqa: B018 - parsed now, shared by every fork
+        # And the program a batch without documents decides with: cut once (read from the cache).
+        summary_ruleset(default_ruleset()).grouped().statements  # noqa: B018
         clause_ids()
     except Exception:  # noqa: BLE001 - the fork server must start; each worker then meets the error itself
         return

@@ -35,6 +35,7 @@ from .grouping import (
     cached_group_program,
 )
 from .limits import TIME_LIMIT
+from .pruning import cached_pruned
 from .raw_symbols import SHARED, UNREAD, Entry, RawReader, Slot, set_slot, shared_reader, shown_ids
 from .raw_symbols import symbol as raw_symbol
 from .symbols import Term
@@ -110,6 +111,9 @@ class Ruleset:
     switches: tuple[str, ...] = ()
     # Seconds each declaration's selection may take (None: no limit); see TIME_LIMIT.
     time_limit: float | None = TIME_LIMIT
+    # Only these shown predicates (by name), decided by the program cut down to them (``grouped``); None: all.
+    # For a reader that needs no more (a batch's summary alone: batch/summary.SUMMARY_SHOWS).
+    shown: tuple[str, ...] | None = None
 
     @property
     def modules(self) -> list[str]:
@@ -123,7 +127,12 @@ class Ruleset:
         return _parse(_files(self.switches))
 
     def grouped(self) -> GroupedProgram:
-        """The statements rewritten for a group of declarations, once per process."""
+        """The statements rewritten for a group of declarations, once per process.
+
+        With ``shown``, cut to those predicates and the rules they rest on (engine/pruning.py): the
+        same atoms of them, the same chosen set and the same errors, from less grounding and reading."""
+        if self.shown is not None:
+            return _pruned(_files(self.switches), self.shown)
         return _grouped(_files(self.switches))
 
     @property
@@ -168,6 +177,11 @@ def _digest(files: tuple[Path, ...]) -> str:
 def _grouped(files: tuple[Path, ...]) -> GroupedProgram:
     # Found by the digest of the files' bytes: the files are parsed only when the cache lacks their rewrite.
     return cached_group_program(lambda: _parse(files)[0], _digest(files))
+
+
+@lru_cache(maxsize=16)
+def _pruned(files: tuple[Path, ...], shown: tuple[str, ...]) -> GroupedProgram:
+    return cached_pruned(lambda: _grouped(files), shown, _digest(files))
 
 
 def default_ruleset(switches: Iterable[str] = (), parameters_path: Path | None = None) -> Ruleset:
