@@ -60,27 +60,31 @@ def _atom_signature(node: AST) -> Signature | None:
     term = node.symbol
     if term.ast_type == ASTType.Function and not term.external:
         return term.name, len(term.arguments)
-    if term.ast_type == ASTType.SymbolicTerm:
+    if term.ast_type == ASTType.SymbolicTerm and term.symbol.type == clingo.SymbolType.Function:
         sym = term.symbol
         return sym.name, len(sym.arguments)
     return None
 
 
 class _Collect(ast.Transformer):
-    """The signatures of every symbolic atom in a subtree."""
+    """The signatures of every symbolic atom in a subtree; with ``strict``, an atom of a form it cannot name
+    (a pruning's analysis must not miss a dependency) is an error rather than skipped."""
 
-    def __init__(self) -> None:
+    def __init__(self, strict: bool = False) -> None:
         self.found: set[Signature] = set()
+        self.strict = strict
 
     def visit_SymbolicAtom(self, node: AST) -> AST:  # noqa: N802 - clingo's visitor naming
         sig = _atom_signature(node)
         if sig is not None:
             self.found.add(sig)
+        elif self.strict:
+            raise ValueError(f"an atom of a form the pruning does not know: {node.symbol}")
         return node
 
 
-def _signatures(nodes: Iterable[AST]) -> set[Signature]:
-    collector = _Collect()
+def _signatures(nodes: Iterable[AST], strict: bool = False) -> set[Signature]:
+    collector = _Collect(strict)
     for node in nodes:
         collector(node)
     return collector.found

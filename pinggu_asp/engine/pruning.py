@@ -49,33 +49,10 @@ from .grouping import GroupedProgram, Signature
 _ALWAYS = (ASTType.Program, ASTType.Definition, ASTType.Defined)
 
 
-class _Atoms(ast.Transformer):
-    """Every predicate a subtree's symbolic atoms name; an atom of a form it cannot name is an error.
-
-    An atom it could not name would be a dependency the closure misses, so it
-    refuses it rather than keep a program that reads something it dropped."""
-
-    def __init__(self) -> None:
-        self.found: set[Signature] = set()
-
-    def visit_SymbolicAtom(self, node: AST) -> AST:  # noqa: N802 - clingo's visitor naming
-        self.found.add(_signature(node.symbol))
-        return node
-
-
-def _signature(term: AST) -> Signature:
-    if term.ast_type == ASTType.Function and not term.external:
-        return term.name, len(term.arguments)
-    if term.ast_type == ASTType.SymbolicTerm and term.symbol.type.name == "Function":
-        return term.symbol.name, len(term.symbol.arguments)
-    raise ValueError(f"an atom of a form the pruning does not know: {term}")
-
-
 def _atoms(nodes: Iterable[AST]) -> set[Signature]:
-    collector = _Atoms()
-    for node in nodes:
-        collector(node)
-    return collector.found
+    """Every predicate the nodes' symbolic atoms name; an atom of a form it cannot name is an error: it would
+    be a dependency the closure misses, so it is refused rather than a program kept that reads what it dropped."""
+    return grouping._signatures(nodes, strict=True)
 
 
 def heads(stm: AST) -> set[Signature]:
