@@ -409,3 +409,38 @@ def test_the_settling_control_is_freed_at_once() -> None:
         assert controls() == before
     finally:
         gc.enable()
+
+
+def test_the_selection_program_is_kept_on_disk_and_a_damaged_copy_is_made_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new process reads the settling Control's program from the cache (no walk of the grouped rules); a cache
+    file that does not match its digest is never used, but made again, and the program is the same."""
+    from pinggu_asp.engine import solve as solve_module
+    from pinggu_asp.engine.solve import selection_grouped, selection_program
+
+    monkeypatch.setenv("PINGGU_ASP_CACHE", str(tmp_path))
+    grouped = ruleset().grouped()
+    expected = _texts(selection_program(grouped))
+    monkeypatch.setattr(solve_module, "_selection_programs", {})
+    made = selection_grouped(grouped)
+    assert _texts(made.statements) == expected
+    (path,) = tmp_path.glob("selection-*.json")
+    walks = [0]
+
+    def counted(program: object) -> object:
+        walks[0] += 1
+        return selection_program(program)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve_module, "selection_program", counted)
+    monkeypatch.setattr(solve_module, "_selection_programs", {})
+    assert _texts(selection_grouped(grouped).statements) == expected
+    assert walks[0] == 0  # read back, not walked again
+    path.write_text(path.read_text(encoding="utf-8").replace("chosen", "chosex"), encoding="utf-8")
+    monkeypatch.setattr(solve_module, "_selection_programs", {})
+    assert _texts(selection_grouped(grouped).statements) == expected
+    assert walks[0] == 1
+
+
+def _texts(statements: Sequence[object]) -> list[str]:
+    # Parsed back from text, a program opens with clingo's own ``#program base.`` besides the one it holds.
+    return [str(s) for s in statements if str(s) != "#program base."]

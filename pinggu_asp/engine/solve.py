@@ -20,7 +20,7 @@ from ..declaration import Declaration
 from ..policy.interpretations import modules_for
 from ..policy.parameters import Parameter, ParameterSet, load_parameters
 from ..policy.rules_files import interpretation_path, program_paths
-from . import answer, collector, spare
+from . import answer, collector, grouping, spare
 from .answer import records
 from .facts import MemberFacts, group_text, member_facts, parameter_facts
 from .grouping import (
@@ -538,6 +538,36 @@ def selection_program(grouped: GroupedProgram) -> tuple[ast.AST, ...]:
     return program
 
 
+_selection_programs: dict[int, tuple[GroupedProgram, GroupedProgram]] = {}
+
+
+def selection_grouped(grouped: GroupedProgram) -> GroupedProgram:
+    """``selection_program`` as a program of its own, made once per process and kept on disk beside the
+    grouped program (``grouping._store``'s checked format), keyed by the grouped program's text and this
+    module: a cold ``check`` with a tie would otherwise parse the whole grouped program and walk its
+    statements (about 0.1 s) to settle it."""
+    held = _selection_programs.get(id(grouped))
+    if held is not None and held[0] is grouped:
+        return held[1]
+    digest = hashlib.sha256()
+    for part in (grouped.text, clingo.__version__, Path(__file__).read_text(encoding="utf-8")):
+        digest.update(part.encode() + b"\0")
+    path = grouping.cache_dir() / f"selection-{digest.hexdigest()}.json"
+    try:
+        program = grouping._load(path)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+        program = GroupedProgram(selection_program(grouped), grouped.dependent, grouped.externals,
+                                 grouped.parameters)
+        try:
+            grouping._store(path, program)
+        except OSError:
+            pass  # a read-only home only costs the walk in every process
+    if len(_selection_programs) >= 8:
+        _selection_programs.clear()
+    _selection_programs[id(grouped)] = (grouped, program)
+    return program
+
+
 def _reads(stm: ast.AST) -> set[tuple[str, int]]:
     """The predicates a rule or an optimisation statement reads: its body, and a head's conditions."""
     if stm.ast_type != ast.ASTType.Rule:
@@ -567,9 +597,7 @@ def selection_control(grouped: GroupedProgram, ctl: clingo.Control, members: Seq
         log.append(f"{code.name}: {message}")  # only collected: clingo calls this in a nothrow scope
 
     small = clingo.Control([*CLINGO_OPTIONS, f"--seed={seed}"], logger=logger)
-    with ast.ProgramBuilder(small) as builder:
-        for statement in selection_program(grouped):
-            builder.add(statement)
+    selection_grouped(grouped).add_to(small)
     lookup = ctl.symbolic_atoms
     facts: list[Symbol] = []
     wanted: dict[tuple[int, int], Symbol] = {}  # by member and candidate id: the member renumbered
