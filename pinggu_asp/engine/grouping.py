@@ -102,8 +102,8 @@ def _head_signatures(rule: AST) -> set[Signature]:
 def _classify(statements: Sequence[AST]) -> tuple[frozenset[Signature], frozenset[Signature]]:
     """The predicates that differ per declaration, and those that differ only per set of parameters.
 
-    Python supplies what no rule derives: the parameters' facts (``PARAMETER_FACTS``)
-    per parameter set, everything else per declaration. A derived predicate
+    Python supplies what no rule derives, a 0-ary switch aside: the parameters' facts
+    (``PARAMETER_FACTS``) per parameter set, everything else per declaration. A derived predicate
     depends on the declaration when any rule deriving it has a dependent literal
     anywhere in its body; otherwise on the parameters when any of its rules reads
     one (so rates, caps and dates derived from parameters alone are grounded once
@@ -122,7 +122,13 @@ def _classify(statements: Sequence[AST]) -> tuple[frozenset[Signature], frozense
         elif stm.ast_type in (ASTType.ShowSignature, ASTType.Defined):
             used.add((stm.name, stm.arity))
     externals = {sig for stm in statements if stm.ast_type == ASTType.External for sig in _signatures([stm.atom])}
-    supplied = {sig for sig in used if sig not in heads and sig not in externals}
+    # A 0-ary predicate no rule derives is a switch that an interpretation's file
+    # sets (interpretations/*.lp), off in these rules; Python never supplies one
+    # (a declaration's facts always have arguments, and a 0-ary fact it added would
+    # gain the member and then be refused as unread by solve.grounded_control).
+    # Left constant, the rules reading it stay shared (art7's new_title_check/2
+    # facts, once per group instead of once per member).
+    supplied = {sig for sig in used if sig not in heads and sig not in externals and sig[1] > 0}
     if any(stm.ast_type == ASTType.Rule and not _head_signatures(stm) and stm.head.ast_type != ASTType.Literal
            for stm in statements):
         raise ValueError("a rule head of a kind the grouping does not know")
