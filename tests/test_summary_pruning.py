@@ -228,3 +228,16 @@ def test_a_digest_reads_nothing_the_pruned_program_does_not_show(monkeypatch: py
         if isinstance(answer, Answer):
             digest_answer(answer, decl, {})
     assert asked and asked <= set(SUMMARY_SHOWS), sorted(asked - set(SUMMARY_SHOWS))
+
+
+def test_no_result_document_is_built_from_a_cut_program() -> None:
+    """A ruleset cut down to the summary's predicates decides digests only: asked for documents, it refuses."""
+    from pinggu_asp.batch.run import summary_ruleset
+    from pinggu_asp.engine.decide import check_many
+    from pinggu_asp.engine.solve import default_ruleset
+    from pinggu_asp.loading import load_declaration
+    from support import EXAMPLE
+
+    decl = load_declaration(EXAMPLE)
+    with pytest.raises(ValueError, match="needs the whole program"):
+        check_many([decl], summary_ruleset(default_ruleset()))

@@ -669,6 +669,11 @@ def _readings(names: tuple[str, ...], fill: Filler) -> list[dict[str, Any]]:
 
 
 def build_result(decl: Declaration, derived: Derived | Answer, ruleset: Ruleset) -> dict[str, Any]:
+    if ruleset.shown is not None:
+        # A program cut down to some predicates (engine/pruning.py: a batch's summary alone) leaves out the
+        # explanations, sources and derivations a result lists: its document would be silently incomplete.
+        raise ValueError("a result document needs the whole program; this ruleset shows only "
+                         + ", ".join(ruleset.shown))
     params, fill, in_force = _in_force(ruleset, decl.declaration_date)
     answer = derived if isinstance(derived, Answer) else read_answer(derived)
     ix = Index(answer, fill)
