@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -189,6 +190,14 @@ def _literal(name: str, *variables: str) -> AST:
     return ast.Literal(_LOC, ast.Sign.NoSign, atom)
 
 
+# Held while clingo reads or walks AST nodes that threads share (a grouped program's statements, and
+# the nodes the rewrite shares between them). clingo counts an AST node's references without atomics
+# and its Python module releases the GIL in each call, so two threads adding the same statements to
+# their Controls at once corrupted the counts: nodes were freed while held ("invalid ast: term
+# expected" from then on; tests/test_ast_threads.py). Adding the rules is about 6 ms of a check.
+AST_LOCK = threading.RLock()
+
+
 class GroupedProgram:
     """The grouped rules, as parsed statements or as the program text they print as.
 
@@ -219,15 +228,18 @@ class GroupedProgram:
     @property
     def statements(self) -> tuple[AST, ...]:
         if self._statements is None:
-            parsed: list[AST] = []
-            ast.parse_string(self.text, parsed.append)
-            self._statements = tuple(parsed)
+            with AST_LOCK:
+                if self._statements is None:
+                    parsed: list[AST] = []
+                    ast.parse_string(self.text, parsed.append)
+                    self._statements = tuple(parsed)
         return self._statements
 
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = "\n".join(str(stm) for stm in self.statements)
+            with AST_LOCK:
+                self._text = "\n".join(str(stm) for stm in self.statements)
         return self._text
 
     @cached_property
@@ -243,8 +255,9 @@ class GroupedProgram:
             self._text_added = True
             ctl.add("base", [], self.text)
             return
-        with ast.ProgramBuilder(ctl) as builder:
-            for statement in self.statements:
+        statements = self.statements
+        with AST_LOCK, ast.ProgramBuilder(ctl) as builder:
+            for statement in statements:
                 builder.add(statement)
 
 
@@ -387,7 +400,8 @@ def cached_group_program(statements: Sequence[AST] | Callable[[], Sequence[AST]]
         return _load(path)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError):
         pass
-    grouped = group_program(statements() if callable(statements) else statements)
+    with AST_LOCK:  # the rewrite walks parsed statements that other threads may be reading
+        grouped = group_program(statements() if callable(statements) else statements)
     try:
         _store(path, grouped)
     except OSError:

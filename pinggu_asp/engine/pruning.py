@@ -235,7 +235,11 @@ def prune_grouped(grouped: GroupedProgram, shown: Iterable[str]) -> GroupedProgr
     The grouped signatures, externals and member predicates are the full program's: the facts a
     member brings are the same, and a fact the kept rules do not read is simply not shown.
     """
-    names = set(shown)
+    with grouping.AST_LOCK:  # the walk reads statements other threads may be adding (grouping.AST_LOCK)
+        return _prune_grouped(grouped, set(shown))
+
+
+def _prune_grouped(grouped: GroupedProgram, names: set[str]) -> GroupedProgram:
     statements = grouped.statements
     showing = {(stm.name, stm.arity) for stm in statements if stm.ast_type == ASTType.ShowSignature and stm.name}
     missing = names - {name for name, _ in showing}

@@ -507,6 +507,11 @@ def selection_program(grouped: GroupedProgram) -> tuple[ast.AST, ...]:
     cached = _selection_cache.get(id(grouped.statements))
     if cached is not None and cached[0] is grouped.statements:
         return cached[1]
+    with grouping.AST_LOCK:  # the walk reads statements other threads may be adding (grouping.AST_LOCK)
+        return _selection_program(grouped)
+
+
+def _selection_program(grouped: GroupedProgram) -> tuple[ast.AST, ...]:
     statements = grouped.statements
     texts = [str(stm) for stm in statements]
     seeds = [stm for stm, text in zip(statements, texts, strict=True) if text.startswith((":~", "#false", ":-"))
