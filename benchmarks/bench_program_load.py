@@ -27,7 +27,7 @@ from clingo import ast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pinggu_asp.engine.grouping import _cache_key, cache_dir  # noqa: E402
+from pinggu_asp.engine.grouping import cache_path  # noqa: E402
 from pinggu_asp.engine.solve import default_ruleset  # noqa: E402
 
 
@@ -48,7 +48,7 @@ def main() -> None:
     files = ruleset.files()
     digest = ruleset.sha256
     grouped = ruleset.grouped()  # fills the cache when it is empty
-    path = cache_dir() / f"grouped-{_cache_key(digest)}.json"
+    path = cache_path("grouped", [digest])
 
     def digest_only() -> None:
         h = hashlib.sha256()

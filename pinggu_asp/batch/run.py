@@ -23,13 +23,10 @@ from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from ..declaration import Declaration
 from ..engine.answer import Answer
 from ..engine.decide import answer_many, check_many
-from ..engine.result import SCHEMA as RESULT_SCHEMA
-from ..engine.result import dumps_line
+from ..engine.result import line_bytes
 from ..engine.solve import EngineError, Ruleset
 from ..loading import InputError, declaration_from_data, parse_text
 from ..policy.parameters import ParameterError
@@ -144,16 +141,6 @@ def _validated(item: Item) -> Declaration | dict[str, Any]:
         return declaration_from_data(data, source)
     except InputError as exc:
         return error_record(item, exc.problems)
-
-
-def line_bytes(document: dict[str, Any]) -> bytes:
-    """``dumps_line(document)`` encoded as UTF-8, byte for byte; a result document straight from orjson's bytes."""
-    if document.get("schema") == RESULT_SCHEMA:
-        try:
-            return orjson.dumps(document)  # what dumps_line decodes
-        except TypeError:
-            pass  # what orjson refuses, dumps_line gives to json
-    return dumps_line(document).encode("utf-8")
 
 
 def _award_rows(result: dict[str, Any]) -> tuple[dict[str, Any], ...]:

@@ -23,9 +23,10 @@ def _warm() -> None:
     from .run import summary_ruleset
 
     try:
-        default_ruleset().grouped().statements  # noqa: B018 - parsed now, shared by every fork
+        rules = default_ruleset()
+        rules.grouped().statements  # noqa: B018 - parsed now, shared by every fork
         # And the program a batch without documents decides with: cut once (read from the cache).
-        summary_ruleset(default_ruleset()).grouped().statements  # noqa: B018
+        summary_ruleset(rules).grouped().statements  # noqa: B018
         clause_ids()
     except Exception:  # noqa: BLE001 - the fork server must start; each worker then meets the error itself
         return

@@ -96,7 +96,7 @@ class JsonlSink(Sink):
 
     def write(self, outcome: Outcome) -> None:
         assert outcome.line is not None
-        self.handle.write(outcome.line)  # UTF-8 already (run.line_bytes)
+        self.handle.write(outcome.line)  # UTF-8 already (result.line_bytes)
         self.handle.write(b"\n")
 
     def close(self, summary: dict[str, Any] | None) -> None:

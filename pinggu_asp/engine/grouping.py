@@ -383,11 +383,28 @@ def cache_dir() -> Path:
     return Path(base) / "pinggu-asp"
 
 
-def _cache_key(rules_sha256: str) -> str:
+def cache_path(kind: str, parts: Iterable[str]) -> Path:
+    """Where a program of ``kind`` made from ``parts`` is kept: named by their digest with clingo's
+    version, the cache format and this module's text, so that a change to any is another file."""
     digest = hashlib.sha256()
-    for part in (rules_sha256, clingo.__version__, str(_CACHE_FORMAT), Path(__file__).read_text(encoding="utf-8")):
+    for part in (*parts, clingo.__version__, str(_CACHE_FORMAT), Path(__file__).read_text(encoding="utf-8")):
         digest.update(part.encode() + b"\0")
-    return digest.hexdigest()
+    return cache_dir() / f"{kind}-{digest.hexdigest()}.json"
+
+
+def cached_program(path: Path, make: Callable[[], GroupedProgram]) -> GroupedProgram:
+    """The program kept at ``path`` (``cache_path``), else ``make()``'s, stored there; never fails for the
+    cache: an unreadable or damaged file (``_load`` checks its digest) only costs making it again."""
+    try:
+        return _load(path)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+        pass
+    program = make()
+    try:
+        _store(path, program)
+    except OSError:
+        pass  # a read-only home only costs making it in every process
+    return program
 
 
 def cached_group_program(statements: Sequence[AST] | Callable[[], Sequence[AST]], rules_sha256: str) -> GroupedProgram:
@@ -395,18 +412,12 @@ def cached_group_program(statements: Sequence[AST] | Callable[[], Sequence[AST]]
 
     ``rules_sha256`` is the digest of the rule files' bytes; ``statements`` may be a function that parses
     them, called only on a cache miss (parsing the files costs more than reading the cache)."""
-    path = cache_dir() / f"grouped-{_cache_key(rules_sha256)}.json"
-    try:
-        return _load(path)
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
-        pass
-    with AST_LOCK:  # the rewrite walks parsed statements that other threads may be reading
-        grouped = group_program(statements() if callable(statements) else statements)
-    try:
-        _store(path, grouped)
-    except OSError:
-        pass  # a read-only home only costs the rewrite on every run
-    return grouped
+
+    def rewrite() -> GroupedProgram:
+        with AST_LOCK:  # the rewrite walks parsed statements that other threads may be reading
+            return group_program(statements() if callable(statements) else statements)
+
+    return cached_program(cache_path("grouped", [rules_sha256]), rewrite)
 
 
 def _store(path: Path, grouped: GroupedProgram) -> None:

@@ -33,11 +33,9 @@ which ``prune`` refuses. ``check_split`` asserts the condition on the result.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-import clingo
 from clingo import ast
 from clingo.ast import AST, ASTType
 
@@ -258,19 +256,5 @@ def cached_pruned(grouped: Callable[[], GroupedProgram], shown: Iterable[str], r
     both modules, clingo's version and the names; ``grouped`` is called only on a miss. Never fails
     for the cache: an unreadable or damaged one only costs the cut."""
     names = sorted(set(shown))
-    digest = hashlib.sha256()
-    for part in (rules_sha256, clingo.__version__, str(grouping._CACHE_FORMAT),
-                 Path(grouping.__file__).read_text(encoding="utf-8"), Path(__file__).read_text(encoding="utf-8"),
-                 *names):
-        digest.update(part.encode() + b"\0")
-    path = grouping.cache_dir() / f"pruned-{digest.hexdigest()}.json"
-    try:
-        return grouping._load(path)
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
-        pass
-    pruned = prune_grouped(grouped(), names)
-    try:
-        grouping._store(path, pruned)
-    except OSError:
-        pass  # a read-only home only costs the cut on every run
-    return pruned
+    path = grouping.cache_path("pruned", [rules_sha256, Path(__file__).read_text(encoding="utf-8"), *names])
+    return grouping.cached_program(path, lambda: prune_grouped(grouped(), names))

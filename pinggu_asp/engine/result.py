@@ -812,19 +812,34 @@ def build_result(decl: Declaration, derived: Derived | Answer, ruleset: Ruleset)
 # decimal strings), the one kind the two print differently (1e16 against 1e+16). Any other
 # document, and a result orjson refuses (an integer past 64 bits, a lone surrogate), goes by json.
 def dumps(result: dict[str, Any]) -> str:
-    if result.get("schema") == SCHEMA:
-        try:
-            return orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n"
-        except TypeError:
-            pass
+    done = _orjson(result, orjson.OPT_INDENT_2)
+    if done is not None:
+        return done.decode() + "\n"
     return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
 
 
 def dumps_line(result: dict[str, Any]) -> str:
     """The same document on one line, for JSON Lines (no trailing newline)."""
+    done = _orjson(result)
+    if done is not None:
+        return done.decode()
+    return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+
+
+def line_bytes(document: dict[str, Any]) -> bytes:
+    """``dumps_line(document)`` encoded as UTF-8, byte for byte; a result document straight from orjson's bytes
+    (a batch's lines cross between processes and reach the file as bytes: no decoding and encoding again)."""
+    done = _orjson(document)
+    if done is not None:
+        return done
+    return dumps_line(document).encode("utf-8")
+
+
+def _orjson(result: dict[str, Any], option: int = 0) -> bytes | None:
+    """A result document by orjson; None for any other document, or one orjson refuses (then json's)."""
     if result.get("schema") == SCHEMA:
         try:
-            return orjson.dumps(result).decode()
+            return orjson.dumps(result, option=option)
         except TypeError:
             pass
-    return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+    return None

@@ -31,11 +31,10 @@ from .grouping import (
     PARAMETER_SET,
     GroupedProgram,
     _head_signatures,
-    _signatures,
     cached_group_program,
 )
 from .limits import TIME_LIMIT
-from .pruning import cached_pruned
+from .pruning import cached_pruned, reads
 from .raw_symbols import SHARED, UNREAD, Entry, RawReader, Slot, set_slot, shared_reader, shown_ids
 from .raw_symbols import symbol as raw_symbol
 from .symbols import Term
@@ -489,7 +488,6 @@ def _enumerate_ties(small: _Group, member: int, chosen: frozenset[Term], parts: 
 # the settling Control gets them as facts, and every rule the selection needs besides (the choice, the
 # constraint, the weight chunks, the ranks, the #maximize levels) as select.lp states it.
 _SELECTION_FACTS: frozenset[tuple[str, int]] = frozenset({("candidate", 2), ("conflict", 3), ("weight_parts", 4)})
-_selection_cache: dict[int, tuple[tuple[ast.AST, ...], tuple[ast.AST, ...]]] = {}
 
 
 def selection_program(grouped: GroupedProgram) -> tuple[ast.AST, ...]:
@@ -502,11 +500,8 @@ def selection_program(grouped: GroupedProgram) -> tuple[ast.AST, ...]:
     Walking every statement through clingo's AST would cost a tenth of a
     second, so statements are found by their printed text first (a rule for
     ``p/n`` prints ``p(``; a constraint ``#false :-``; an optimisation ``:~``)
-    and only those are walked.
+    and only those are walked. ``selection_grouped`` keeps the result, in memory and on disk.
     """
-    cached = _selection_cache.get(id(grouped.statements))
-    if cached is not None and cached[0] is grouped.statements:
-        return cached[1]
     with grouping.AST_LOCK:  # the walk reads statements other threads may be adding (grouping.AST_LOCK)
         return _selection_program(grouped)
 
@@ -517,7 +512,7 @@ def _selection_program(grouped: GroupedProgram) -> tuple[ast.AST, ...]:
     seeds = [stm for stm, text in zip(statements, texts, strict=True) if text.startswith((":~", "#false", ":-"))
              and (stm.ast_type == ast.ASTType.Minimize or not _head_signatures(stm))]
     given = _SELECTION_FACTS | {(MEMBER, 1), (ACTIVE, 1), *grouped.externals}
-    wanted = [sig for stm in seeds for sig in _reads(stm)]
+    wanted = [sig for stm in seeds for sig in reads(stm)]
     reached: set[tuple[str, int]] = set()
     kept = {id(stm) for stm in seeds}
     while wanted:
@@ -532,15 +527,13 @@ def _selection_program(grouped: GroupedProgram) -> tuple[ast.AST, ...]:
             raise EngineError(f"the selection reads {sig[0]}/{sig[1] - 1}, which it is not given")
         for stm in defining:
             kept.add(id(stm))
-            wanted += _reads(stm)
-    program = tuple(
+            wanted += reads(stm)
+    return tuple(
         stm for stm in statements
         if id(stm) in kept
         or stm.ast_type in (ast.ASTType.Definition, ast.ASTType.External)
         or (stm.ast_type == ast.ASTType.Program and stm is statements[0])
     )
-    _selection_cache[id(statements)] = (statements, program)
-    return program
 
 
 _selection_programs: dict[int, tuple[GroupedProgram, GroupedProgram]] = {}
@@ -554,30 +547,13 @@ def selection_grouped(grouped: GroupedProgram) -> GroupedProgram:
     held = _selection_programs.get(id(grouped))
     if held is not None and held[0] is grouped:
         return held[1]
-    digest = hashlib.sha256()
-    for part in (grouped.text, clingo.__version__, Path(__file__).read_text(encoding="utf-8")):
-        digest.update(part.encode() + b"\0")
-    path = grouping.cache_dir() / f"selection-{digest.hexdigest()}.json"
-    try:
-        program = grouping._load(path)
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
-        program = GroupedProgram(selection_program(grouped), grouped.dependent, grouped.externals,
-                                 grouped.parameters)
-        try:
-            grouping._store(path, program)
-        except OSError:
-            pass  # a read-only home only costs the walk in every process
+    path = grouping.cache_path("selection", [grouped.text, Path(__file__).read_text(encoding="utf-8")])
+    program = grouping.cached_program(path, lambda: GroupedProgram(
+        selection_program(grouped), grouped.dependent, grouped.externals, grouped.parameters))
     if len(_selection_programs) >= 8:
         _selection_programs.clear()
     _selection_programs[id(grouped)] = (grouped, program)
     return program
-
-
-def _reads(stm: ast.AST) -> set[tuple[str, int]]:
-    """The predicates a rule or an optimisation statement reads: its body, and a head's conditions."""
-    if stm.ast_type != ast.ASTType.Rule:
-        return _signatures(stm.body)
-    return _signatures(stm.body) | (_signatures([stm.head]) - _head_signatures(stm))
 
 
 def selection_control(grouped: GroupedProgram, ctl: clingo.Control, members: Sequence[int],
