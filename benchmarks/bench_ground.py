@@ -80,7 +80,10 @@ def _timed(grouped: GroupedProgram, groups: list[list[object]]) -> tuple[float, 
 _PARAMETER_KEYS = frozenset(
     {"param", "fen", "zero", "times", "div", "floor_to", "minus", "monus", "plus", "min", "int"}
 )
-_MONEY_PREDICATES = frozenset({"want", "val", "times_top", "plus_top", "money_overflow", "int_of"})
+_MONEY_PREDICATES = frozenset({
+    "want", "want_times", "want_div", "want_floor_to", "want_monus", "want_min", "want_ceil_short",
+    "val", "sum_limbs", "sum_top", "bad_factor", "money_overflow",
+})
 
 
 def _parameters_only(term: clingo.Symbol) -> bool:
