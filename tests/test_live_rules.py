@@ -53,7 +53,8 @@ def _parse(text: str) -> list[ast.AST]:
 
 def _kept(text: str, supplied: set[tuple[str, int]]) -> tuple[list[str], list[tuple[str, int]]]:
     statements = _parse(text)
-    kept, undefined = live.live_statements(live.table(statements), supplied)
+    tab = live.table(statements)
+    kept, undefined = live.live_statements(tab, tab.numbers(name for name, _ in supplied))
     return [str(statements[i]) for i in kept], undefined
 
 
@@ -138,7 +139,8 @@ def test_a_toy_program_restricted_has_the_same_answer_sets_and_log(facts: str) -
     """
     statements = _parse(program)
     supplied = {sig for sig in [("q", 1), ("r", 1), ("s", 0)] if f"{sig[0]}(" in facts or f"{sig[0]}." in facts}
-    kept, undefined = live.live_statements(live.table(statements), supplied)
+    tab = live.table(statements)
+    kept, undefined = live.live_statements(tab, tab.numbers(name for name, _ in supplied))
     restricted = "\n".join([*(str(statements[i]) for i in kept), *(f"#defined {n}/{a}." for n, a in undefined)])
     assert len(kept) < len(statements)
     models, log = _models(restricted, facts)

@@ -45,7 +45,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import clingo
 from clingo import ast
@@ -69,32 +70,62 @@ class Unjudgeable(ValueError):
 
 @dataclass(frozen=True)
 class Table:
-    """Per statement of a grouped program, in order: its kind, the predicates it may derive, and those of its
-    plain positive body literals; and whether each statement prints as one line of the program's text."""
+    """Per statement of a grouped program, in order: its kind, the predicates it may derive (``heads``) and
+    those of its plain positive body literals (``bodies``), each a number into ``signatures``; and whether
+    each statement prints as one line of the program's text. Stored with the cached program (``to_json``)."""
 
+    signatures: tuple[Signature, ...]
     kinds: tuple[int, ...]
-    heads: tuple[tuple[Signature, ...], ...]
-    bodies: tuple[tuple[Signature, ...], ...]
+    heads: tuple[tuple[int, ...], ...]
+    bodies: tuple[tuple[int, ...], ...]
     one_line: bool
-    # name -> the signatures under it, for turning the supplied facts' names into signatures.
-    by_name: dict[str, tuple[Signature, ...]] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not len(self.kinds) == len(self.heads) == len(self.bodies):
             raise ValueError("a live table's columns differ in length")
-        names: dict[str, set[Signature]] = {}
-        for sigs in (*self.heads, *self.bodies):
-            for sig in sigs:
-                names.setdefault(sig[0], set()).add(sig)
-        object.__setattr__(self, "by_name", {name: tuple(sorted(sigs)) for name, sigs in names.items()})
+        if not set(self.kinds) <= {KEEP, RULE, EXTERNAL}:
+            raise ValueError("a live table's statement kind is unknown")
+
+    @cached_property
+    def by_name(self) -> dict[str, tuple[int, ...]]:
+        """name -> the numbers of the signatures under it, for the supplied facts' names."""
+        names: dict[str, list[int]] = {}
+        for number, (name, _) in enumerate(self.signatures):
+            names.setdefault(name, []).append(number)
+        return {name: tuple(numbers) for name, numbers in names.items()}
+
+    @cached_property
+    def waiting(self) -> tuple[tuple[tuple[int, ...], ...], tuple[int, ...], tuple[int, ...]]:
+        """For the fixpoint, made once per table: by signature, the statements whose body reads it; by
+        statement, how many distinct body predicates it has (0 for one kept whatever); the rules and
+        externals with none."""
+        waiters: list[list[int]] = [[] for _ in self.signatures]
+        missing: list[int] = []
+        for index, (kind, body) in enumerate(zip(self.kinds, self.bodies, strict=True)):
+            if kind == KEEP:
+                missing.append(0)
+                continue
+            missing.append(len(body))
+            for sig in body:
+                waiters[sig].append(index)
+        ready = tuple(i for i, kind in enumerate(self.kinds) if kind != KEEP and not missing[i])
+        return tuple(map(tuple, waiters)), tuple(missing), ready
+
+    def numbers(self, names: Iterable[str]) -> list[int]:
+        """The signatures (by number) of every predicate named, under every arity the program knows for it."""
+        by_name = self.by_name
+        return [number for name in names for number in by_name.get(name, ())]
 
     def to_json(self) -> dict[str, object]:
-        signatures = sorted({sig for sigs in (*self.heads, *self.bodies) for sig in sigs})
-        number = {sig: i for i, sig in enumerate(signatures)}
+        # Each column flat, with each statement's count apart: a cold process reads the cached file and checks
+        # its digest in a fraction of the time a list per statement takes.
         return {
-            "signatures": [[name, arity] for name, arity in signatures],
-            "statements": [[kind, [number[s] for s in heads], [number[s] for s in body]]
-                           for kind, heads, body in zip(self.kinds, self.heads, self.bodies, strict=True)],
+            "signatures": [[name, arity] for name, arity in self.signatures],
+            "kinds": list(self.kinds),
+            "heads": [sig for sigs in self.heads for sig in sigs],
+            "head_counts": [len(sigs) for sigs in self.heads],
+            "bodies": [sig for sigs in self.bodies for sig in sigs],
+            "body_counts": [len(sigs) for sigs in self.bodies],
             "one_line": self.one_line,
         }
 
@@ -105,22 +136,36 @@ class Table:
             raise ValueError("a live table is not an object")
         signatures: list[Signature] = []
         for name, arity in document["signatures"]:
-            if not isinstance(name, str) or not isinstance(arity, int) or arity < 0:
+            if not isinstance(name, str) or type(arity) is not int or arity < 0:
                 raise ValueError("a live table's signature is malformed")
             signatures.append((name, arity))
-        kinds: list[int] = []
-        heads: list[tuple[Signature, ...]] = []
-        bodies: list[tuple[Signature, ...]] = []
-        for kind, head, body in document["statements"]:
-            if kind not in (KEEP, RULE, EXTERNAL):
-                raise ValueError("a live table's statement kind is unknown")
-            kinds.append(kind)
-            heads.append(tuple(signatures[i] for i in head))
-            bodies.append(tuple(signatures[i] for i in body))
         one_line = document["one_line"]
         if not isinstance(one_line, bool):
             raise ValueError("a live table's one_line is not a boolean")
-        return cls(tuple(kinds), tuple(heads), tuple(bodies), one_line)
+        return cls(tuple(signatures), tuple(_numbers(document["kinds"], 3)),
+                   _rows(document["heads"], document["head_counts"], len(signatures)),
+                   _rows(document["bodies"], document["body_counts"], len(signatures)), one_line)
+
+
+def _numbers(values: object, below: int) -> list[int]:
+    if not isinstance(values, list) or not all(type(value) is int for value in values):
+        raise ValueError("a live table's column is not a list of whole numbers")
+    if values and (min(values) < 0 or max(values) >= below):
+        raise ValueError("a live table's number is out of range")
+    return values
+
+
+def _rows(flat: object, counts: object, signatures: int) -> tuple[tuple[int, ...], ...]:
+    numbers = _numbers(flat, signatures)
+    sizes = _numbers(counts, len(numbers) + 1)
+    if sum(sizes) != len(numbers):
+        raise ValueError("a live table's counts do not add up")
+    rows: list[tuple[int, ...]] = []
+    start = 0
+    for size in sizes:
+        rows.append(tuple(numbers[start : start + size]))
+        start += size
+    return tuple(rows)
 
 
 def table(statements: Sequence[AST]) -> Table:
@@ -150,7 +195,10 @@ def table(statements: Sequence[AST]) -> Table:
             heads.append(())
             bodies.append(())
         one_line = one_line and "\n" not in str(stm)
-    return Table(tuple(kinds), tuple(heads), tuple(bodies), one_line)
+    signatures = tuple(sorted({sig for sigs in (*heads, *bodies) for sig in sigs}))
+    number = {sig: i for i, sig in enumerate(signatures)}
+    return Table(signatures, tuple(kinds), tuple(tuple(number[sig] for sig in sigs) for sigs in heads),
+                 tuple(tuple(number[sig] for sig in sigs) for sigs in bodies), one_line)
 
 
 def _positive(body: Iterable[AST]) -> tuple[Signature, ...]:
@@ -190,49 +238,49 @@ def _heads(rule: AST) -> tuple[Signature, ...]:
     return tuple(sorted(found))
 
 
+def _propagate(tab: Table, supplied: Iterable[int]) -> tuple[list[bool], list[int]]:
+    """Which signatures (by number) may be derivable, and how many body predicates each statement still lacks
+    (0: live): the least fixpoint, counting down each statement's missing body predicates as they are found."""
+    waiters, start, ready0 = tab.waiting
+    heads = tab.heads
+    found = [False] * len(tab.signatures)
+    missing = list(start)
+    ready = list(ready0)
+    pending = list(supplied)
+    while pending or ready:
+        while pending:
+            sig = pending.pop()
+            if not found[sig]:
+                found[sig] = True
+                for index in waiters[sig]:
+                    missing[index] -= 1
+                    if missing[index] == 0:
+                        ready.append(index)
+        if ready:
+            pending.extend(heads[ready.pop()])
+    return found, missing
+
+
 def derivable(tab: Table, supplied: Iterable[Signature]) -> set[Signature]:
     """The least set holding ``supplied`` and the heads of every rule or external whose plain positive body
-    predicates are all in it: every predicate that may have an atom."""
-    found = set(supplied)
-    missing: list[int] = []
-    waiting: dict[Signature, list[int]] = {}
-    ready: list[int] = []
-    for index, (kind, body) in enumerate(zip(tab.kinds, tab.bodies, strict=True)):
-        if kind == KEEP:
-            missing.append(0)
-            continue
-        absent = [sig for sig in body if sig not in found]
-        missing.append(len(absent))
-        if absent:
-            for sig in absent:
-                waiting.setdefault(sig, []).append(index)
-        else:
-            ready.append(index)
-    while ready:
-        index = ready.pop()
-        for sig in tab.heads[index]:
-            if sig not in found:
-                found.add(sig)
-                for other in waiting.pop(sig, ()):
-                    missing[other] -= 1
-                    if missing[other] == 0:
-                        ready.append(other)
-    return found
+    predicates are all in it: every predicate of the program that may have an atom."""
+    number = {sig: i for i, sig in enumerate(tab.signatures)}
+    found, _ = _propagate(tab, [number[sig] for sig in supplied if sig in number])
+    return {sig for sig, yes in zip(tab.signatures, found, strict=True) if yes}
 
 
-def live_statements(tab: Table, supplied: Iterable[Signature]) -> tuple[list[int], list[Signature]]:
-    """The indices of the statements to keep, and the predicates whose every rule goes (to be ``#defined``)."""
-    found = derivable(tab, supplied)
-    kept: list[int] = []
-    kept_heads: set[Signature] = set()
-    dropped_heads: set[Signature] = set()
-    for index, kind in enumerate(tab.kinds):
-        if kind == RULE and not all(sig in found for sig in tab.bodies[index]):
-            dropped_heads.update(tab.heads[index])
-            continue
-        kept.append(index)
-        kept_heads.update(tab.heads[index])
-    return kept, sorted(dropped_heads - kept_heads)
+def live_statements(tab: Table, supplied: Iterable[int]) -> tuple[list[int], list[Signature]]:
+    """The indices of the statements to keep, given the signatures supplied (by number: ``Table.numbers``), and
+    the predicates whose every rule goes (to be ``#defined``).
+
+    A predicate found by the fixpoint is supplied or the head of a kept statement, so the dropped rules'
+    heads not found are exactly those no kept statement or fact defines."""
+    found, missing = _propagate(tab, supplied)
+    kinds, heads, signatures = tab.kinds, tab.heads, tab.signatures
+    kept = [index for index, lacking in enumerate(missing) if not lacking or kinds[index] != RULE]
+    undefined = {signatures[sig] for index, lacking in enumerate(missing) if lacking and kinds[index] == RULE
+                 for sig in heads[index] if not found[sig]}
+    return kept, sorted(undefined)
 
 
 class LiveProgram:
@@ -302,8 +350,7 @@ def restricted(grouped: GroupedProgram, names: Iterable[str]) -> Rules:
     tab = grouped.live_table
     rules: Rules = grouped
     if tab is not None:
-        supplied = [sig for name in key[1] for sig in tab.by_name.get(name, ())]
-        kept, undefined = live_statements(tab, supplied)
+        kept, undefined = live_statements(tab, tab.numbers(key[1]))
         if len(kept) < len(tab.kinds):
             rules = LiveProgram(grouped, kept, undefined)
     with _memo_lock:
