@@ -309,3 +309,12 @@ def test_text_and_statements_give_the_same_grounding() -> None:
         grounded.append(sorted(str(atom.symbol) for atom in ctl.symbolic_atoms))
     assert loaded.has_statements
     assert grounded[0] == grounded[1]
+
+
+def test_statements_that_do_not_line_up_with_the_table_are_added_whole() -> None:
+    statements = tuple(_parse("p :- q. r :- p. t."))
+    other = live.table(_parse("p :- q. r :- p. t. u :- t."))
+    grouped = GroupedProgram(statements, frozenset(), (), live=other)
+    rules = live.restricted(grouped, [])
+    assert isinstance(rules, live.LiveProgram)
+    assert rules.statements == grouped.statements

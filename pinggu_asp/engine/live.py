@@ -316,8 +316,13 @@ class LiveProgram:
             with AST_LOCK:
                 if self._statements is None:
                     every = self.grouped.aligned_statements()
-                    defined = [ast.Defined(_LOC, name, arity, 1) for name, arity in self.undefined]
-                    self._statements = (*(every[i] for i in self.kept), *defined)
+                    tab = self.grouped.live_table
+                    if tab is None or len(every) != len(tab.kinds):
+                        # Statements that do not line up with the table are never picked by it: all are added.
+                        self._statements = every
+                    else:
+                        defined = [ast.Defined(_LOC, name, arity, 1) for name, arity in self.undefined]
+                        self._statements = (*(every[i] for i in self.kept), *defined)
         return self._statements
 
     def add_to(self, ctl: clingo.Control) -> None:
@@ -338,9 +343,11 @@ _memo_lock = threading.Lock()
 
 
 def restricted(grouped: GroupedProgram, names: Iterable[str]) -> Rules:
-    """``grouped`` restricted to the statements facts of the predicates ``names`` can fire (each under every
-    arity the program knows for it, the grouping's own ``group_*`` facts included): ``grouped`` itself
-    when every statement stays or the program cannot be judged. Kept for the last ``MEMO_LIMIT`` sets."""
+    """``grouped`` restricted to the statements that facts of the predicates ``names`` can fire. ``names`` is
+    every predicate name the group's facts hold, the grouping's own ``group_*`` ones included; each counts
+    under every arity the program knows for it (a fact of another arity is refused after grounding anyway).
+    ``grouped`` itself when every statement stays or the program cannot be judged. Kept for the last
+    ``MEMO_LIMIT`` sets."""
     key = (id(grouped), frozenset(names))
     with _memo_lock:
         held = _memo.get(key)
