@@ -239,8 +239,10 @@ def test_a_declaration_with_almost_no_facts_drops_most_rules_and_is_decided_as_w
     _, names = group_text(group_members([bare], ruleset), MEMBER, MEMBER_PARAMETERS, PARAMETER_SET)
     rules = live.restricted(grouped, names | {MEMBER, MEMBER_PARAMETERS, PARAMETER_SET})
     assert isinstance(rules, live.LiveProgram)
-    rule_count = sum(1 for kind in grouped.live_table.kinds if kind == live.RULE)  # type: ignore[union-attr]
-    kept_rules = sum(1 for i in rules.kept if grouped.live_table.kinds[i] == live.RULE)  # type: ignore[union-attr]
+    tab = grouped.live_table
+    assert tab is not None
+    rule_count = sum(1 for kind in tab.kinds if kind == live.RULE)
+    kept_rules = sum(1 for i in rules.kept if tab.kinds[i] == live.RULE)
     assert kept_rules < rule_count
     # The same restriction is the same object (memoised), and another set of names another.
     assert live.restricted(grouped, sorted(names | {MEMBER, MEMBER_PARAMETERS, PARAMETER_SET})) is rules
