@@ -320,3 +320,11 @@ def test_statements_that_do_not_line_up_with_the_table_are_added_whole() -> None
     rules = live.restricted(grouped, [])
     assert isinstance(rules, live.LiveProgram)
     assert rules.statements == grouped.statements
+
+
+def test_the_memo_of_restrictions_is_bounded() -> None:
+    grouped = GroupedProgram(tuple(_parse(" ".join(f"p{i} :- q{i}." for i in range(80)))), frozenset(), ())
+    made = [live.restricted(grouped, [f"q{i}"]) for i in range(live.MEMO_LIMIT + 10)]
+    assert len(live._memo) <= live.MEMO_LIMIT
+    assert live.restricted(grouped, [f"q{live.MEMO_LIMIT + 9}"]) is made[-1]  # the latest are kept
+    assert live.restricted(grouped, ["q0"]) is not made[0]  # the oldest went, and is made again
