@@ -45,6 +45,8 @@ MEMBER_PARAMETERS = "group_parameters"
 PARAMETER_FACTS: frozenset[tuple[str, int]] = frozenset(
     {("param_money", 2), ("param_rate", 3), ("param_date", 2), ("param_int", 2)}
 )
+# Not yet known (engine/live.py's table of a program made in this process is made when first asked for).
+_UNKNOWN = object()
 _VAR = "E__"
 _PVAR = "P__"
 
@@ -212,12 +214,16 @@ class GroupedProgram:
 
     def __init__(self, statements: Sequence[AST] | None, dependent: frozenset[Signature],
                  externals: tuple[Signature, ...], parameters: frozenset[Signature] = frozenset(),
-                 text: str | None = None) -> None:
+                 text: str | None = None, live: live_module.Table | None | object = _UNKNOWN) -> None:
         if statements is None and text is None:
             raise ValueError("a grouped program needs its statements or its text")
         self._statements = None if statements is None else tuple(statements)
         self._text = text
         self._text_added = False
+        # Parsed back from the text, the statements begin with the "#program base." clingo puts first.
+        self._parsed_from_text = False
+        # engine/live.py's table of the statements (None: not judgeable), read from the cache or made on demand.
+        self._live = live
         # The predicates that carry the enterprise, with their arity as Python supplies them.
         self.dependent = dependent
         # The externals of the rules (each set by an assumption on every solve).
@@ -233,7 +239,41 @@ class GroupedProgram:
                     parsed: list[AST] = []
                     ast.parse_string(self.text, parsed.append)
                     self._statements = tuple(parsed)
+                    self._parsed_from_text = True
         return self._statements
+
+    @property
+    def has_statements(self) -> bool:
+        """Whether the statements are parsed (else a Control would parse them, or get the text)."""
+        return self._statements is not None
+
+    def aligned_statements(self) -> tuple[AST, ...]:
+        """The statements, one for each line of the text as the program was made (what engine/live.py's table
+        indexes): without the "#program base." that parsing the text puts first."""
+        statements = self.statements
+        if self._parsed_from_text and statements and statements[0].ast_type == ASTType.Program:
+            return statements[1:]
+        return statements
+
+    @property
+    def live_table(self) -> live_module.Table | None:
+        """Each statement's heads and plain positive body predicates (engine/live.py); None when a statement
+        cannot be judged. Kept with the cached program: made here only for a program made in this process."""
+        if self._live is _UNKNOWN:
+            with AST_LOCK:
+                if self._live is _UNKNOWN:
+                    try:
+                        self._live = live_module.table(self.aligned_statements())
+                    except live_module.Unjudgeable:
+                        self._live = None
+        return self._live  # type: ignore[return-value]
+
+    def claim_text(self) -> bool:
+        """True once: the process's first Control gets the program as text (see ``add_to``)."""
+        with AST_LOCK:
+            first = not self._text_added
+            self._text_added = True
+        return first
 
     @property
     def text(self) -> str:
@@ -251,8 +291,7 @@ class GroupedProgram:
 
     def add_to(self, ctl: clingo.Control) -> None:
         """Add the rules to a new Control: as text the first time when they came as text, else as statements."""
-        if self._statements is None and not self._text_added:
-            self._text_added = True
+        if self._statements is None and self.claim_text():
             ctl.add("base", [], self.text)
             return
         statements = self.statements
@@ -387,7 +426,8 @@ def cache_path(kind: str, parts: Iterable[str]) -> Path:
     """Where a program of ``kind`` made from ``parts`` is kept: named by their digest with clingo's
     version, the cache format and this module's text, so that a change to any is another file."""
     digest = hashlib.sha256()
-    for part in (*parts, clingo.__version__, str(_CACHE_FORMAT), Path(__file__).read_text(encoding="utf-8")):
+    for part in (*parts, clingo.__version__, str(_CACHE_FORMAT), Path(__file__).read_text(encoding="utf-8"),
+                 Path(live_module.__file__).read_text(encoding="utf-8")):
         digest.update(part.encode() + b"\0")
     return cache_dir() / f"{kind}-{digest.hexdigest()}.json"
 
@@ -427,6 +467,8 @@ def _store(path: Path, grouped: GroupedProgram) -> None:
         "externals": [[name, arity] for name, arity in grouped.externals],
         "parameters": sorted([name, arity] for name, arity in grouped.parameters),
         "program": grouped.text,
+        # engine/live.py's table, so that no process walks the statements to restrict them.
+        "live": None if grouped.live_table is None else grouped.live_table.to_json(),
     }
     # The file names its own content's digest, checked before clingo parses a
     # word of it: a truncated or edited cache is rewritten, never run.
@@ -453,6 +495,7 @@ def _load(path: Path) -> GroupedProgram:
     program = document["program"]
     if not isinstance(program, str):
         raise ValueError("the cached program is not text")
+    live = document.get("live")
     # Parsed by clingo only when a Control needs it (GroupedProgram.add_to): checked above, never run unchecked.
     return GroupedProgram(
         None,
@@ -460,4 +503,9 @@ def _load(path: Path) -> GroupedProgram:
         tuple((name, arity) for name, arity in document["externals"]),
         frozenset((name, arity) for name, arity in document["parameters"]),
         text=program,
+        live=None if live is None else live_module.Table.from_json(live),
     )
+
+
+# Last: engine/live.py reads this module's names when it is imported (its table is stored with the programs here).
+from . import live as live_module  # noqa: E402

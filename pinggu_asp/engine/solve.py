@@ -20,7 +20,7 @@ from ..declaration import Declaration
 from ..policy.interpretations import modules_for
 from ..policy.parameters import Parameter, ParameterSet, load_parameters
 from ..policy.rules_files import interpretation_path, program_paths
-from . import answer, collector, grouping, spare
+from . import answer, collector, grouping, live, spare
 from .answer import records
 from .facts import MemberFacts, group_text, member_facts, parameter_facts
 from .grouping import (
@@ -673,9 +673,12 @@ def grounded_control(
     The facts go in as one text (``facts.group_text``: each fact is ``str()``
     of its Symbol), parsed once: that costs a third of adding them one by one
     through the backend, with the same ground atoms (tests/test_injection.py).
+    The rules are only those the facts' predicates can fire (engine/live.py):
+    the same ground atoms from less preparing of rules that never fire.
     """
-    ctl = spare.control(grouped, control_arguments(seed), logger)
     text, names = group_text(members, MEMBER, MEMBER_PARAMETERS, PARAMETER_SET)
+    rules = live.restricted(grouped, names | {MEMBER, MEMBER_PARAMETERS, PARAMETER_SET})
+    ctl = spare.control(grouped, control_arguments(seed), logger, rules)
     ctl.add("base", [], text)
     ctl.ground([("base", [])])
     # A fact no rule reads (a misspelt or retired predicate, a wrong arity) is an error, never silently dropped.

@@ -23,6 +23,7 @@ from collections.abc import Callable
 import clingo
 
 from .grouping import GroupedProgram
+from .live import LiveProgram
 
 Logger = Callable[[clingo.MessageCode, str], None]
 # Grounded Controls held for freeing at most: each may hold a group's whole grounding.
@@ -71,8 +72,16 @@ def expect(grouped: GroupedProgram, arguments: tuple[str, ...]) -> None:
         _STATE.last = (grouped, arguments)
 
 
-def control(grouped: GroupedProgram, arguments: tuple[str, ...], logger: Logger | None) -> clingo.Control:
-    """A Control with ``arguments``, logging to ``logger``, with ``grouped``'s rules added (a spare if one waits)."""
+def control(grouped: GroupedProgram, arguments: tuple[str, ...], logger: Logger | None,
+            rules: GroupedProgram | LiveProgram | None = None) -> clingo.Control:
+    """A Control with ``arguments``, logging to ``logger``, with ``rules`` added (``grouped``'s, or the part of
+    them a request's facts can fire: engine/live.py); a spare made ahead for ``grouped`` if one waits.
+
+    A spare has all of ``grouped``'s rules, added before the request's facts were known: grounding them all
+    costs a few ms more than grounding the live ones, and adding the live ones on the request's path costs
+    about as much (a spare without rules, given the live ones here, measured the same on bench_whatif's
+    service-worker line), so the spare keeps the whole program and the request's ``rules`` are not added."""
+    added = grouped if rules is None else rules
     if _STATE.enabled:
         _STATE.last = (grouped, arguments)
         spare = _STATE.spares.pop((id(grouped), arguments), None)
@@ -81,7 +90,7 @@ def control(grouped: GroupedProgram, arguments: tuple[str, ...], logger: Logger 
             relay.sink = logger
             return ctl
     ctl = clingo.Control(list(arguments), logger=logger)
-    grouped.add_to(ctl)
+    added.add_to(ctl)
     return ctl
 
 
