@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 import clingo
@@ -304,34 +305,54 @@ _STEPS = tuple(
 )
 
 
+# Derivations by what decides them: each step's name, money key and value, the rate, the least amount paid and
+# the rounding unit. Most awards are the same few fixed sums and capped amounts from one result to the next (a
+# population of 1,000 has about 1,600 distinct derivations in 9,700), so a derivation is mostly worked out once.
+_DERIVATIONS: dict[tuple[Any, ...], dict[str, Any] | None] = {}
+_STEP_KEY = attrgetter("step", "key")
+
+
 def _work_out(ix: Index, c: Term, s: Term, own: dict[str, list[Any]]) -> dict[str, Any] | None:
+    """How the amount was worked out (``_derivation``), shared by the results with the same steps and values:
+    never handed out itself (``_amount_derivation`` copies it)."""
+    steps = tuple(map(_STEP_KEY, own.get("amount_step", ())))
+    fen_of = ix.fen_of
+    rate = own.get("amount_rate")
+    key = (steps, tuple(fen_of.get(k) for _, k in steps), (rate[0].num, rate[0].den) if rate else None,
+           ix.minimum, ix.round_unit)
+    done = _DERIVATIONS.get(key, _UNSET)
+    if done is _UNSET:
+        if len(_DERIVATIONS) > 20_000:
+            _DERIVATIONS.clear()
+        done = _DERIVATIONS[key] = _derivation(dict(steps), fen_of, key[2], ix.minimum, ix.round_unit)
+    return done
+
+
+def _derivation(steps: dict[str, Term | None], fen_of: dict[Term, int], rate: tuple[int, int] | None,
+                minimum: int | None, round_unit: int | None) -> dict[str, Any] | None:
     """How the amount was worked out, step by step, as explain.lp names the steps of the
     amount term the article derived: base × rate = raw, min with the cap, less what was
     already paid, then 第十七条's rounding. Every figure is a value the rules computed."""
-    steps: dict[str, Term | None] = {r.step: r.key for r in own.get("amount_step", ())}
     if "before_rounding" not in steps:
         return None
     out: dict[str, Any] = {}
-    steps["base"] = steps.pop("base_amount", None)
-    fen_of = ix.fen_of
+    base = steps["base"] = steps.pop("base_amount", None)
     for name, shown, fen_key, may_hold_fen in _STEPS:
         step = steps.get(name)
         fen = fen_of.get(step) if step is not None else None
         out[shown] = _yuan_decimal(fen) if may_hold_fen else _yuan(fen)
         out[fen_key] = fen
-    base = steps.get("base")
     out["base_formula"] = _key_formula(base) if base is not None else None
-    rate = own.get("amount_rate")
-    if rate:
-        num, den = rate[0].num, rate[0].den
+    if rate is not None:
+        num, den = rate
         out["rate"] = f"{num}/{den}"
         out["rate_text"] = _rate_text(num, den)
     else:
         out["rate"] = out["rate_text"] = None
-    out["minimum_yuan"] = _yuan(ix.minimum)
-    out["minimum_fen"] = ix.minimum
-    out["round_unit_yuan"] = _yuan(ix.round_unit)
-    out["round_unit_fen"] = ix.round_unit
+    out["minimum_yuan"] = _yuan(minimum)
+    out["minimum_fen"] = minimum
+    out["round_unit_yuan"] = _yuan(round_unit)
+    out["round_unit_fen"] = round_unit
     return out
 
 
@@ -374,6 +395,11 @@ def _static(term: Term) -> tuple[Any, Callable[[Index], Any] | None]:
         return None, lambda ix: value_json(term, ix.values)
     value = value_json(term, _NO_VALUES)
     if isinstance(value, (list, dict)):
+        # A range, a title, a list of codes: each result its own copy, and a copy of a container of plain
+        # values is all a result needs (worked out from the term again, it cost five times as much).
+        items = value.values() if isinstance(value, dict) else value
+        if all(not isinstance(item, (list, dict)) for item in items):
+            return None, lambda ix: value.copy()
         return None, lambda ix: value_json(term, ix.values)
     return value, None
 
