@@ -404,13 +404,41 @@ def _static(term: Term) -> tuple[Any, Callable[[Index], Any] | None]:
     return value, None
 
 
-def _entry_of(ix: Index, cid: str, observed: Term, required: Term, fact: Term | None) -> _Entry:
-    key = (ix.fill, ix._text_records.get(cid), cid, observed, required, fact)
+class _Plain(NamedTuple):
+    """An observed value that is plain data (a date, a count, a yes/no, a title): what its entry takes from it."""
+
+    key: tuple[str, str | None]  # its kind and source field: all of the term an entry's other keys read
+    value: Any  # its JSON: a value, or a list or dict of values (then each result gets a copy)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _plain(observed: Term) -> _Plain | None:
+    """An observed term as plain data (``_Plain``); None for one whose JSON reads the answer's money values,
+    a missing fact, or data nested deeper than a list or dict of values.
+
+    An entry takes nothing else from such a term (it rests on no money key), so one entry serves every
+    value of a kind and source: these values are the declaration's own (its dates above all), and keyed
+    by each, entries were made anew for one condition in ten of a population."""
+    if observed.name in _VALUED or observed.name == "missing":
+        return None
+    value = value_json(observed, _NO_VALUES)
+    if isinstance(value, (list, dict)):
+        items = value.values() if isinstance(value, dict) else value
+        if any(isinstance(item, (list, dict)) for item in items):
+            return None
+    return _Plain((observed.name, value_source(observed)), value)
+
+
+def _entry_of(ix: Index, cid: str, observed: Term, required: Term, fact: Term | None,
+              plain: _Plain | None = None) -> _Entry:
+    """The entry of a condition or gate as far as its terms and texts decide it; with ``plain``, that of
+    every observed value of its kind and source, whose value each result then fills in."""
+    key = (ix.fill, ix._text_records.get(cid), cid, observed if plain is None else plain.key, required, fact)
     done = _ENTRIES.get(key)
     if done is None:
         meta = ix.text(cid)
         shape = _shape(observed, required, fact)
-        observed_json, observed_reader = _static(observed)
+        observed_json, observed_reader = (None, None) if plain is not None else _static(observed)
         required_json, required_reader = _static(required)
         head: dict[str, Any] = {
             "id": cid,
@@ -441,10 +469,14 @@ def _check_entry(ix: Index, cid: str, status: str, observed: Term, required: Ter
 
     Its derivation says how the observed and required values were read: their term kinds, the
     formula of the required value, and every declared fact and parameter they rest on."""
-    done = _entry_of(ix, cid, observed, required, fact)
+    plain = _plain(observed)
+    done = _entry_of(ix, cid, observed, required, fact, plain)
     entry = done.head.copy()
     entry["status"] = status
-    if done.observed is not None:
+    if plain is not None:
+        value = plain.value
+        entry["observed"] = value.copy() if isinstance(value, (list, dict)) else value
+    elif done.observed is not None:
         entry["observed"] = done.observed(ix)
     if done.required is not None:
         entry["required"] = done.required(ix)
