@@ -310,6 +310,9 @@ _STEPS = tuple(
 # population of 1,000 has about 1,600 distinct derivations in 9,700), so a derivation is mostly worked out once.
 _DERIVATIONS: dict[tuple[Any, ...], dict[str, Any] | None] = {}
 _STEP_KEY = attrgetter("step", "key")
+# Sort keys of records (conditions and gates by id, reasons by kind and id), read in C.
+_BY_ID = attrgetter("id")
+_BY_KIND_ID = attrgetter("kind", "id")
 
 
 def _work_out(ix: Index, c: Term, s: Term, own: dict[str, list[Any]]) -> dict[str, Any] | None:
@@ -588,12 +591,12 @@ def _clause(ix: Index, decl: Declaration, c: Term, s: Term, texts: dict[str, Ord
         "up_to": c in ix.ceiling,
         "payer": ix.payer_text(c),
         "conditions": [_condition(ix, r, by_cond.get(r.id, _NONE))
-                       for r in sorted(own.get("cond", ()), key=lambda r: r.id)],
+                       for r in sorted(own.get("cond", ()), key=_BY_ID)],
         "superseded_by": [_candidate_json(ix, decl, r.winner) for r in own.get("superseded_by", ())],
         "blocked_by": [_blocker(ix, decl, r) for r in own.get("blocked_by", ())],
         # Why it has its status and what it won over: explain.lp derives both.
         "reasons": [{"kind": r.kind, "id": r.id}
-                    for r in sorted(own.get("status_reason", ()), key=lambda r: (r.kind, r.id))],
+                    for r in sorted(own.get("status_reason", ()), key=_BY_KIND_ID)],
         "supersedes": [
             _candidate_json(ix, decl, r.loser)
             for r in sorted(own.get("supersedes", ()), key=lambda r: _award_order(ix, r.loser))
@@ -739,7 +742,7 @@ def build_result(decl: Declaration, derived: Derived | Answer, ruleset: Ruleset)
     evidence: dict[str, list[str]] = defaultdict(list)
     for r in answer.get("gate_evidence"):
         evidence[r.gate].append(source_field(r.item) or text(r.item))
-    gates = [_gate(ix, r, effects, evidence) for r in sorted(answer.get("gate"), key=lambda r: r.id)]
+    gates = [_gate(ix, r, effects, evidence) for r in sorted(answer.get("gate"), key=_BY_ID)]
 
     reason_texts = {r.code: r for r in answer.get("order_reason_text")}
     clauses = [_clause(ix, decl, c, s, reason_texts) for c, s in ix.listed()]
