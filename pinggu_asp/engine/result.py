@@ -834,6 +834,7 @@ def build_result(decl: Declaration, derived: Derived | Answer, ruleset: Ruleset)
             }
         )
 
+    interpretations = answer.interpretations  # sorted from the records each time it is read
     return {
         "schema": SCHEMA,
         "enterprise": {"name": decl.enterprise.name, "credit_code": decl.enterprise.credit_code},
@@ -853,8 +854,8 @@ def build_result(decl: Declaration, derived: Derived | Answer, ruleset: Ruleset)
         "alternative_groups": alternative_groups,
         "advisories": advisories,
         "other_support": other_support,
-        "interpretations": list(answer.interpretations),
-        "readings": _readings(answer.interpretations, fill),
+        "interpretations": list(interpretations),
+        "readings": _readings(interpretations, fill),
         "parameters": {name: dict(entry) for name, entry in in_force.items()},  # each result its own copy
         "provenance": {
             "package": f"pinggu-asp {__version__}",
