@@ -80,6 +80,9 @@ _BY_CLAUSE = ("cond", "basis", "status", "payable", "amount_key", "blocked_by", 
 _BY_CONDITION = ("cond_source", "gap", "looked_at", "cond_note")
 _NONE: dict[str, list[Any]] = {}  # (never written to)
 _NO_CONDS: dict[str, dict[str, list[Any]]] = {}
+# Sort keys of records (conditions and gates by id, reasons by kind and id), read in C.
+_BY_ID = attrgetter("id")
+_BY_KIND_ID = attrgetter("kind", "id")
 
 
 class Index:
@@ -310,9 +313,6 @@ _STEPS = tuple(
 # population of 1,000 has about 1,600 distinct derivations in 9,700), so a derivation is mostly worked out once.
 _DERIVATIONS: dict[tuple[Any, ...], dict[str, Any] | None] = {}
 _STEP_KEY = attrgetter("step", "key")
-# Sort keys of records (conditions and gates by id, reasons by kind and id), read in C.
-_BY_ID = attrgetter("id")
-_BY_KIND_ID = attrgetter("kind", "id")
 
 
 def _work_out(ix: Index, c: Term, s: Term, own: dict[str, list[Any]]) -> dict[str, Any] | None:
@@ -400,11 +400,16 @@ def _static(term: Term) -> tuple[Any, Callable[[Index], Any] | None]:
     if isinstance(value, (list, dict)):
         # A range, a title, a list of codes: each result its own copy, and a copy of a container of plain
         # values is all a result needs (worked out from the term again, it cost five times as much).
-        items = value.values() if isinstance(value, dict) else value
-        if all(not isinstance(item, (list, dict)) for item in items):
+        if _flat(value):
             return None, lambda ix: value.copy()
         return None, lambda ix: value_json(term, ix.values)
     return value, None
+
+
+def _flat(value: list[Any] | dict[str, Any]) -> bool:
+    """Whether a list or dict holds no list or dict: then a shallow copy is a copy of all of it."""
+    items = value.values() if isinstance(value, dict) else value
+    return not any(isinstance(item, (list, dict)) for item in items)
 
 
 class _Plain(NamedTuple):
@@ -425,10 +430,8 @@ def _plain(observed: Term) -> _Plain | None:
     if observed.name in _VALUED or observed.name == "missing":
         return None
     value = value_json(observed, _NO_VALUES)
-    if isinstance(value, (list, dict)):
-        items = value.values() if isinstance(value, dict) else value
-        if any(isinstance(item, (list, dict)) for item in items):
-            return None
+    if isinstance(value, (list, dict)) and not _flat(value):
+        return None
     return _Plain((observed.name, value_source(observed)), value)
 
 
