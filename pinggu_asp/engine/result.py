@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 import clingo
@@ -79,6 +80,9 @@ _BY_CLAUSE = ("cond", "basis", "status", "payable", "amount_key", "blocked_by", 
 _BY_CONDITION = ("cond_source", "gap", "looked_at", "cond_note")
 _NONE: dict[str, list[Any]] = {}  # (never written to)
 _NO_CONDS: dict[str, dict[str, list[Any]]] = {}
+# Sort keys of records (conditions and gates by id, reasons by kind and id), read in C.
+_BY_ID = attrgetter("id")
+_BY_KIND_ID = attrgetter("kind", "id")
 
 
 class Index:
@@ -304,34 +308,54 @@ _STEPS = tuple(
 )
 
 
+# Derivations by what decides them: each step's name, money key and value, the rate, the least amount paid and
+# the rounding unit. Most awards are the same few fixed sums and capped amounts from one result to the next (a
+# population of 1,000 has about 1,600 distinct derivations in 9,700), so a derivation is mostly worked out once.
+_DERIVATIONS: dict[tuple[Any, ...], dict[str, Any] | None] = {}
+_STEP_KEY = attrgetter("step", "key")
+
+
 def _work_out(ix: Index, c: Term, s: Term, own: dict[str, list[Any]]) -> dict[str, Any] | None:
+    """How the amount was worked out (``_derivation``), shared by the results with the same steps and values:
+    never handed out itself (``_amount_derivation`` copies it)."""
+    steps = tuple(map(_STEP_KEY, own.get("amount_step", ())))
+    fen_of = ix.fen_of
+    rate = own.get("amount_rate")
+    key = (steps, tuple(fen_of.get(k) for _, k in steps), (rate[0].num, rate[0].den) if rate else None,
+           ix.minimum, ix.round_unit)
+    done = _DERIVATIONS.get(key, _UNSET)
+    if done is _UNSET:
+        if len(_DERIVATIONS) > 20_000:
+            _DERIVATIONS.clear()
+        done = _DERIVATIONS[key] = _derivation(dict(steps), fen_of, key[2], ix.minimum, ix.round_unit)
+    return done
+
+
+def _derivation(steps: dict[str, Term | None], fen_of: dict[Term, int], rate: tuple[int, int] | None,
+                minimum: int | None, round_unit: int | None) -> dict[str, Any] | None:
     """How the amount was worked out, step by step, as explain.lp names the steps of the
     amount term the article derived: base × rate = raw, min with the cap, less what was
     already paid, then 第十七条's rounding. Every figure is a value the rules computed."""
-    steps: dict[str, Term | None] = {r.step: r.key for r in own.get("amount_step", ())}
     if "before_rounding" not in steps:
         return None
     out: dict[str, Any] = {}
-    steps["base"] = steps.pop("base_amount", None)
-    fen_of = ix.fen_of
+    base = steps["base"] = steps.pop("base_amount", None)
     for name, shown, fen_key, may_hold_fen in _STEPS:
         step = steps.get(name)
         fen = fen_of.get(step) if step is not None else None
         out[shown] = _yuan_decimal(fen) if may_hold_fen else _yuan(fen)
         out[fen_key] = fen
-    base = steps.get("base")
     out["base_formula"] = _key_formula(base) if base is not None else None
-    rate = own.get("amount_rate")
-    if rate:
-        num, den = rate[0].num, rate[0].den
+    if rate is not None:
+        num, den = rate
         out["rate"] = f"{num}/{den}"
         out["rate_text"] = _rate_text(num, den)
     else:
         out["rate"] = out["rate_text"] = None
-    out["minimum_yuan"] = _yuan(ix.minimum)
-    out["minimum_fen"] = ix.minimum
-    out["round_unit_yuan"] = _yuan(ix.round_unit)
-    out["round_unit_fen"] = ix.round_unit
+    out["minimum_yuan"] = _yuan(minimum)
+    out["minimum_fen"] = minimum
+    out["round_unit_yuan"] = _yuan(round_unit)
+    out["round_unit_fen"] = round_unit
     return out
 
 
@@ -374,17 +398,53 @@ def _static(term: Term) -> tuple[Any, Callable[[Index], Any] | None]:
         return None, lambda ix: value_json(term, ix.values)
     value = value_json(term, _NO_VALUES)
     if isinstance(value, (list, dict)):
+        # A range, a title, a list of codes: each result its own copy, and a copy of a container of plain
+        # values is all a result needs (worked out from the term again, it cost five times as much).
+        if _flat(value):
+            return None, lambda ix: value.copy()
         return None, lambda ix: value_json(term, ix.values)
     return value, None
 
 
-def _entry_of(ix: Index, cid: str, observed: Term, required: Term, fact: Term | None) -> _Entry:
-    key = (ix.fill, ix._text_records.get(cid), cid, observed, required, fact)
+def _flat(value: list[Any] | dict[str, Any]) -> bool:
+    """Whether a list or dict holds no list or dict: then a shallow copy is a copy of all of it."""
+    items = value.values() if isinstance(value, dict) else value
+    return not any(isinstance(item, (list, dict)) for item in items)
+
+
+class _Plain(NamedTuple):
+    """An observed value that is plain data (a date, a count, a yes/no, a title): what its entry takes from it."""
+
+    key: tuple[str, str | None]  # its kind and source field: all of the term an entry's other keys read
+    value: Any  # its JSON: a value, or a list or dict of values (then each result gets a copy)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _plain(observed: Term) -> _Plain | None:
+    """An observed term as plain data (``_Plain``); None for one whose JSON reads the answer's money values,
+    a missing fact, or data nested deeper than a list or dict of values.
+
+    An entry takes nothing else from such a term (it rests on no money key), so one entry serves every
+    value of a kind and source: these values are the declaration's own (its dates above all), and keyed
+    by each, entries were made anew for one condition in ten of a population."""
+    if observed.name in _VALUED or observed.name == "missing":
+        return None
+    value = value_json(observed, _NO_VALUES)
+    if isinstance(value, (list, dict)) and not _flat(value):
+        return None
+    return _Plain((observed.name, value_source(observed)), value)
+
+
+def _entry_of(ix: Index, cid: str, observed: Term, required: Term, fact: Term | None,
+              plain: _Plain | None = None) -> _Entry:
+    """The entry of a condition or gate as far as its terms and texts decide it; with ``plain``, that of
+    every observed value of its kind and source, whose value each result then fills in."""
+    key = (ix.fill, ix._text_records.get(cid), cid, observed if plain is None else plain.key, required, fact)
     done = _ENTRIES.get(key)
     if done is None:
         meta = ix.text(cid)
         shape = _shape(observed, required, fact)
-        observed_json, observed_reader = _static(observed)
+        observed_json, observed_reader = (None, None) if plain is not None else _static(observed)
         required_json, required_reader = _static(required)
         head: dict[str, Any] = {
             "id": cid,
@@ -415,10 +475,14 @@ def _check_entry(ix: Index, cid: str, status: str, observed: Term, required: Ter
 
     Its derivation says how the observed and required values were read: their term kinds, the
     formula of the required value, and every declared fact and parameter they rest on."""
-    done = _entry_of(ix, cid, observed, required, fact)
+    plain = _plain(observed)
+    done = _entry_of(ix, cid, observed, required, fact, plain)
     entry = done.head.copy()
     entry["status"] = status
-    if done.observed is not None:
+    if plain is not None:
+        value = plain.value
+        entry["observed"] = value.copy() if isinstance(value, (list, dict)) else value
+    elif done.observed is not None:
         entry["observed"] = done.observed(ix)
     if done.required is not None:
         entry["required"] = done.required(ix)
@@ -530,12 +594,12 @@ def _clause(ix: Index, decl: Declaration, c: Term, s: Term, texts: dict[str, Ord
         "up_to": c in ix.ceiling,
         "payer": ix.payer_text(c),
         "conditions": [_condition(ix, r, by_cond.get(r.id, _NONE))
-                       for r in sorted(own.get("cond", ()), key=lambda r: r.id)],
+                       for r in sorted(own.get("cond", ()), key=_BY_ID)],
         "superseded_by": [_candidate_json(ix, decl, r.winner) for r in own.get("superseded_by", ())],
         "blocked_by": [_blocker(ix, decl, r) for r in own.get("blocked_by", ())],
         # Why it has its status and what it won over: explain.lp derives both.
         "reasons": [{"kind": r.kind, "id": r.id}
-                    for r in sorted(own.get("status_reason", ()), key=lambda r: (r.kind, r.id))],
+                    for r in sorted(own.get("status_reason", ()), key=_BY_KIND_ID)],
         "supersedes": [
             _candidate_json(ix, decl, r.loser)
             for r in sorted(own.get("supersedes", ()), key=lambda r: _award_order(ix, r.loser))
@@ -681,7 +745,7 @@ def build_result(decl: Declaration, derived: Derived | Answer, ruleset: Ruleset)
     evidence: dict[str, list[str]] = defaultdict(list)
     for r in answer.get("gate_evidence"):
         evidence[r.gate].append(source_field(r.item) or text(r.item))
-    gates = [_gate(ix, r, effects, evidence) for r in sorted(answer.get("gate"), key=lambda r: r.id)]
+    gates = [_gate(ix, r, effects, evidence) for r in sorted(answer.get("gate"), key=_BY_ID)]
 
     reason_texts = {r.code: r for r in answer.get("order_reason_text")}
     clauses = [_clause(ix, decl, c, s, reason_texts) for c, s in ix.listed()]
@@ -773,6 +837,7 @@ def build_result(decl: Declaration, derived: Derived | Answer, ruleset: Ruleset)
             }
         )
 
+    interpretations = answer.interpretations  # sorted from the records each time it is read
     return {
         "schema": SCHEMA,
         "enterprise": {"name": decl.enterprise.name, "credit_code": decl.enterprise.credit_code},
@@ -792,8 +857,8 @@ def build_result(decl: Declaration, derived: Derived | Answer, ruleset: Ruleset)
         "alternative_groups": alternative_groups,
         "advisories": advisories,
         "other_support": other_support,
-        "interpretations": list(answer.interpretations),
-        "readings": _readings(answer.interpretations, fill),
+        "interpretations": list(interpretations),
+        "readings": _readings(interpretations, fill),
         "parameters": {name: dict(entry) for name, entry in in_force.items()},  # each result its own copy
         "provenance": {
             "package": f"pinggu-asp {__version__}",
