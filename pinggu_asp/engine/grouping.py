@@ -93,6 +93,26 @@ def _signatures(nodes: Iterable[AST], strict: bool = False) -> set[Signature]:
     return collector.found
 
 
+def positive_signatures(body: Iterable[AST]) -> set[Signature]:
+    """The predicates of a body's plain positive literals (not negated, not an aggregate, a comparison or a
+    conditional literal): what a rule needs atoms of to have an instance. An atom of a form ``_atom_signature``
+    cannot name is left out."""
+    found: set[Signature] = set()
+    for lit in body:
+        if lit.ast_type == ASTType.Literal and lit.sign == ast.Sign.NoSign:
+            sig = _atom_signature(lit.atom)
+            if sig is not None:
+                found.add(sig)
+    return found
+
+
+def add_statements(ctl: clingo.Control, statements: Iterable[AST]) -> None:
+    """Add parsed statements to a Control, under ``AST_LOCK`` (other threads may be adding the same ones)."""
+    with AST_LOCK, ast.ProgramBuilder(ctl) as builder:
+        for statement in statements:
+            builder.add(statement)
+
+
 def _head_signatures(rule: AST) -> set[Signature]:
     head = rule.head
     if head.ast_type == ASTType.Literal:
@@ -294,10 +314,7 @@ class GroupedProgram:
         if self._statements is None and self.claim_text():
             ctl.add("base", [], self.text)
             return
-        statements = self.statements
-        with AST_LOCK, ast.ProgramBuilder(ctl) as builder:
-            for statement in statements:
-                builder.add(statement)
+        add_statements(ctl, self.statements)
 
 
 def group_program(statements: Sequence[AST]) -> GroupedProgram:
@@ -386,12 +403,7 @@ def _name_anonymous(rule: AST) -> AST:
 
 
 def _binds_member(stm: AST, dependent: frozenset[Signature]) -> bool:
-    for lit in stm.body:
-        if lit.ast_type == ASTType.Literal and lit.sign == ast.Sign.NoSign:
-            sig = _atom_signature(lit.atom)
-            if sig is not None and sig in dependent:
-                return True
-    return False
+    return not positive_signatures(stm.body).isdisjoint(dependent)
 
 
 def _show_plain(stm: AST) -> AST:

@@ -52,7 +52,7 @@ import clingo
 from clingo import ast
 from clingo.ast import AST, ASTType
 
-from .grouping import _LOC, AST_LOCK, GroupedProgram, Signature, _atom_signature
+from .grouping import _LOC, AST_LOCK, GroupedProgram, Signature, _atom_signature, add_statements, positive_signatures
 
 # What a statement is to the fixpoint.
 KEEP = 0  # kept whatever the facts, derives nothing (#show, #defined, #program, #const, ...)
@@ -182,14 +182,14 @@ def table(statements: Sequence[AST]) -> Table:
         if kind in (ASTType.Rule, ASTType.Minimize):
             kinds.append(RULE)
             heads.append(_heads(stm) if kind == ASTType.Rule else ())
-            bodies.append(_positive(stm.body))
+            bodies.append(tuple(sorted(positive_signatures(stm.body))))
         elif kind == ASTType.External:
             sig = _atom_signature(stm.atom)
             if sig is None:
                 raise Unjudgeable(f"an external of a form this module cannot name: {stm}")
             kinds.append(EXTERNAL)
             heads.append((sig,))
-            bodies.append(_positive(stm.body))
+            bodies.append(tuple(sorted(positive_signatures(stm.body))))
         else:
             kinds.append(KEEP)
             heads.append(())
@@ -199,18 +199,6 @@ def table(statements: Sequence[AST]) -> Table:
     number = {sig: i for i, sig in enumerate(signatures)}
     return Table(signatures, tuple(kinds), tuple(tuple(number[sig] for sig in sigs) for sigs in heads),
                  tuple(tuple(number[sig] for sig in sigs) for sigs in bodies), one_line)
-
-
-def _positive(body: Iterable[AST]) -> tuple[Signature, ...]:
-    """The predicates of the plain positive literals of a body. Any other literal (negated, an aggregate, a
-    comparison, a conditional literal) is left out: leaving a literal out only keeps more rules live."""
-    found: set[Signature] = set()
-    for lit in body:
-        if lit.ast_type == ASTType.Literal and lit.sign == ast.Sign.NoSign and lit.atom.ast_type == ASTType.SymbolicAtom:
-            sig = _atom_signature(lit.atom)
-            if sig is not None:
-                found.add(sig)
-    return tuple(sorted(found))
 
 
 def _heads(rule: AST) -> tuple[Signature, ...]:
@@ -259,14 +247,6 @@ def _propagate(tab: Table, supplied: Iterable[int]) -> tuple[list[bool], list[in
         if ready:
             pending.extend(heads[ready.pop()])
     return found, missing
-
-
-def derivable(tab: Table, supplied: Iterable[Signature]) -> set[Signature]:
-    """The least set holding ``supplied`` and the heads of every rule or external whose plain positive body
-    predicates are all in it: every predicate of the program that may have an atom."""
-    number = {sig: i for i, sig in enumerate(tab.signatures)}
-    found, _ = _propagate(tab, [number[sig] for sig in supplied if sig in number])
-    return {sig for sig, yes in zip(tab.signatures, found, strict=True) if yes}
 
 
 def live_statements(tab: Table, supplied: Iterable[int]) -> tuple[list[int], list[Signature]]:
@@ -330,10 +310,7 @@ class LiveProgram:
         if text is not None and self.grouped.claim_text():
             ctl.add("base", [], text)
             return
-        statements = self.statements
-        with AST_LOCK, ast.ProgramBuilder(ctl) as builder:
-            for statement in statements:
-                builder.add(statement)
+        add_statements(ctl, self.statements)
 
 
 Rules = GroupedProgram | LiveProgram

@@ -94,16 +94,6 @@ def _is_constraint(stm: AST) -> bool:
     return not heads(stm)
 
 
-def _monotone_reads(stm: AST) -> set[Signature]:
-    """What a rule's body reads through plain positive literals; all else it reads (negation, aggregates,
-    conditions) may be non-monotone, and counts as such for stratification (``check_split``)."""
-    found: set[Signature] = set()
-    for lit in stm.body:
-        if lit.ast_type == ASTType.Literal and lit.sign == ast.Sign.NoSign and lit.atom.ast_type == ASTType.SymbolicAtom:
-            found |= _atoms([lit.atom])
-    return found
-
-
 def prune(statements: Sequence[AST], wanted: Iterable[Signature]) -> tuple[list[AST], frozenset[Signature]]:
     """The statements the ``wanted`` predicates (and every constraint, optimisation and external) rest on,
     with only the wanted ``#show`` statements; and the predicates kept (the splitting set).
@@ -199,7 +189,9 @@ def check_split(statements: Sequence[tuple[AST, tuple[set[Signature], set[Signat
                 raise ValueError(f"a constraint was dropped: {stm}")
             if derived & splitting:
                 raise ValueError(f"a dropped rule derives a kept predicate: {stm}")
-            monotone = _monotone_reads(stm)
+            # Read through plain positive literals; all else (negation, aggregates, conditions) may be
+            # non-monotone, and counts as such for stratification.
+            monotone = grouping.positive_signatures(stm.body)
             for head in derived:
                 above.setdefault(head, set()).update((sig, sig not in monotone) for sig in read - splitting)
         elif kind in (ASTType.Minimize, ASTType.External):
