@@ -73,3 +73,44 @@ def test_a_chunk_the_cluster_loses_is_a_clear_error_and_nothing_is_written(
     assert "the cluster lost a chunk of the batch" in result.stderr
     assert "Traceback" not in result.output + result.stderr
     assert not output.exists()
+
+
+def _no_worker_wait(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    from pinggu_asp.batch import run
+
+    monkeypatch.setattr(run, "NO_WORKER_WAIT", seconds)
+    monkeypatch.setattr(run, "CLUSTER_POLL", 0.2)
+
+
+def test_a_cluster_with_no_worker_is_a_clear_error_in_bounded_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before the bound, a batch on a cluster whose workers were all gone waited for ever.
+    _no_worker_wait(monkeypatch, 2.0)
+    source = generated(tmp_path / "in.jsonl", 4, seed=3)
+    output, summary = tmp_path / "out.jsonl", tmp_path / "summary.json"
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
+        result = batch(source, "-o", output, "--summary", summary, "--cluster", cluster.scheduler_address)
+    assert result.exit_code == 2, result.output
+    assert "the cluster has had no worker for 2 s" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert not output.exists() and not summary.exists()
+
+
+def test_a_worker_that_joins_within_the_wait_is_waited_for(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    _no_worker_wait(monkeypatch, 60.0)
+    source = generated(tmp_path / "in.jsonl", 12, seed=4)
+    local, remote = tmp_path / "local.jsonl", tmp_path / "remote.jsonl"
+    assert batch(source, "-o", local, "--jobs", 1).exit_code == 0
+    with distributed.LocalCluster(n_workers=0, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        joining = threading.Timer(1.5, cluster.scale, args=(1,))
+        joining.start()
+        try:
+            result = batch(source, "-o", remote, "--cluster", cluster.scheduler_address, "--chunk-size", 5)
+        finally:
+            joining.join()
+    assert result.exit_code == 0, result.output
+    assert remote.read_bytes() == local.read_bytes()

@@ -408,8 +408,41 @@ def _run_dask(items: Iterable[Item], plan: Plan, address: str, chunk_size: int) 
             return client.submit(decide_chunk, plan, chunk, pure=False)
 
         try:
-            yield from _in_order(submit, lambda f: f.result(), _chunks(items, chunk_size), window=workers * 3)
+            yield from _in_order(submit, lambda f: _awaited(client, f, address), _chunks(items, chunk_size),
+                                 window=workers * 3)
         except (CancelledError, KilledWorker) as exc:  # distributed's FutureCancelledError is a CancelledError
             raise BatchInputError(f"--cluster {address}: the cluster lost a chunk of the batch ({exc})") from None
     finally:
         client.close()
+
+
+# How long a --cluster batch waits for a chunk while the cluster has no worker at all (or the scheduler
+# does not answer) before it stops with an error: a worker the cluster replaces (`--lifetime-restart`)
+# is back within seconds, and a chunk a worker holds is bounded by --time-limit per declaration, so
+# only an empty cluster could hold the batch for ever.
+NO_WORKER_WAIT = 60.0
+# How often the cluster is looked at while a chunk is awaited.
+CLUSTER_POLL = 1.0
+
+
+def _awaited(client: Any, future: Any, address: str) -> list[Outcome]:
+    """A chunk's outcomes; a BatchInputError once the cluster has had no worker for ``NO_WORKER_WAIT`` seconds."""
+    empty_since: float | None = None
+    while True:
+        try:
+            return future.result(timeout=CLUSTER_POLL)  # type: ignore[no-any-return]
+        except TimeoutError:
+            pass  # distributed's wait ran out (the builtin TimeoutError): look at the cluster
+        try:
+            workers = len(client.nthreads())
+        except (OSError, TimeoutError):
+            workers = 0  # the scheduler does not answer: no worker can deliver either
+        if workers:
+            empty_since = None
+            continue
+        now = time.monotonic()
+        if empty_since is None:
+            empty_since = now
+        elif now - empty_since >= NO_WORKER_WAIT:
+            raise BatchInputError(f"--cluster {address}: the cluster has had no worker for {NO_WORKER_WAIT:g} s; "
+                                  "start workers (dask worker ADDRESS) and run the batch again")
