@@ -417,9 +417,15 @@ def _settle_ties(grouped: GroupedProgram, group: _Group, raws: dict[int, _Raw], 
         conflicted.append((index, chosen, parts, list(symbols.values())))
     if not conflicted:
         return ties
-    small, small_literals = selection_control(grouped, group.ctl, [index for index, *_ in conflicted],
-                                              [symbols for *_, symbols in conflicted], seed, messages)
-    for local, (index, chosen, parts, _) in enumerate(conflicted):
+    if len(group.active) == 1:
+        # A group of one: its own Control holds no other member's atoms, so its solves start as quickly as a
+        # small Control's would, and making, grounding and freeing that Control (about 4 ms) is saved.
+        small, small_literals, locals_ = group, literals, [index for index, *_ in conflicted]
+    else:
+        small, small_literals = selection_control(grouped, group.ctl, [index for index, *_ in conflicted],
+                                                  [symbols for *_, symbols in conflicted], seed, messages)
+        locals_ = list(range(len(conflicted)))
+    for local, (index, chosen, parts, _) in zip(locals_, conflicted, strict=True):
         budget = budgets[index]
         try:
             ties[index] = _enumerate_ties(small, local, chosen, parts, small_literals[local], budget)
