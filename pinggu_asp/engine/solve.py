@@ -35,7 +35,7 @@ from .grouping import (
 )
 from .limits import TIME_LIMIT
 from .pruning import cached_pruned, reads
-from .raw_symbols import SHARED, UNREAD, Entry, RawReader, Slot, set_slot, shared_reader, shown_ids
+from .raw_symbols import SHARED, UNREAD, Entry, RawReader, Slot, set_slot, shared_reader, shown_ids, signatures_named
 from .raw_symbols import symbol as raw_symbol
 from .symbols import Term
 
@@ -689,8 +689,8 @@ def grounded_control(
     ctl.ground([("base", [])])
     # A fact no rule reads (a misspelt or retired predicate, a wrong arity) is an error, never silently dropped.
     readable = grouped.dependent | PARAMETER_FACTS
-    for name, arity, _ in ctl.symbolic_atoms.signatures:
-        if name in names and (name, arity - 1) not in readable:
+    for name, arity in signatures_named(ctl.symbolic_atoms, names):
+        if (name, arity - 1) not in readable:
             raise EngineError(f"the rules never read the fact {name}/{arity - 1}")
     return ctl
 
