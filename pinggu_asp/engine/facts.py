@@ -391,6 +391,26 @@ def _render(facts: Iterable[Symbol], first: str, names: set[str]) -> str:
     return out[2 : -len(",fact__,")] + "."
 
 
+# The parameters' facts rendered, by the tuple's id (``parameter_facts`` gives equal parameters the very same
+# tuple, held here so its id stays its own) and the set's number: a lone check, a what-if variant or a small
+# service group renders the same parameters each time (0.17 ms of a variant's facts).
+_RENDERED: dict[tuple[int, str], tuple[tuple[Symbol, ...], str, frozenset[str]]] = {}
+_RENDERED_LIMIT = 64
+
+
+def _render_parameters(parameters: tuple[Symbol, ...], first: str, names: set[str]) -> str:
+    key = (id(parameters), first)
+    held = _RENDERED.get(key)
+    if held is None or held[0] is not parameters:
+        met: set[str] = set()
+        held = (parameters, _render(parameters, first, met), frozenset(met))
+        if len(_RENDERED) >= _RENDERED_LIMIT:
+            _RENDERED.clear()
+        _RENDERED[key] = held
+    names |= held[2]
+    return held[1]
+
+
 def group_text(
     members: Iterable[MemberFacts | Iterable[Symbol]],
     member_name: str,
@@ -425,7 +445,7 @@ def group_text(
             if number == len(by_content):
                 by_content[key] = number
                 lines.append(f"{set_name}({number}).")
-                lines.append(_render(parameters, str(number), names))
+                lines.append(_render_parameters(parameters, str(number), names))
             sets[id(parameters)] = (parameters, number)  # the tuple held, so its id stays its own
         lines.append(f"{parameters_name}({e},{number}).")
         lines.append(_render(own, e, names))
