@@ -679,12 +679,17 @@ def grounded_control(
     The facts go in as one text (``facts.group_text``: each fact is ``str()``
     of its Symbol), parsed once: that costs a third of adding them one by one
     through the backend, with the same ground atoms (tests/test_injection.py).
+    The parameters' facts, the same for every Control of a parameter set, go in
+    as the statements their text parsed to once per process.
     The rules are only those the facts' predicates can fire (engine/live.py):
     the same ground atoms from less preparing of rules that never fire.
     """
-    text, names = group_text(members, MEMBER, MEMBER_PARAMETERS, PARAMETER_SET)
+    parameters: list[tuple[ast.AST, ...]] = []  # each parameter set's facts, parsed once per process
+    text, names = group_text(members, MEMBER, MEMBER_PARAMETERS, PARAMETER_SET, parameters)
     rules = live.restricted(grouped, names | {MEMBER, MEMBER_PARAMETERS, PARAMETER_SET})
     ctl = spare.control(grouped, control_arguments(seed), logger, rules)
+    for statements in parameters:
+        grouping.add_statements(ctl, statements)
     ctl.add("base", [], text)
     ctl.ground([("base", [])])
     # A fact no rule reads (a misspelt or retired predicate, a wrong arity) is an error, never silently dropped.
