@@ -112,7 +112,9 @@ def whatif(
     ``base_interpretations`` are readings in force in both runs (the reading an auditor already chose)."""
     decl = as_declaration(declaration)
     base = ruleset_for(parameters, base_interpretations, time_limit)
-    reformed = ruleset_for(with_overrides(base.parameters, params), [*base_interpretations, *interpretations], time_limit)
+    # No parameter or reading changed: the base ruleset itself (equal to the one ruleset_for would make again).
+    reformed = base if not params and not interpretations else ruleset_for(
+        with_overrides(base.parameters, params), [*base_interpretations, *interpretations], time_limit)
     changed = apply_changes(decl, changes)
     # An analyst varies one declaration many times: its unchanged result is decided once (analysis/whatif.py).
     before, after = decide_remembered([(decl, base), (changed, reformed)])

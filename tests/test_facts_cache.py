@@ -77,3 +77,36 @@ def test_a_group_adds_a_parameter_set_once_across_dates() -> None:
     text, _ = group_text(members, MEMBER, MEMBER_PARAMETERS, PARAMETER_SET)
     assert text.count(f"{PARAMETER_SET}(") == 1
     assert f"{MEMBER_PARAMETERS}(0,0)." in text and f"{MEMBER_PARAMETERS}(1,0)." in text
+
+
+def test_parameter_sets_apart_ground_to_the_atoms_of_the_one_text() -> None:
+    """``group_text``'s ``apart`` (each parameter set's facts as statements parsed once per process, as
+    ``solve.grounded_control`` adds them) grounds to exactly the atoms of the whole group as one text, for a
+    group with two parameter sets, and again from the statements kept from the first time."""
+    import clingo
+
+    from pinggu_asp.engine.grouping import add_statements
+
+    rules = ruleset()
+    decls = valid_declarations(6, seed=5)
+    params = rules.parameters.in_force(decls[0].declaration_date)
+    cap = params["art3_cap"]
+    other = {**params, "art3_cap": dataclasses.replace(cap, value=cap.value + 1)}
+    members = [MemberFacts(parameter_facts(other if i % 2 else params), list(member_facts(d, params)))
+               for i, d in enumerate(decls)]
+
+    def atoms(apart: bool) -> tuple[set[str], set[str]]:
+        parsed: list = []
+        text, names = group_text(members, MEMBER, MEMBER_PARAMETERS, PARAMETER_SET, parsed if apart else None)
+        assert bool(parsed) == apart and (len(parsed) == 2 if apart else True)
+        ctl = clingo.Control(["--warn=none"])
+        for statements in parsed:
+            add_statements(ctl, statements)
+        ctl.add("base", [], text)
+        ctl.ground([("base", [])])
+        return {str(a.symbol) for a in ctl.symbolic_atoms}, names
+
+    whole = atoms(False)
+    assert atoms(True) == whole
+    assert atoms(True) == whole  # the statements kept from the first time
+    assert any(a.startswith("param_money(") for a in whole[0])

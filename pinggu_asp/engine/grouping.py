@@ -31,6 +31,7 @@ from pathlib import Path
 
 import clingo
 from clingo import ast
+from clingo._internal import _handle_error, _lib
 from clingo.ast import AST, ASTType, Location, Position
 
 from ..atomic import write_atomic
@@ -108,9 +109,14 @@ def positive_signatures(body: Iterable[AST]) -> set[Signature]:
 
 def add_statements(ctl: clingo.Control, statements: Iterable[AST]) -> None:
     """Add parsed statements to a Control, under ``AST_LOCK`` (other threads may be adding the same ones)."""
+    # clingo's C call straight, as ProgramBuilder.add makes it: the method's wrapping is about a tenth of
+    # adding a lone declaration's ~860 statements (0.5 of 4.5 ms).
+    add = _lib.clingo_program_builder_add
     with AST_LOCK, ast.ProgramBuilder(ctl) as builder:
+        rep = builder._rep
         for statement in statements:
-            builder.add(statement)
+            if not add(rep, statement._rep):
+                _handle_error(False)
 
 
 def _head_signatures(rule: AST) -> set[Signature]:
