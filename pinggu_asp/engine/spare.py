@@ -51,7 +51,6 @@ class _Relay:
 class _State:
     def __init__(self) -> None:
         self.enabled = False
-        # (the grouped program, the Control's arguments) -> the spare and its logger's relay.
         # (the grouped program, the Control's arguments) -> the spare, its logger's relay, and the statements
         # it holds (indices of the program's; None: all of them).
         self.spares: dict[tuple[int, tuple[str, ...]],
