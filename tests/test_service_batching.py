@@ -134,8 +134,8 @@ def test_requests_waiting_together_are_split_evenly_between_the_free_workers() -
 
 def test_a_worker_that_comes_free_waits_for_its_share_rather_than_deciding_a_few_alone() -> None:
     # 4 requests, then 28 while both groups of 2 are deciding: the worker that comes free first takes its
-    # even share (15 of the 30 in the service), not all 28; the other waits for its own share rather than
-    # deciding the 13 left while 4 more are on their way.
+    # even share (16 of the 32 the service held at its peak), not all 28; the other waits for its own share
+    # rather than deciding the 12 left while 4 more are on their way.
     async def scenario() -> list[int]:
         batcher = Batcher(_TwoWorkers(), _group, _alone, window=0.01, max_group=32)  # type: ignore[arg-type]
         first = [asyncio.ensure_future(batcher.submit(b"a")) for _ in range(4)]
@@ -148,7 +148,37 @@ def test_a_worker_that_comes_free_waits_for_its_share_rather_than_deciding_a_few
 
     groups = asyncio.run(scenario())
     assert groups[:2] == [2, 2], groups
-    assert groups[2] == 15 and sum(groups) == 36 and max(groups) <= 16, groups
+    assert groups == [2, 2, 16, 16], groups
+
+
+def test_clients_coming_back_one_by_one_make_full_groups_again() -> None:
+    # 32 clients, each sending its next request a moment (staggered by client) after its answer: the
+    # answered cohort comes back a few at a time, and neither worker takes those few as a group of its own.
+    async def scenario() -> list[int]:
+        batcher = Batcher(_TwoWorkers(), _group, _alone, window=0.002, max_group=32)  # type: ignore[arg-type]
+
+        async def client(i: int) -> None:
+            for _ in range(4):
+                await batcher.submit(str(i).encode())
+                await asyncio.sleep(0.001 * (i % 16))
+
+        await asyncio.gather(*(client(i) for i in range(32)))
+        return batcher.groups
+
+    groups = asyncio.run(scenario())
+    assert sum(groups) == 128 and groups[:-2] == [16] * (len(groups) - 2), groups
+
+
+def test_a_request_after_a_burst_is_decided_alone_once_no_more_come() -> None:
+    # The peak of the burst is remembered, but nothing is being decided and nothing more arrives: the lone
+    # request goes alone rather than waiting for a share that will not come.
+    async def scenario() -> list[int]:
+        batcher = Batcher(_TwoWorkers(), _group, _alone, window=0.002, max_group=32, max_wait=30.0)  # type: ignore[arg-type]
+        await asyncio.gather(*(batcher.submit(b"a") for _ in range(32)))
+        await batcher.submit(b"b")
+        return batcher.groups
+
+    assert asyncio.run(scenario()) == [16, 16, 1]
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="process ids as the pool reports them")

@@ -883,6 +883,15 @@ def dumps(result: dict[str, Any]) -> str:
     return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
 
 
+def dumps_bytes(result: dict[str, Any]) -> bytes:
+    """``dumps(result)`` encoded as UTF-8, byte for byte; a result document straight from orjson's bytes (a
+    service reply crosses between processes and reaches the socket as bytes: no decoding and encoding again)."""
+    done = _orjson(result, orjson.OPT_INDENT_2)
+    if done is not None:
+        return done + b"\n"
+    return dumps(result).encode("utf-8")
+
+
 def dumps_line(result: dict[str, Any]) -> str:
     """The same document on one line, for JSON Lines (no trailing newline)."""
     done = _orjson(result)

@@ -25,7 +25,7 @@ from ..api import ruleset_for
 from ..declaration import Declaration
 from ..engine import spare
 from ..engine.decide import check
-from ..engine.result import dumps, dumps_line
+from ..engine.result import dumps, dumps_bytes, dumps_line
 from ..engine.solve import EngineError, Ruleset, control_arguments
 from ..loading import InputError, declaration_from_data, parse_text
 from ..policy.interpretations import InterpretationError
@@ -41,7 +41,9 @@ REQUEST_PARAMETERS = "request"
 class Reply:
     status: int
     media_type: str
-    text: str
+    # The body. A result is its UTF-8 bytes as orjson made them (``dumps_bytes``): a str would be decoded
+    # here, encoded and decoded again by pickle between the processes, and encoded once more for the socket.
+    text: str | bytes
     log: str = ""  # for the server's log only (a worker's own stderr goes nowhere)
 
 
@@ -226,7 +228,7 @@ def do_check(body: bytes) -> Reply:
     def work() -> Reply:
         data = _decide_request(body)
         rules = ruleset(data.get("interpretations", []), data.get("parameters"))
-        return Reply(200, JSON, dumps(_decide(_declaration(data["declaration"]), rules)))
+        return Reply(200, JSON, dumps_bytes(_decide(_declaration(data["declaration"]), rules)))
 
     return _guarded(work)
 
@@ -261,7 +263,7 @@ def do_check_group(bodies: Sequence[bytes]) -> list[Reply]:
             outcomes = decide_each([decl for _, decl in members], rules)
             for (index, _), outcome in zip(members, outcomes, strict=True):
                 replies[index] = (_refused(Refused(422, [("declaration", str(outcome))]))
-                                  if isinstance(outcome, EngineError) else Reply(200, JSON, dumps(outcome)))
+                                  if isinstance(outcome, EngineError) else Reply(200, JSON, dumps_bytes(outcome)))
         except Exception:
             for index, _ in members:
                 replies[index] = Reply(500, JSON, errors_text([("", "internal error")]), log=traceback.format_exc())
