@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pinggu_asp.engine.decide import check
-from pinggu_asp.engine.solve import Ruleset, default_ruleset
+from pinggu_asp.engine.solve import Derived, EngineError, Ruleset, default_ruleset
 from pinggu_asp.loading import declaration_from_data, parse_text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -90,3 +90,14 @@ def visible_text(page: str) -> str:
     body = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S | re.I)
     body = re.sub(r"<wbr>|</?span[^>]*>", "", body)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def assert_same_outcome(a: Derived | EngineError, b: Derived | EngineError) -> None:
+    """Two decisions of one declaration are the same: the same error, or the same atoms, choice and alternatives."""
+    if isinstance(b, EngineError):
+        assert isinstance(a, EngineError) and str(a) == str(b)
+        return
+    assert isinstance(a, Derived)
+    assert (a.atoms, a.chosen, a.alternatives, a.alternatives_truncated) == (
+        b.atoms, b.chosen, b.alternatives, b.alternatives_truncated)
+    assert (a.alternatives_count, a.alternative_groups) == (b.alternatives_count, b.alternative_groups)
