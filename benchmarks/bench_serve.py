@@ -1,10 +1,11 @@
 """Load test of `pinggu-asp serve` on 127.0.0.1: many concurrent clients, every answer checked.
 
     python benchmarks/bench_serve.py [--requests 2000] [--concurrency 32] [--workers N] [--distinct 50] [--rest 40]
+                                     [--client h11|httpx]
 
 Starts the server on a free port, decides each distinct declaration one by one
 in this process (what `pinggu-asp check` prints), then sends the requests from
-concurrent httpx clients and compares every answer with that text. Prints
+concurrent clients and compares every answer with that text, byte for byte. Prints
 requests per second and p50/p99 latency, against issue 18's targets; then the
 latency of single requests sent one at a time to the idle service (at rest).
 Exits 1 if any answer differs.
@@ -12,7 +13,12 @@ Exits 1 if any answer differs.
 The clients run in this process, on the same cores as the service, so the
 benchmark also prints the CPU a request costs in the service's process tree
 (the server and its workers) and in this client, with psutil (a test extra's
-dependency); without psutil those lines are left out.
+dependency); without psutil those lines are left out. The clients are h11
+connections (``--client h11``, the default: the HTTP/1.1 parser the service
+itself runs on, over asyncio streams, keep-alive), which take about a fifth of
+the CPU a request that httpx clients (``--client httpx``) take; on a machine
+whose cores the clients share with the service, that CPU is the service's to
+lose, so both are offered and the figures say which ran.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import h11
 import httpx
 
 try:
@@ -46,8 +53,69 @@ from pinggu_asp.engine.result import dumps  # noqa: E402
 from pinggu_asp.loading import parse_text  # noqa: E402
 from serving import running_server  # noqa: E402
 
+_JSON = "application/json"
 
-def _bodies(distinct: int) -> tuple[list[tuple[bytes, str]], float]:
+
+class _H11Client:
+    """One keep-alive HTTP/1.1 connection to the service, framed by h11; ``post`` as httpx's, status and body."""
+
+    def __init__(self, base: str) -> None:
+        host_port = base.split("://", 1)[1]
+        self.host, port = host_port.rsplit(":", 1)
+        self.port = int(port)
+        self.conn = h11.Connection(h11.CLIENT)
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        conn = self.conn
+        self.writer.write(conn.send(h11.Request(method="POST", target=path, headers=[
+            ("Host", self.host), ("Content-Type", _JSON), ("Content-Length", str(len(body)))]))
+            + conn.send(h11.Data(data=body)) + conn.send(h11.EndOfMessage()))
+        status, chunks = 0, []
+        while True:
+            event = conn.next_event()
+            if event is h11.NEED_DATA:
+                conn.receive_data(await self.reader.read(1 << 16))
+            elif isinstance(event, h11.Response):
+                status = event.status_code
+            elif isinstance(event, h11.Data):
+                chunks.append(bytes(event.data))
+            elif isinstance(event, h11.EndOfMessage):
+                break
+            elif isinstance(event, h11.ConnectionClosed):
+                raise ConnectionError("the service closed the connection mid-answer")
+        conn.start_next_cycle()
+        return status, b"".join(chunks)
+
+    async def aclose(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            await self.writer.wait_closed()
+
+
+class _HttpxClient:
+    """The same, through an httpx client (heavier: about five times the CPU a request)."""
+
+    def __init__(self, base: str) -> None:
+        self.http = httpx.AsyncClient(base_url=base, timeout=120)
+
+    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        response = await self.http.post(path, content=body, headers={"Content-Type": _JSON})
+        return response.status_code, response.content
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+_CLIENTS = {"h11": _H11Client, "httpx": _HttpxClient}
+_Client = _H11Client | _HttpxClient
+
+
+def _bodies(distinct: int) -> tuple[list[tuple[bytes, bytes]], float]:
     """(request body, the CLI's text) for the example and generated declarations, decided one by one
     in this process; and the seconds that took per declaration."""
     example = (REPO / "examples" / "declaration.yaml").read_text(encoding="utf-8")
@@ -57,27 +125,31 @@ def _bodies(distinct: int) -> tuple[list[tuple[bytes, str]], float]:
     start = time.perf_counter()
     for decl in decls:
         data = parse_text(decl) if isinstance(decl, str) else decl
-        out.append((json.dumps({"declaration": decl}, ensure_ascii=False).encode(), dumps(assess(data))))
+        out.append((json.dumps({"declaration": decl}, ensure_ascii=False).encode(), dumps(assess(data)).encode()))
     return out, (time.perf_counter() - start) / len(decls)
 
 
-async def _at_rest(base: str, bodies: list[tuple[bytes, str]], count: int) -> tuple[list[float], int]:
+async def _at_rest(base: str, bodies: list[tuple[bytes, bytes]], count: int,
+                   kind: type[_Client]) -> tuple[list[float], int]:
     """One client, one request at a time: each answered by an idle service."""
     latencies: list[float] = []
     wrong = 0
-    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+    http = kind(base)
+    try:
         for i in range(count):
             body, expected = bodies[i % len(bodies)]
             start = time.perf_counter()
-            response = await http.post("/v1/check", content=body, headers={"Content-Type": "application/json"})
+            status, content = await http.post("/v1/check", body)
             latencies.append(time.perf_counter() - start)
-            wrong += response.status_code != 200 or response.text != expected
+            wrong += status != 200 or content != expected
             await asyncio.sleep(0.05)  # truly at rest: nothing of the last request still running
+    finally:
+        await http.aclose()
     return latencies, wrong
 
 
-async def _load(base: str, bodies: list[tuple[bytes, str]], requests: int,
-                concurrency: int) -> tuple[list[float], int, float, float]:
+async def _load(base: str, bodies: list[tuple[bytes, bytes]], requests: int,
+                concurrency: int, kind: type[_Client]) -> tuple[list[float], int, float, float]:
     """Latencies, wrong answers, wall seconds and this process's CPU seconds of the load.
 
     The clients are made before the clock starts: making one (httpx builds an SSL context) takes ~50 ms of
@@ -89,7 +161,7 @@ async def _load(base: str, bodies: list[tuple[bytes, str]], requests: int,
     for i in range(requests):
         queue.put_nowait(i)
 
-    async def client(http: httpx.AsyncClient) -> None:
+    async def client(http: _Client) -> None:
         nonlocal wrong
         while True:
             try:
@@ -98,12 +170,12 @@ async def _load(base: str, bodies: list[tuple[bytes, str]], requests: int,
                 return
             body, expected = bodies[i % len(bodies)]
             start = time.perf_counter()
-            response = await http.post("/v1/check", content=body, headers={"Content-Type": "application/json"})
+            status, content = await http.post("/v1/check", body)
             latencies.append(time.perf_counter() - start)
-            if response.status_code != 200 or response.text != expected:
+            if status != 200 or content != expected:
                 wrong += 1
 
-    clients = [httpx.AsyncClient(base_url=base, timeout=120) for _ in range(concurrency)]
+    clients = [kind(base) for _ in range(concurrency)]
     try:
         start, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(client(http) for http in clients))
@@ -158,18 +230,22 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="engine worker processes")
     parser.add_argument("--distinct", type=int, default=50, help="distinct declarations cycled through")
     parser.add_argument("--rest", type=int, default=40, help="single requests at rest, one at a time (0: none)")
+    parser.add_argument("--client", choices=sorted(_CLIENTS), default="h11",
+                        help="the clients' HTTP library (h11: lean, the default; httpx: about five times the CPU)")
     args = parser.parse_args()
 
     bodies, per_check = _bodies(args.distinct)
     with running_server(["--workers", str(args.workers)]) as base:
         server = _server_process(base.rsplit(":", 1)[1])
         before = _tree_cpu(server)
-        latencies, wrong, wall, client_cpu = asyncio.run(_load(base, bodies, args.requests, args.concurrency))
+        latencies, wrong, wall, client_cpu = asyncio.run(
+            _load(base, bodies, args.requests, args.concurrency, _CLIENTS[args.client]))
         after = _tree_cpu(server)
-        rest, rest_wrong = asyncio.run(_at_rest(base, bodies, args.rest)) if args.rest else ([], 0)
+        rest, rest_wrong = asyncio.run(
+            _at_rest(base, bodies, args.rest, _CLIENTS[args.client])) if args.rest else ([], 0)
     wrong += rest_wrong
     print(f"requests        {args.requests} from {args.concurrency} concurrent clients, "
-          f"{args.workers} worker process(es), {len(bodies)} distinct declarations")
+          f"{args.workers} worker process(es), {len(bodies)} distinct declarations, {args.client} clients")
     print(f"wall            {wall:.2f} s")
     print(f"throughput      {args.requests / wall:.1f} req/s   (target: at least {TARGET_RPS} req/s)")
     print(f"latency p50     {_percentile(latencies, 50) * 1000:.0f} ms")
