@@ -397,7 +397,13 @@ def _render(facts: Iterable[Symbol], first: str, names: set[str]) -> str:
 # rendered, the names met, and the same facts parsed (``group_text``'s ``apart``). A lone check, a what-if
 # variant or a small service group meets the same parameters each time: about 0.5 ms of rendering and
 # 0.4 ms of clingo's parsing a variant.
-_Rendered = tuple[str, frozenset[str], list[tuple[AST, ...]]]
+@dataclass
+class _Rendered:
+    text: str  # the facts, their first argument the set's number
+    names: frozenset[str]  # the predicate names they hold
+    parsed: tuple[AST, ...] | None = None  # the text parsed, once it is asked for (``_parsed``)
+
+
 _PARAMETER_TEXT: dict[int, tuple[tuple[Symbol, ...], tuple[str, ...], dict[str, _Rendered]]] = {}
 _PARAMETER_TEXT_LIMIT = 64
 
@@ -417,17 +423,17 @@ def _rendered_parameters(parameters: tuple[Symbol, ...], first: str) -> _Rendere
     held = rendered.get(first)
     if held is None:
         met: set[str] = set()
-        held = rendered[first] = (_render(parameters, first, met), frozenset(met), [])
+        held = rendered[first] = _Rendered(_render(parameters, first, met), frozenset(met))
     return held
 
 
 def _parsed(held: _Rendered) -> tuple[AST, ...]:
     """The rendered facts parsed once (clingo's parser, the text being clingo's rendering of Symbols)."""
-    if not held[2]:
+    if held.parsed is None:
         statements: list[AST] = []
-        parse_string(held[0], statements.append)
-        held[2].append(tuple(statements))
-    return held[2][0]
+        parse_string(held.text, statements.append)
+        held.parsed = tuple(statements)
+    return held.parsed
 
 
 def group_text(
@@ -468,9 +474,9 @@ def group_text(
                 by_content[key] = number
                 lines.append(f"{set_name}({number}).")
                 held = _rendered_parameters(parameters, str(number))
-                names |= held[1]
+                names |= held.names
                 if apart is None:
-                    lines.append(held[0])
+                    lines.append(held.text)
                 else:
                     apart.append(_parsed(held))
             sets[id(parameters)] = (parameters, number)  # the tuple held, so its id stays its own

@@ -263,6 +263,13 @@ def live_statements(tab: Table, supplied: Iterable[int]) -> tuple[list[int], lis
     return kept, sorted(undefined)
 
 
+def pickable(grouped: GroupedProgram) -> bool:
+    """Whether ``grouped``'s statements can be picked by the numbers of its live table: it has one, and its
+    statements line up with it one for one (else a restriction adds them all)."""
+    tab = grouped.live_table
+    return tab is not None and len(grouped.aligned_statements()) == len(tab.kinds)
+
+
 class LiveProgram:
     """A grouped program's live statements: added to a Control as ``GroupedProgram.add_to`` adds the whole.
 
@@ -296,8 +303,7 @@ class LiveProgram:
             with AST_LOCK:
                 if self._statements is None:
                     every = self.grouped.aligned_statements()
-                    tab = self.grouped.live_table
-                    if tab is None or len(every) != len(tab.kinds):
+                    if not pickable(self.grouped):
                         # Statements that do not line up with the table are never picked by it: all are added.
                         self._statements = every
                     else:

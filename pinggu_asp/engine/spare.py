@@ -23,7 +23,7 @@ from collections.abc import Callable
 import clingo
 
 from .grouping import GroupedProgram
-from .live import LiveProgram
+from .live import LiveProgram, pickable
 
 # Requests whose live statements (engine/live.py) a spare's rules are the common part of.
 RECENT = 8
@@ -116,14 +116,9 @@ def control(grouped: GroupedProgram, arguments: tuple[str, ...], logger: Logger 
 def _statements(grouped: GroupedProgram, rules: GroupedProgram | LiveProgram) -> frozenset[int] | None:
     """The indices of ``rules``' statements in ``grouped``; None for all of them, or where they cannot be picked
     one by one (no live table, or statements that do not line up with it: then only the whole is added)."""
-    if not isinstance(rules, LiveProgram) or not _aligned(grouped):
+    if not isinstance(rules, LiveProgram) or not pickable(grouped):
         return None
     return frozenset(rules.kept)
-
-
-def _aligned(grouped: GroupedProgram) -> bool:
-    tab = grouped.live_table
-    return tab is not None and len(grouped.aligned_statements()) == len(tab.kinds)
 
 
 def _every(grouped: GroupedProgram) -> frozenset[int]:
