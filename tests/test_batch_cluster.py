@@ -9,6 +9,7 @@ import pytest
 
 from batch_support import batch, generated
 
+SLOW_CHUNKS = Path(__file__).parent / "data" / "slow_chunks_preload.py"
 distributed = pytest.importorskip("distributed", reason="Dask is the optional [cluster] extra; pip install '.[cluster]'")
 
 
@@ -42,12 +43,17 @@ def test_workers_the_cluster_replaces_lose_nothing(tmp_path: Path) -> None:
     # `dask worker --lifetime ... --lifetime-restart`, as the README advises (clingo never frees a
     # symbol, so a worker kept for a whole population would only grow): the one worker is replaced
     # mid-batch, and the batch still writes what a local run writes.
-    # (400 declarations take one worker well over its 2 s life: importing the engine alone takes most of one.)
+    # Each of the 20 chunks is held back 0.4 s in the worker (tests/data/slow_chunks_preload.py), so
+    # the batch outlives a worker's 5 s life on any machine: on a fast one, 400 declarations were
+    # decided within the first worker's life and no worker was ever replaced. The life is longer
+    # than a worker's start (about 2 s): a replacement whose life ends while it is still joining
+    # the scheduler is never replaced itself (dask/distributed#4752), and the batch then waits
+    # for a worker that does not come.
     source = generated(tmp_path / "in.jsonl", 400, seed=5)
     local, remote = tmp_path / "local.jsonl", tmp_path / "remote.jsonl"
     assert batch(source, "-o", local, "--jobs", 1).exit_code == 0
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  lifetime="2s", lifetime_restart=True) as cluster:
+                                  lifetime="5s", lifetime_restart=True, preload=[str(SLOW_CHUNKS)]) as cluster:
         result = batch(source, "-o", remote, "--cluster", cluster.scheduler_address, "--chunk-size", 20)
         events = cluster.scheduler.get_events("all")
     assert result.exit_code == 0, result.output
